@@ -1,0 +1,251 @@
+//! Diagnostics: every error and warning the program can report, with a stable code.
+//!
+//! Guarantees: a [`Diag`] carries a code from [`codes`], a message that says what was
+//! expected first and what was found second, a primary label on a span, and one line of
+//! help. Diagnostics hold spans only; [`render`] asks the [`SourceMap`] for the text.
+
+use crate::source::{SourceMap, Span};
+use std::fmt;
+
+/// The stable codes. A code, once published, keeps its meaning.
+pub mod codes {
+    // parse: the text does not follow the grammar, or uses an R habit.
+    pub const SYNTAX: &str = "toe::parse::syntax";
+    pub const R_ASSIGN: &str = "toe::parse::r_assignment";
+    pub const R_VECTOR: &str = "toe::parse::r_vector";
+    pub const BAD_NUMBER: &str = "toe::parse::bad_number";
+    pub const BAD_STRING: &str = "toe::parse::bad_string";
+    pub const NOT_UTF8: &str = "toe::parse::not_utf8";
+    // check: names, options and anchors.
+    pub const DUPLICATE_STUDY: &str = "toe::check::duplicate_study";
+    pub const NO_DATA: &str = "toe::check::no_data";
+    pub const DUPLICATE_DATA: &str = "toe::check::duplicate_data";
+    pub const UNKNOWN_SOURCE: &str = "toe::check::unknown_data_function";
+    pub const UNKNOWN_ARGUMENT: &str = "toe::check::unknown_argument";
+    pub const MISSING_ARGUMENT: &str = "toe::check::missing_argument";
+    pub const BAD_ARGUMENT: &str = "toe::check::bad_argument";
+    pub const UNKNOWN_COLUMN: &str = "toe::check::unknown_column";
+    pub const DUPLICATE_SET: &str = "toe::check::duplicate_set";
+    pub const UNKNOWN_SET: &str = "toe::check::unknown_set";
+    pub const UNKNOWN_FRAMEWORK: &str = "toe::check::unknown_framework";
+    pub const NOT_IN_FRAMEWORK: &str = "toe::check::dimension_not_in_framework";
+    pub const UNKNOWN_METHOD: &str = "toe::check::unknown_calibration";
+    pub const ANCHOR_ORDER: &str = "toe::check::anchor_order";
+    pub const EQUAL_ANCHORS: &str = "toe::check::equal_anchors";
+    pub const BAD_PERCENTILE: &str = "toe::check::bad_percentile";
+    pub const NOT_CALIBRATED: &str = "toe::check::not_calibrated";
+    pub const OUT_OF_RANGE: &str = "toe::check::fuzzy_out_of_range";
+    pub const CRISP_RANGE: &str = "toe::check::crisp_threshold_outside";
+    pub const UNKNOWN_OPTION: &str = "toe::check::unknown_option";
+    pub const R_OPTION: &str = "toe::check::r_option";
+    pub const BAD_OPTION: &str = "toe::check::bad_option";
+    pub const DUPLICATE_ANALYSIS: &str = "toe::check::duplicate_analysis";
+    pub const UNKNOWN_ANALYSIS: &str = "toe::check::unknown_analysis";
+    pub const UNKNOWN_SHOW: &str = "toe::check::unknown_show";
+    pub const OUTCOME_AS_CONDITION: &str = "toe::check::outcome_among_conditions";
+    pub const DUPLICATE_CONDITION: &str = "toe::check::duplicate_condition";
+    pub const UNKNOWN_CEILING: &str = "toe::check::unknown_ceiling";
+    pub const BAD_EXPECTATION: &str = "toe::check::bad_expectation";
+    pub const USE_CYCLE: &str = "toe::check::use_cycle";
+    pub const UNKNOWN_MODULE: &str = "toe::check::unknown_module";
+    pub const BAD_EXPORT: &str = "toe::check::bad_export";
+    pub const NOT_AVAILABLE: &str = "toe::check::not_available";
+    pub const INDEX_ERROR: &str = "toe::check::index";
+    // data: files and cells.
+    pub const MISSING_FILE: &str = "toe::data::missing_file";
+    pub const READ_ERROR: &str = "toe::data::read_error";
+    pub const BAD_CSV: &str = "toe::data::malformed";
+    pub const EMPTY_DATA: &str = "toe::data::empty";
+    pub const TEXT_CELL: &str = "toe::data::text_in_numeric_column";
+    pub const DUPLICATE_ID: &str = "toe::data::duplicate_id";
+    pub const DUPLICATE_COLUMN: &str = "toe::data::duplicate_column";
+    pub const MISSING_ID: &str = "toe::data::missing_id";
+    pub const CONSTANT_COLUMN: &str = "toe::data::constant_column";
+    pub const ALL_MISSING: &str = "toe::data::all_missing";
+    pub const NO_SHEET: &str = "toe::data::unknown_sheet";
+    // run: warnings and failures while evaluating.
+    pub const HALF_MEMBERSHIP: &str = "toe::run::half_membership";
+    pub const MISSING_VALUES: &str = "toe::run::missing_values";
+    pub const NO_SEED: &str = "toe::run::no_seed";
+    pub const WRITE_ERROR: &str = "toe::run::write_error";
+    pub const UNDEFINED: &str = "toe::run::undefined";
+}
+
+/// Error or warning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One diagnostic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diag {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// The primary span and its label.
+    pub span: Option<Span>,
+    pub label: String,
+    /// Secondary labels.
+    pub notes: Vec<(Span, String)>,
+    pub help: Option<String>,
+}
+
+impl Diag {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diag {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            span: None,
+            label: String::new(),
+            notes: Vec::new(),
+            help: None,
+        }
+    }
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diag {
+            severity: Severity::Warning,
+            ..Diag::error(code, message)
+        }
+    }
+    /// The primary label.
+    pub fn at(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.span = Some(span);
+        self.label = label.into();
+        self
+    }
+    /// A secondary label.
+    pub fn note(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.notes.push((span, label.into()));
+        self
+    }
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.message)
+    }
+}
+
+/// The closest candidate to `name`, if one is close enough to suggest.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    let mut best: Option<(&str, f64)> = None;
+    for c in candidates {
+        let score = strsim::jaro_winkler(&lower, &c.to_lowercase());
+        let close = score >= 0.8 || (c.to_lowercase() == lower);
+        if close && best.is_none_or(|(_, s)| score > s) {
+            best = Some((c, score));
+        }
+    }
+    best.map(|(c, _)| c)
+}
+
+/// "did you mean `x`?" or a list of the possible names.
+pub fn suggestion<'a>(name: &str, candidates: &[&'a str], what: &str) -> String {
+    if let Some(c) = did_you_mean(name, candidates.iter().copied()) {
+        format!("did you mean `{c}`?")
+    } else if candidates.is_empty() {
+        format!("no {what} is defined yet")
+    } else {
+        let shown: Vec<String> = candidates.iter().take(8).map(|c| format!("`{c}`")).collect();
+        let more = if candidates.len() > 8 { ", …" } else { "" };
+        format!("the {what}s are {}{more}", shown.join(", "))
+    }
+}
+
+// ------------------------------------------------------------------ rendering
+
+struct Renderable<'a> {
+    diag: &'a Diag,
+    source: Option<miette::NamedSource<String>>,
+}
+
+impl fmt::Debug for Renderable<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.diag.message)
+    }
+}
+impl fmt::Display for Renderable<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.diag.message)
+    }
+}
+impl std::error::Error for Renderable<'_> {}
+
+impl miette::Diagnostic for Renderable<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.diag.code))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diag.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diag
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        self.source.as_ref()?;
+        let span = self.diag.span?;
+        let mut labels = vec![miette::LabeledSpan::new_primary_with_span(
+            Some(self.diag.label.clone()),
+            span,
+        )];
+        for (s, l) in &self.diag.notes {
+            if s.source == span.source {
+                labels.push(miette::LabeledSpan::new_with_span(Some(l.clone()), *s));
+            }
+        }
+        Some(Box::new(labels.into_iter()))
+    }
+}
+
+/// Renders a diagnostic as text: unicode or ASCII, with or without colour, at a fixed width.
+pub fn render(diag: &Diag, sources: &SourceMap, color: bool, width: usize) -> String {
+    let source = diag.span.and_then(|s| sources.get(s.source)).and_then(|f| {
+        let span = diag.span?;
+        // A span outside the text (never expected) renders without a snippet rather than failing.
+        (span.end <= f.text.len()).then(|| miette::NamedSource::new(f.name.clone(), f.text.clone()))
+    });
+    let r = Renderable { diag, source };
+    let theme = if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme)
+        .with_width(width)
+        .with_links(false);
+    let mut out = String::new();
+    if handler.render_report(&mut out, &r).is_err() {
+        out = format!("{}: {}\n", diag.code, diag.message);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn suggests_close_names() {
+        assert_eq!(did_you_mean("HUMM", ["HUM", "WEB"]), Some("HUM"));
+        assert_eq!(did_you_mean("zzz", ["HUM", "WEB"]), None);
+    }
+}

@@ -1,0 +1,151 @@
+//! Engine stage: set algebra and parameters of fit (r-qca.md §2–3).
+//!
+//! Guarantees: pure functions over membership vectors of equal length; no rounding except
+//! the reference's own zeroing of values below 1e-5 (`pof`). Empty or zero denominators
+//! give `NaN`, never a panic.
+
+/// `~X` = 1 − X.
+pub fn not(x: &[f64]) -> Vec<f64> {
+    x.iter().map(|v| 1.0 - v).collect()
+}
+
+/// `X * Y` = element-wise minimum.
+pub fn and(x: &[f64], y: &[f64]) -> Vec<f64> {
+    x.iter().zip(y).map(|(a, b)| a.min(*b)).collect()
+}
+
+/// `X + Y` = element-wise maximum.
+pub fn or(x: &[f64], y: &[f64]) -> Vec<f64> {
+    x.iter().zip(y).map(|(a, b)| a.max(*b)).collect()
+}
+
+/// The reference's `pof` sets values below 1e-5 to 0.
+pub fn zero_small(v: f64) -> f64 {
+    if v.abs() < 1e-5 {
+        0.0
+    } else {
+        v
+    }
+}
+
+fn ratio(num: f64, den: f64) -> f64 {
+    if den == 0.0 {
+        f64::NAN
+    } else {
+        num / den
+    }
+}
+
+/// Parameters of fit of `X → Y` (sufficiency).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sufficiency {
+    pub consistency: f64,
+    pub pri: f64,
+    pub coverage: f64,
+}
+
+/// Parameters of fit of `Y → X` (necessity).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Necessity {
+    pub consistency: f64,
+    pub coverage: f64,
+    pub relevance: f64,
+}
+
+/// inclS = Σ min(X,Y) / Σ X; PRI = (Σ min(X,Y) − Σ min(X,Y,1−Y)) / (Σ X − Σ min(X,Y,1−Y));
+/// covS = Σ min(X,Y) / Σ Y.
+pub fn sufficiency(x: &[f64], y: &[f64]) -> Sufficiency {
+    let (mut sx, mut sy, mut sxy, mut sxyny) = (0.0, 0.0, 0.0, 0.0);
+    for (&a, &b) in x.iter().zip(y) {
+        let m = a.min(b);
+        sx += a;
+        sy += b;
+        sxy += m;
+        sxyny += m.min(1.0 - b);
+    }
+    Sufficiency {
+        consistency: zero_small(ratio(sxy, sx)),
+        pri: zero_small(ratio(sxy - sxyny, sx - sxyny)),
+        coverage: zero_small(ratio(sxy, sy)),
+    }
+}
+
+/// inclN = Σ min(X,Y) / Σ Y; covN = Σ min(X,Y) / Σ X; RoN = Σ (1 − X) / Σ (1 − min(X,Y)).
+pub fn necessity(x: &[f64], y: &[f64]) -> Necessity {
+    let (mut sx, mut sy, mut sxy, mut snx, mut snxy) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for (&a, &b) in x.iter().zip(y) {
+        let m = a.min(b);
+        sx += a;
+        sy += b;
+        sxy += m;
+        snx += 1.0 - a;
+        snxy += 1.0 - m;
+    }
+    Necessity {
+        consistency: zero_small(ratio(sxy, sy)),
+        coverage: zero_small(ratio(sxy, sx)),
+        relevance: zero_small(ratio(snx, snxy)),
+    }
+}
+
+/// Unique coverage of each term against the other terms of the same model:
+/// covU_j = [Σ min(X_j,Y) − Σ min(X_j, Y, max_{t≠j} X_t)] / Σ Y. `None` for a one-term model.
+pub fn unique_coverage(terms: &[Vec<f64>], y: &[f64]) -> Vec<Option<f64>> {
+    if terms.len() < 2 {
+        return vec![None; terms.len()];
+    }
+    let sy: f64 = y.iter().sum();
+    (0..terms.len())
+        .map(|j| {
+            let mut own = 0.0;
+            let mut shared = 0.0;
+            for i in 0..y.len() {
+                let xj = terms[j][i];
+                let others = terms
+                    .iter()
+                    .enumerate()
+                    .filter(|(t, _)| *t != j)
+                    .map(|(_, v)| v[i])
+                    .fold(f64::NEG_INFINITY, f64::max);
+                own += xj.min(y[i]);
+                shared += xj.min(y[i]).min(others);
+            }
+            Some(zero_small(ratio(own - shared, sy)))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hand_calculation() {
+        // X = [0.2, 0.8, 0.6], Y = [0.4, 0.9, 0.3]
+        // min = [0.2, 0.8, 0.3] → Σ = 1.3; ΣX = 1.6; ΣY = 1.6
+        // min(X,Y,1−Y) = [0.2, 0.1, 0.3] → Σ = 0.6
+        let x = [0.2, 0.8, 0.6];
+        let y = [0.4, 0.9, 0.3];
+        let s = sufficiency(&x, &y);
+        assert!((s.consistency - 1.3 / 1.6).abs() < 1e-15);
+        assert!((s.pri - 0.7 / 1.0).abs() < 1e-15);
+        assert!((s.coverage - 1.3 / 1.6).abs() < 1e-15);
+        // RoN: Σ(1−X) = 1.4; Σ(1−min) = 1.7
+        let n = necessity(&x, &y);
+        assert!((n.relevance - 1.4 / 1.7).abs() < 1e-15);
+        assert!((n.consistency - 1.3 / 1.6).abs() < 1e-15);
+    }
+
+    #[test]
+    fn unique_coverage_hand() {
+        // terms A = [1, 0], B = [0, 1], Y = [1, 1]: each covers one case alone → 0.5 each.
+        let u = unique_coverage(&[vec![1.0, 0.0], vec![0.0, 1.0]], &[1.0, 1.0]);
+        assert_eq!(u, vec![Some(0.5), Some(0.5)]);
+        assert_eq!(unique_coverage(&[vec![1.0]], &[1.0]), vec![None]);
+    }
+
+    #[test]
+    fn empty_is_nan_not_panic() {
+        assert!(sufficiency(&[], &[]).consistency.is_nan());
+    }
+}

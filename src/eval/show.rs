@@ -1,0 +1,228 @@
+//! Stage 4, `show`: prints data, calibrations, the plan and analysis tables.
+//!
+//! Guarantees: a `show` never changes the session; an unknown topic or analysis is a
+//! diagnostic with the list of possible ones.
+
+use super::Session;
+use crate::check::plan::AnalysisPlan;
+use crate::diagnostics::{codes, suggestion, Diag};
+use crate::report::{fixed3, num, Align, TextTable};
+use crate::syntax::ast::Ident;
+
+/// Topics of `show` that take no analysis.
+pub const TOPICS: [&str; 4] = ["data", "calibration", "plan", "index"];
+/// Topics of `show … of ANALYSIS`.
+pub const ANALYSIS_TOPICS: [&str; 7] = [
+    "nca", "bottlenecks", "necessity", "truth_table", "solutions", "configurations", "cases",
+];
+
+impl Session {
+    pub(super) fn run_show(&mut self, what: &Ident, of: Option<&Ident>, extra: Option<&Ident>) -> Result<String, Diag> {
+        let topic = what.node.as_str();
+        if TOPICS.contains(&topic) {
+            if topic != "index" {
+                if let Some(o) = of {
+                    return Err(Diag::error(codes::UNKNOWN_SHOW, format!("expected `show {topic}` alone, found `{}` after it", o.node))
+                        .at(o.span, "not expected here")
+                        .help(format!("`show {topic}` takes no analysis")));
+                }
+            }
+            if self.check_only {
+                return Ok(String::new());
+            }
+            return match topic {
+                "data" => self.show_data(what),
+                "calibration" => Ok(self.show_calibration()),
+                "plan" => Ok(self.show_plan()),
+                _ => Err(Diag::error(codes::NOT_AVAILABLE, "expected a statement this version runs, found `show index`")
+                    .at(what.span, "index weights are not shown yet")
+                    .help("the index can be used as a column meanwhile")),
+            };
+        }
+        if ANALYSIS_TOPICS.contains(&topic) {
+            let Some(name) = of else {
+                return Err(Diag::error(codes::UNKNOWN_SHOW, format!("expected `show {topic} of ANALYSIS`, found no analysis"))
+                    .at(what.span, "of which analysis?")
+                    .help(format!("for example `show {topic} of high`")));
+            };
+            let plan = self.analysis_named(name)?.clone();
+            let nca_topic = topic == "nca" || topic == "bottlenecks";
+            if nca_topic != matches!(plan, AnalysisPlan::Nca(_)) {
+                return Err(Diag::error(
+                    codes::UNKNOWN_SHOW,
+                    format!("expected {} analysis for `show {topic}`, found the {} analysis `{}`", if nca_topic { "an nca" } else { "an fsqca" }, plan.kind(), name.node),
+                )
+                .at(name.span, "wrong kind of analysis")
+                .help(if nca_topic { "nca analyses show `nca` and `bottlenecks`" } else { "fsqca analyses show necessity, truth_table, solutions, configurations and cases" }));
+            }
+            if let Some(x) = extra {
+                let ok = topic == "solutions" && ["complex", "parsimonious", "intermediate", "conservative"].contains(&x.node.as_str());
+                if !ok {
+                    return Err(Diag::error(codes::UNKNOWN_SHOW, format!("expected nothing after the analysis, found `{}`", x.node))
+                        .at(x.span, "not expected here")
+                        .help("only `show solutions of X complex|parsimonious|intermediate` takes a last word"));
+                }
+            }
+            if self.check_only {
+                return Ok(String::new());
+            }
+            return Err(Diag::error(codes::NOT_AVAILABLE, format!("expected results of `{}`, found none: this build checks {} analyses without running them", name.node, plan.kind()))
+                .at(what.span, "no results to show")
+                .help("`show plan` prints the analysis' resolved settings"));
+        }
+        let mut all: Vec<&str> = TOPICS.to_vec();
+        all.extend(ANALYSIS_TOPICS);
+        Err(Diag::error(codes::UNKNOWN_SHOW, format!("expected something to show ({}), found `{topic}`", all.join(", ")))
+            .at(what.span, "nothing by this name")
+            .help(suggestion(topic, &all, "topic")))
+    }
+
+    fn show_data(&self, what: &Ident) -> Result<String, Diag> {
+        let Some(data) = &self.data else {
+            return Err(Diag::error(codes::NO_DATA, "expected a `data` statement first, found none")
+                .at(what.span, "nothing to show")
+                .help("load data with `data NAME = csv(\"file.csv\", id = case)`"));
+        };
+        let mut headers = vec!["case".to_string()];
+        let mut align = vec![Align::Left];
+        let cols: Vec<usize> = if self.sets.is_empty() {
+            (0..data.table.columns.len()).collect()
+        } else {
+            self.sets.iter().map(|s| s.column_index).collect()
+        };
+        for (k, &j) in cols.iter().enumerate() {
+            headers.push(match self.sets.get(k) {
+                Some(s) if !self.sets.is_empty() => format!("{} ({})", s.name, s.column),
+                _ => data.table.columns[j].clone(),
+            });
+            align.push(Align::Right);
+        }
+        let mut t = TextTable::new(headers, align);
+        for (i, id) in data.table.ids.iter().enumerate() {
+            let mut row = vec![id.clone()];
+            for &j in &cols {
+                let v = data.table.values[[i, j]];
+                row.push(if data.table.text[j].as_ref().is_some_and(|_| v.is_nan()) { "?".into() } else { num(v) });
+            }
+            t.rows.push(row);
+        }
+        Ok(format!("data {} = {} ({} cases, {} columns)\n{}\n", data.name, data.path, data.table.rows(), data.table.columns.len(), t.render("  ")))
+    }
+
+    fn show_calibration(&self) -> String {
+        let mut out = String::from("calibration\n");
+        let mut t = TextTable::new(
+            vec!["set".into(), "role".into(), "column".into(), "method".into(), "anchors".into()],
+            vec![Align::Left; 5],
+        );
+        for s in &self.sets {
+            let (method, anchors) = match &s.calibration {
+                None => ("none".to_string(), String::new()),
+                Some(c) => {
+                    let mut a: Vec<String> = c
+                        .anchors
+                        .iter()
+                        .map(|(n, v, p)| match p {
+                            Some(p) => format!("{n} = {} (p{})", num(*v), num(*p)),
+                            None => format!("{n} = {}", num(*v)),
+                        })
+                        .collect();
+                    if let Some(idm) = c.idm {
+                        if idm != crate::engine::calibrate::DEFAULT_IDM {
+                            a.push(format!("idm = {}", num(idm)));
+                        }
+                    }
+                    (c.method.to_string(), a.join(", "))
+                }
+            };
+            t.rows.push(vec![s.name.clone(), s.role.as_str().into(), s.column.clone(), method, anchors]);
+        }
+        out.push_str(&t.render("  "));
+        if let Some(data) = &self.data {
+            let calibrated: Vec<&crate::check::plan::SetInfo> = self.sets.iter().filter(|s| s.membership.is_some()).collect();
+            if !calibrated.is_empty() {
+                let mut headers = vec!["case".to_string()];
+                let mut align = vec![Align::Left];
+                for s in &calibrated {
+                    headers.push(format!("{} raw", s.name));
+                    headers.push(s.name.clone());
+                    align.push(Align::Right);
+                    align.push(Align::Right);
+                }
+                let mut m = TextTable::new(headers, align);
+                for (i, id) in data.table.ids.iter().enumerate() {
+                    let mut row = vec![id.clone()];
+                    for s in &calibrated {
+                        row.push(num(s.raw[i]));
+                        row.push(s.membership.as_ref().map(|v| fixed3(v[i])).unwrap_or_default());
+                    }
+                    m.rows.push(row);
+                }
+                out.push('\n');
+                out.push_str(&m.render("  "));
+            }
+        }
+        out.push('\n');
+        out
+    }
+
+    fn show_plan(&self) -> String {
+        let mut out = String::from("plan\n");
+        if let Some((t, _)) = &self.study {
+            out.push_str(&format!("  study \"{t}\"\n"));
+        }
+        match &self.data {
+            Some(d) => out.push_str(&format!(
+                "  data {} = {} ({} cases; ids {})\n",
+                d.name,
+                d.path,
+                d.table.rows(),
+                if d.table.ids.first().map(|s| s == "1").unwrap_or(false) { "numbered" } else { "from the id column" }
+            )),
+            None => out.push_str("  data (none)\n"),
+        }
+        if let Some((f, _)) = &self.framework {
+            let dims = self.frameworks.get(f).cloned().unwrap_or_default();
+            out.push_str(&format!("  framework {f}: {}\n", dims.join(", ")));
+        }
+        for s in &self.sets {
+            let cal = match &s.calibration {
+                None => "not calibrated".to_string(),
+                Some(c) => {
+                    let a: Vec<String> = c
+                        .anchors
+                        .iter()
+                        .map(|(n, v, p)| match p {
+                            Some(p) => format!("{n} = {} (p{})", num(*v), num(*p)),
+                            None => format!("{n} = {}", num(*v)),
+                        })
+                        .collect();
+                    let idm = c.idm.map(|i| format!(", idm = {}", num(i))).unwrap_or_default();
+                    format!("{}({}{idm})", c.method, a.join(", "))
+                }
+            };
+            out.push_str(&format!(
+                "  {} {} = {}{}{}: {}\n",
+                s.role.as_str(),
+                s.name,
+                s.column,
+                s.dimension.as_ref().map(|d| format!(" [{d}]")).unwrap_or_default(),
+                s.label.as_ref().map(|l| format!(" \"{l}\"")).unwrap_or_default(),
+                cal
+            ));
+        }
+        for a in &self.analyses {
+            let d = match a {
+                AnalysisPlan::Nca(p) => p.describe(),
+                AnalysisPlan::Fsqca(p) => p.describe(),
+            };
+            for line in d.lines() {
+                out.push_str("  ");
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        out.push('\n');
+        out
+    }
+}

@@ -1,0 +1,131 @@
+//! Stage 1, syntax errors: a pest error becomes a [`Diag`] with code `toe::parse::syntax`.
+//!
+//! Guarantees: the message says what was expected first and what was found second, in the
+//! language's words (never pest's rule names); R habits at the failing spot get their own help.
+
+use super::parser::Rule;
+use crate::diagnostics::{codes, Diag};
+use crate::source::Span;
+
+/// The user-facing name of a grammar rule.
+fn describe(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::EOI => "end of input",
+        Rule::statement
+        | Rule::study_stmt
+        | Rule::data_stmt
+        | Rule::index_stmt
+        | Rule::conditions_stmt
+        | Rule::outcome_stmt
+        | Rule::calibrate_stmt
+        | Rule::nca_stmt
+        | Rule::fsqca_stmt
+        | Rule::necessary_q
+        | Rule::sufficient_q
+        | Rule::show_stmt
+        | Rule::export_stmt
+        | Rule::use_stmt
+        | Rule::robustness_stmt
+        | Rule::framework_stmt => "a statement",
+        Rule::ident | Rule::name | Rule::column | Rule::framework => "a name",
+        Rule::number => "a number",
+        Rule::percentile => "a percentile like p25",
+        Rule::string | Rule::string_inner => "a string",
+        Rule::assign => "`=`",
+        Rule::value | Rule::list | Rule::call | Rule::neg_name | Rule::arg => "a value",
+        Rule::set_def => "a set definition `NAME = column`",
+        Rule::dimension => "a dimension block",
+        Rule::calib_item | Rule::calib_targets => "a calibration line `NAME method(…)`",
+        Rule::method => "a calibration method",
+        Rule::star => "`*`",
+        Rule::name_list => "a list of conditions",
+        Rule::outcome_ref => "an outcome",
+        Rule::options => "`{`",
+        Rule::option | Rule::necessary_rule | Rule::expect_opt => "an option",
+        Rule::opop => "a comparison like `>=`",
+        Rule::rule_cond => "a rule like `d >= 0.1`",
+        Rule::expectation | Rule::literal => "a condition like `A` or `~A`",
+        Rule::negation => "`~`",
+        Rule::set_expr | Rule::conj | Rule::factor | Rule::atom | Rule::level_ref => {
+            "a set expression"
+        }
+        Rule::vary => "`vary …`",
+        Rule::vary_in | Rule::vary_by => "`in` or `by`",
+        Rule::points => "`percentile points`",
+        Rule::keyword => "a keyword",
+        _ => return None,
+    })
+}
+
+/// What stands at `pos`: a word, a symbol, the end of the line or of the input.
+pub fn found_at(text: &str, pos: usize) -> (String, usize) {
+    let rest = text.get(pos..).unwrap_or("");
+    let Some(c) = rest.chars().next() else {
+        return ("the end of the input".into(), 0);
+    };
+    if c == '\n' || c == '\r' {
+        return ("the end of the line".into(), 0);
+    }
+    if c.is_alphanumeric() || c == '_' {
+        let word: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
+            .collect();
+        let len = word.len();
+        return (format!("`{word}`"), len);
+    }
+    if rest.starts_with("<-") {
+        return ("`<-`".into(), 2);
+    }
+    (format!("`{c}`"), c.len_utf8())
+}
+
+/// Converts a pest error into a diagnostic.
+pub fn convert(err: pest::error::Error<Rule>, text: &str, source: u32) -> Diag {
+    let pos = match err.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    let mut expected: Vec<&str> = match &err.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => {
+            positives.iter().filter_map(|r| describe(*r)).collect()
+        }
+        pest::error::ErrorVariant::CustomError { .. } => vec![],
+    };
+    expected.sort();
+    expected.dedup();
+    // "end of input" where a statement could continue really means "a new line".
+    if expected.len() > 1 {
+        expected.retain(|e| *e != "end of input");
+    }
+    let (found, len) = found_at(text, pos);
+    let span = Span::new(source, pos, pos + len);
+    let expected_text = match expected.len() {
+        0 => "something else".to_string(),
+        1 => expected[0].to_string(),
+        _ => {
+            let (last, first) = expected.split_last().unwrap_or((&"", &[]));
+            format!("{} or {}", first.join(", "), last)
+        }
+    };
+    let rest = text.get(pos..).unwrap_or("");
+    let help = if rest.starts_with("==") {
+        "comparisons in options are written `>=` (at least), e.g. `consistency >= 0.8`".to_string()
+    } else if rest.starts_with("<-") {
+        "toe writes `=` where R writes `<-`".to_string()
+    } else if rest.starts_with('&') || rest.starts_with('|') && !rest.starts_with("||") {
+        "set expressions use `*` for and, `+` for or, `~` for not".to_string()
+    } else if rest.starts_with('!') {
+        "negation is written `~`, as in the QCA literature".to_string()
+    } else if found == "the end of the input" {
+        "a block or a list was left open: close it with `}`, `]` or `)`".to_string()
+    } else {
+        "see LANGUAGE.md §2 for the forms of each statement".to_string()
+    };
+    Diag::error(
+        codes::SYNTAX,
+        format!("expected {expected_text}, found {found}"),
+    )
+    .at(span, format!("expected {expected_text}"))
+    .help(help)
+}
