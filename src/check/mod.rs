@@ -38,7 +38,8 @@ fn r_translation(key: &str) -> Option<&'static str> {
 
 /// An unknown name among `candidates`.
 pub fn unknown(code: &'static str, what: &str, name: &str, span: Span, candidates: &[&str]) -> Diag {
-    Diag::error(code, format!("expected a {what}, found `{name}`"))
+    let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    Diag::error(code, format!("expected {article} {what}, found `{name}`"))
         .at(span, format!("no {what} is called `{name}`"))
         .help(suggestion(name, candidates, what))
 }

@@ -206,7 +206,7 @@ impl Session {
                 let canon = path.canonicalize().map_err(|_| {
                     Diag::error(codes::MISSING_FILE, format!("expected a script at `{}`, found no file", p.node))
                         .at(p.span, "no such file")
-                        .help(format!("paths are relative to the script's folder ({})", self.base_dir.display()))
+                        .help("paths are relative to the folder of the script".to_string())
                 })?;
                 if self.use_stack.contains(&canon) {
                     return Err(Diag::error(codes::USE_CYCLE, format!("expected scripts that do not use each other in a circle, found `{}` again", p.node))
@@ -280,7 +280,7 @@ impl Session {
             match e {
                 load::LoadError::Missing => Diag::error(codes::MISSING_FILE, format!("expected a data file at `{file}`, found no file"))
                     .at(path_v.span, "no such file")
-                    .help(format!("paths are relative to the script's folder ({})", self.base_dir.display())),
+                    .help("paths are relative to the folder of the script".to_string()),
                 load::LoadError::Io(m) | load::LoadError::Workbook(m) => Diag::error(codes::READ_ERROR, format!("expected a readable data file, found an error: {m}"))
                     .at(path_v.span, "cannot read this file")
                     .help("check that the file is a CSV or an xlsx workbook and is not open elsewhere"),

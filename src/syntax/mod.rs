@@ -14,6 +14,7 @@ use parser::{Rule, ToeParser};
 
 /// Parses a whole script.
 pub fn parse(text: &str, source: u32) -> Result<ast::Program, Vec<Diag>> {
+    pest::set_error_detail(true);
     let pairs = ToeParser::parse(Rule::program, text)
         .map_err(|e| vec![pest_error::convert(e, text, source)])?;
     let mut lowerer = lower::Lowerer::new(source);

@@ -82,22 +82,51 @@ pub fn found_at(text: &str, pos: usize) -> (String, usize) {
 
 /// Converts a pest error into a diagnostic.
 pub fn convert(err: pest::error::Error<Rule>, text: &str, source: u32) -> Diag {
-    let pos = match err.location {
+    let mut pos = match err.location {
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((s, _)) => s,
     };
-    let mut expected: Vec<&str> = match &err.variant {
+    let mut expected: Vec<String> = match &err.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => {
-            positives.iter().filter_map(|r| describe(*r)).collect()
+            positives.iter().filter_map(|r| describe(*r)).map(String::from).collect()
         }
         pest::error::ErrorVariant::CustomError { .. } => vec![],
     };
+    // pest's detailed attempts know the literal tokens tried at the furthest position
+    // (`for`, `*`, `)`), which the rule list above leaves out.
+    if let Some(att) = err.parse_attempts() {
+        if att.max_position >= pos {
+            let mut from_attempts: Vec<String> = Vec::new();
+            for t in att.expected_tokens() {
+                // Literal tokens only (ranges such as `a..z` and built-in rules are not words
+                // a user would type).
+                let token = t.to_string();
+                let literal = !token.trim().is_empty()
+                    && token != "#"
+                    && !(token.len() > 3 && token.contains(".."))
+                    && token.chars().any(|c| !c.is_ascii_uppercase() && c != '_');
+                if token == "\"" {
+                    from_attempts.push("a string".to_string());
+                } else if literal && token != "\u{FEFF}" {
+                    from_attempts.push(format!("`{token}`"));
+                }
+            }
+            if att.max_position == pos {
+                from_attempts.extend(expected.iter().cloned());
+            }
+            if !from_attempts.is_empty() {
+                pos = att.max_position;
+                expected = from_attempts;
+            }
+        }
+    }
     expected.sort();
     expected.dedup();
     // "end of input" where a statement could continue really means "a new line".
     if expected.len() > 1 {
-        expected.retain(|e| *e != "end of input");
+        expected.retain(|e| e != "end of input");
     }
+    let expected: Vec<&str> = expected.iter().map(|s| s.as_str()).collect();
     let (found, len) = found_at(text, pos);
     let span = Span::new(source, pos, pos + len);
     let expected_text = match expected.len() {
