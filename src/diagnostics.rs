@@ -78,9 +78,26 @@ pub enum Severity {
     Warning,
 }
 
-/// One diagnostic.
+/// One diagnostic (boxed, so that `Result<_, Diag>` stays small).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Diag {
+pub struct Diag(Box<DiagData>);
+
+impl std::ops::Deref for Diag {
+    type Target = DiagData;
+    fn deref(&self) -> &DiagData {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Diag {
+    fn deref_mut(&mut self) -> &mut DiagData {
+        &mut self.0
+    }
+}
+
+/// The content of a diagnostic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiagData {
     pub code: &'static str,
     pub severity: Severity,
     pub message: String,
@@ -94,7 +111,7 @@ pub struct Diag {
 
 impl Diag {
     pub fn error(code: &'static str, message: impl Into<String>) -> Self {
-        Diag {
+        Diag(Box::new(DiagData {
             code,
             severity: Severity::Error,
             message: message.into(),
@@ -102,13 +119,12 @@ impl Diag {
             label: String::new(),
             notes: Vec::new(),
             help: None,
-        }
+        }))
     }
     pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
-        Diag {
-            severity: Severity::Warning,
-            ..Diag::error(code, message)
-        }
+        let mut d = Diag::error(code, message);
+        d.severity = Severity::Warning;
+        d
     }
     /// The primary label.
     pub fn at(mut self, span: Span, label: impl Into<String>) -> Self {
@@ -137,7 +153,10 @@ impl fmt::Display for Diag {
 }
 
 /// The closest candidate to `name`, if one is close enough to suggest.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lower = name.to_lowercase();
     let mut best: Option<(&str, f64)> = None;
     for c in candidates {
@@ -151,13 +170,17 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
 }
 
 /// "did you mean `x`?" or a list of the possible names.
-pub fn suggestion<'a>(name: &str, candidates: &[&'a str], what: &str) -> String {
+pub fn suggestion(name: &str, candidates: &[&str], what: &str) -> String {
     if let Some(c) = did_you_mean(name, candidates.iter().copied()) {
         format!("did you mean `{c}`?")
     } else if candidates.is_empty() {
         format!("no {what} is defined yet")
     } else {
-        let shown: Vec<String> = candidates.iter().take(8).map(|c| format!("`{c}`")).collect();
+        let shown: Vec<String> = candidates
+            .iter()
+            .take(8)
+            .map(|c| format!("`{c}`"))
+            .collect();
         let more = if candidates.len() > 8 { ", …" } else { "" };
         format!("the {what}s are {}{more}", shown.join(", "))
     }

@@ -26,7 +26,7 @@ pub mod check;
 pub mod diagnostics;
 pub mod engine;
 pub mod eval;
-pub mod report;
 pub mod repl;
+pub mod report;
 pub mod source;
 pub mod syntax;

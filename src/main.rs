@@ -11,7 +11,11 @@ use toe::diagnostics::{render, Diag};
 use toe::eval::{folder_of, Session};
 
 #[derive(Parser)]
-#[command(name = "toe", version, about = "Configurational studies (NCA and fsQCA) in a small, exact language")]
+#[command(
+    name = "toe",
+    version,
+    about = "Configurational studies (NCA and fsQCA) in a small, exact language"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -45,13 +49,20 @@ fn color(plain: bool) -> bool {
 }
 
 fn width() -> usize {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100)
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100)
 }
 
 fn print_diags(session: &Session, diags: &[Diag], plain: bool) {
     let mut err = std::io::stderr().lock();
     for d in diags {
-        let _ = write!(err, "{}", render(d, &session.sources, color(plain), width()));
+        let _ = write!(
+            err,
+            "{}",
+            render(d, &session.sources, color(plain), width())
+        );
     }
 }
 
@@ -108,7 +119,8 @@ fn run(script: &Path, json: Option<&str>, plain: bool, check_only: bool) -> u8 {
                 } else {
                     let path = PathBuf::from(target);
                     let tmp = path.with_extension("json.tmp");
-                    let written = std::fs::write(&tmp, s.as_bytes()).and_then(|_| std::fs::rename(&tmp, &path));
+                    let written = std::fs::write(&tmp, s.as_bytes())
+                        .and_then(|_| std::fs::rename(&tmp, &path));
                     if let Err(e) = written {
                         let _ = std::fs::remove_file(&tmp);
                         eprintln!("toe::run::write_error\n  × expected to write `{target}`, found an error: {e}\n  help: check that the folder exists and is writable");
@@ -130,10 +142,17 @@ fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
-        Command::Run { script, json, plain } => run(&script, json.as_deref(), plain, false),
+        Command::Run {
+            script,
+            json,
+            plain,
+        } => run(&script, json.as_deref(), plain, false),
         Command::Check { script, plain } => run(&script, None, plain, true),
         Command::Repl { script } => {
-            let base = script.as_deref().map(folder_of).unwrap_or_else(|| PathBuf::from("."));
+            let base = script
+                .as_deref()
+                .map(folder_of)
+                .unwrap_or_else(|| PathBuf::from("."));
             let mut session = Session::new(base);
             if let Some(s) = &script {
                 match read_script(s) {

@@ -27,14 +27,20 @@ fn script_for(out: &Value) -> (String, Vec<String>, String, bool) {
     for c in &conditions {
         s.push_str(&format!("  {c} = {c}\n"));
     }
-    s.push_str(&format!("}}\noutcome {outcome} = {outcome}\ncalibrate {{\n"));
+    s.push_str(&format!(
+        "}}\noutcome {outcome} = {outcome}\ncalibrate {{\n"
+    ));
     let calib = spec.get("calibration").and_then(|c| c.as_object());
     for name in conditions.iter().chain(std::iter::once(&outcome)) {
         let line = match calib.and_then(|c| c.get(name)) {
             Some(c) => match c["method"].as_str() {
                 Some("direct") if c["thresholds"].is_object() => {
                     let t = &c["thresholds"];
-                    let kind = if c.get("logistic") == Some(&Value::Bool(false)) { "linear" } else { "direct" };
+                    let kind = if c.get("logistic") == Some(&Value::Bool(false)) {
+                        "linear"
+                    } else {
+                        "direct"
+                    };
                     format!("{kind}(e = {}, c = {}, i = {})", t["e"], t["c"], t["i"])
                 }
                 Some("percentile") => format!(
@@ -47,7 +53,12 @@ fn script_for(out: &Value) -> (String, Vec<String>, String, bool) {
             },
             None => {
                 // Uncalibrated data: fuzzy memberships, or crisp levels 0/1/2 (multi-value).
-                let v: Vec<f64> = values[name].as_array().expect("values").iter().map(|x| x.as_f64().expect("num")).collect();
+                let v: Vec<f64> = values[name]
+                    .as_array()
+                    .expect("values")
+                    .iter()
+                    .map(|x| x.as_f64().expect("num"))
+                    .collect();
                 let max = v.iter().cloned().fold(0.0, f64::max);
                 if max > 1.0 {
                     let at: Vec<String> = (1..=max as usize).map(|k| k.to_string()).collect();
@@ -72,15 +83,27 @@ fn memberships_and_necessity_match_r_qca() {
         let (mut script, conditions, outcome, negated) = script_for(&out);
         // The necessity table: one query per row of the reference.
         let rows = out["necessity"].as_array().expect("necessity");
-        let y = if negated { format!("~{outcome}") } else { outcome.clone() };
+        let y = if negated {
+            format!("~{outcome}")
+        } else {
+            outcome.clone()
+        };
         for r in rows {
-            script.push_str(&format!("necessary? {} for {y}\n", r["condition"].as_str().expect("cond")));
+            script.push_str(&format!(
+                "necessary? {} for {y}\n",
+                r["condition"].as_str().expect("cond")
+            ));
         }
         let (session, _) = run_ok(fixture(""), &script);
         // Memberships.
         let values = &out["calibrated"]["values"];
         for name in conditions.iter().chain(std::iter::once(&outcome)) {
-            let want: Vec<f64> = values[name].as_array().expect("values").iter().map(|x| x.as_f64().expect("num")).collect();
+            let want: Vec<f64> = values[name]
+                .as_array()
+                .expect("values")
+                .iter()
+                .map(|x| x.as_f64().expect("num"))
+                .collect();
             let set = session.set(name).expect("declared set");
             let got = set.membership.as_ref().expect("calibrated");
             assert_eq!(got.len(), want.len(), "{ds} {name}: number of cases");
@@ -90,19 +113,37 @@ fn memberships_and_necessity_match_r_qca() {
             }
         }
         // Necessity rows.
-        assert_eq!(session.queries.len(), rows.len(), "{ds}: one result per query");
+        assert_eq!(
+            session.queries.len(),
+            rows.len(),
+            "{ds}: one result per query"
+        );
         for (q, r) in session.queries.iter().zip(rows) {
-            for (ours, theirs) in [("consistency", "inclN"), ("coverage", "covN"), ("relevance", "RoN")] {
+            for (ours, theirs) in [
+                ("consistency", "inclN"),
+                ("coverage", "covN"),
+                ("relevance", "RoN"),
+            ] {
                 let g = q[ours].as_f64().unwrap_or(f64::NAN);
                 let w = r[theirs].as_f64().expect("reference number");
-                assert!(close(g, w), "{ds} {}: {ours} toe {g} vs R {w}", r["condition"]);
+                assert!(
+                    close(g, w),
+                    "{ds} {}: {ours} toe {g} vs R {w}",
+                    r["condition"]
+                );
                 checked_stats += 1;
             }
         }
     }
     // 9 datasets: every membership and every necessity statistic was compared.
-    assert!(checked_values > 500, "memberships compared: {checked_values}");
-    assert!(checked_stats > 300, "necessity statistics compared: {checked_stats}");
+    assert!(
+        checked_values > 500,
+        "memberships compared: {checked_values}"
+    );
+    assert!(
+        checked_stats > 300,
+        "necessity statistics compared: {checked_stats}"
+    );
 }
 
 #[test]
@@ -112,10 +153,17 @@ fn percentile_anchor_resolves_like_r_quantile_type_7() {
     let t = &out["calibrated"]["calibration"]["LIT"]["thresholds"];
     let (script, ..) = script_for(&out);
     let (session, _) = run_ok(fixture(""), &script);
-    let cal = session.set("LIT").and_then(|s| s.calibration.clone()).expect("calibrated");
+    let cal = session
+        .set("LIT")
+        .and_then(|s| s.calibration.clone())
+        .expect("calibrated");
     for (k, name) in ["e", "c", "i"].iter().enumerate() {
         let want = t[name].as_f64().expect("anchor");
-        assert!(close(cal.anchors[k].1, want), "LIT {name}: {} vs {want}", cal.anchors[k].1);
+        assert!(
+            close(cal.anchors[k].1, want),
+            "LIT {name}: {} vs {want}",
+            cal.anchors[k].1
+        );
         assert_eq!(cal.anchors[k].2, Some([10.0, 50.0, 90.0][k]));
     }
 }

@@ -11,10 +11,22 @@ use std::path::Path;
 pub enum LoadError {
     Missing,
     Io(String),
-    NotText { line: u64 },
-    Malformed { line: u64, message: String },
-    Ragged { line: u64, expected: usize, found: usize },
-    NoSheet { sheet: String, sheets: Vec<String> },
+    NotText {
+        line: u64,
+    },
+    Malformed {
+        line: u64,
+        message: String,
+    },
+    Ragged {
+        line: u64,
+        expected: usize,
+        found: usize,
+    },
+    NoSheet {
+        sheet: String,
+        sheets: Vec<String>,
+    },
     Workbook(String),
 }
 

@@ -37,8 +37,18 @@ fn r_translation(key: &str) -> Option<&'static str> {
 }
 
 /// An unknown name among `candidates`.
-pub fn unknown(code: &'static str, what: &str, name: &str, span: Span, candidates: &[&str]) -> Diag {
-    let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+pub fn unknown(
+    code: &'static str,
+    what: &str,
+    name: &str,
+    span: Span,
+    candidates: &[&str],
+) -> Diag {
+    let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
     Diag::error(code, format!("expected {article} {what}, found `{name}`"))
         .at(span, format!("no {what} is called `{name}`"))
         .help(suggestion(name, candidates, what))
@@ -68,7 +78,10 @@ fn anchor_of(v: &Value) -> Result<Anchor, Diag> {
         .help("percentile anchors run from p0 (the minimum) to p100 (the maximum)")),
         _ => Err(Diag::error(
             codes::BAD_ARGUMENT,
-            format!("expected an anchor (a number or a percentile like p25), found {}", v.kind.describe()),
+            format!(
+                "expected an anchor (a number or a percentile like p25), found {}",
+                v.kind.describe()
+            ),
         )
         .at(v.span, "expected a number or pNN")
         .help("anchors are raw values (`e = 400`) or percentiles of the column (`e = p25`)")),
@@ -86,7 +99,11 @@ fn bind_args<'a>(call: &'a Call, params: &[&str]) -> Result<Vec<Option<&'a Value
                     codes::UNKNOWN_ARGUMENT,
                     format!(
                         "expected one of {} for `{}`, found `{}`",
-                        params.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", "),
+                        params
+                            .iter()
+                            .map(|p| format!("`{p}`"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
                         call.name.node,
                         n.node
                     ),
@@ -101,10 +118,18 @@ fn bind_args<'a>(call: &'a Call, params: &[&str]) -> Result<Vec<Option<&'a Value
                 if pos >= params.len() {
                     return Err(Diag::error(
                         codes::BAD_ARGUMENT,
-                        format!("expected at most {} arguments for `{}`, found more", params.len(), call.name.node),
+                        format!(
+                            "expected at most {} arguments for `{}`, found more",
+                            params.len(),
+                            call.name.node
+                        ),
                     )
                     .at(a.span, "one argument too many")
-                    .help(format!("`{}` takes {}", call.name.node, params.join(", "))));
+                    .help(format!(
+                        "`{}` takes {}",
+                        call.name.node,
+                        params.join(", ")
+                    )));
                 }
                 pos
             }
@@ -126,7 +151,10 @@ fn required<'a>(v: Option<&'a Value>, param: &str, call: &Call) -> Result<&'a Va
     v.ok_or_else(|| {
         Diag::error(
             codes::MISSING_ARGUMENT,
-            format!("expected the argument `{param}` of `{}`, found none", call.name.node),
+            format!(
+                "expected the argument `{param}` of `{}`, found none",
+                call.name.node
+            ),
         )
         .at(call.span, format!("`{param}` is missing"))
         .help(format!("for example `{}`", example_call(&call.name.node)))
@@ -167,7 +195,9 @@ pub fn calib_rules(item: &CalibItem) -> Result<Vec<CalibRule>, Diag> {
                             format!("expected `idm` strictly between 0.5 and 1, found {idm}"),
                         )
                         .at(v.span, "out of range")
-                        .help("idm is the membership reached at the outer anchors, 0.95 by default"));
+                        .help(
+                            "idm is the membership reached at the outer anchors, 0.95 by default",
+                        ));
                     }
                     idm
                 }
@@ -222,9 +252,12 @@ pub fn calib_rules(item: &CalibItem) -> Result<Vec<CalibRule>, Diag> {
                     items.iter().map(anchor_of).collect::<Result<Vec<_>, _>>()?
                 }
                 ValueKind::List(_) => {
-                    return Err(Diag::error(codes::BAD_ARGUMENT, "expected at least one threshold, found an empty list")
-                        .at(v.span, "empty")
-                        .help("for example `crisp(at = 0.5)` or `crisp(at = [3, 7])`"))
+                    return Err(Diag::error(
+                        codes::BAD_ARGUMENT,
+                        "expected at least one threshold, found an empty list",
+                    )
+                    .at(v.span, "empty")
+                    .help("for example `crisp(at = 0.5)` or `crisp(at = [3, 7])`"))
                 }
                 _ => vec![anchor_of(v)?],
             };
@@ -232,17 +265,23 @@ pub fn calib_rules(item: &CalibItem) -> Result<Vec<CalibRule>, Diag> {
         }
         "fuzzy" => {
             if let Some(a) = call.args.first() {
-                return Err(Diag::error(codes::BAD_ARGUMENT, "expected no arguments for `fuzzy`, found some")
-                    .at(a.span, "not used")
-                    .help("`fuzzy` takes the column as a membership already in [0, 1]"));
+                return Err(Diag::error(
+                    codes::BAD_ARGUMENT,
+                    "expected no arguments for `fuzzy`, found some",
+                )
+                .at(a.span, "not used")
+                .help("`fuzzy` takes the column as a membership already in [0, 1]"));
             }
             Method::Fuzzy
         }
         other => {
             let help = match other {
-                "calibrate" | "direct.calibration" => "toe writes `direct(e = …, c = …, i = …)`".to_string(),
+                "calibrate" | "direct.calibration" => {
+                    "toe writes `direct(e = …, c = …, i = …)`".to_string()
+                }
                 "percentile" | "percentiles" | "quantile" => {
-                    "percentile anchors go inside `direct`: `direct(e = p25, c = p50, i = p75)`".to_string()
+                    "percentile anchors go inside `direct`: `direct(e = p25, c = p50, i = p75)`"
+                        .to_string()
                 }
                 _ => suggestion(other, &METHODS, "calibration method"),
             };
@@ -303,7 +342,11 @@ pub fn calibrate_set(
         anchors
             .iter()
             .map(|(n, v, p)| match p {
-                Some(p) => format!("{n} = {} (p{})", crate::report::num(*v), crate::engine::data::format_number(*p)),
+                Some(p) => format!(
+                    "{n} = {} (p{})",
+                    crate::report::num(*v),
+                    crate::engine::data::format_number(*p)
+                ),
                 None => format!("{n} = {}", crate::report::num(*v)),
             })
             .collect::<Vec<_>>()
@@ -357,16 +400,27 @@ pub fn calibrate_set(
         Method::Direct { idm, .. } => {
             let (e, c, i) = (anchors[0].1, anchors[1].1, anchors[2].1);
             calibrate::check_anchors(e, c, i).map_err(anchor_error)?;
-            (raw.iter().map(|x| calibrate::direct(*x, e, c, i, *idm)).collect(), Some(*idm))
+            (
+                raw.iter()
+                    .map(|x| calibrate::direct(*x, e, c, i, *idm))
+                    .collect(),
+                Some(*idm),
+            )
         }
         Method::Linear { .. } => {
             let (e, c, i) = (anchors[0].1, anchors[1].1, anchors[2].1);
             calibrate::check_anchors(e, c, i).map_err(anchor_error)?;
-            (raw.iter().map(|x| calibrate::linear(*x, e, c, i)).collect(), None)
+            (
+                raw.iter().map(|x| calibrate::linear(*x, e, c, i)).collect(),
+                None,
+            )
         }
         Method::Bell { .. } => {
             let a: Vec<f64> = anchors.iter().map(|a| a.1).collect();
-            let increasing = a.windows(2).enumerate().all(|(k, w)| if k == 2 { w[0] <= w[1] } else { w[0] < w[1] });
+            let increasing =
+                a.windows(2)
+                    .enumerate()
+                    .all(|(k, w)| if k == 2 { w[0] <= w[1] } else { w[0] < w[1] });
             if !increasing {
                 return Err(Diag::error(
                     codes::ANCHOR_ORDER,
@@ -385,7 +439,10 @@ pub fn calibrate_set(
             if t.windows(2).any(|w| w[0] == w[1]) {
                 return Err(Diag::error(
                     codes::EQUAL_ANCHORS,
-                    format!("expected distinct thresholds for `{name}`, found {}", shown()),
+                    format!(
+                        "expected distinct thresholds for `{name}`, found {}",
+                        shown()
+                    ),
                 )
                 .at(rule.span, "two thresholds are equal")
                 .note(set_span, format!("`{name}` declared here"))
@@ -394,7 +451,11 @@ pub fn calibrate_set(
             (raw.iter().map(|x| calibrate::crisp(*x, &t)).collect(), None)
         }
         Method::Fuzzy => {
-            if let Some((k, v)) = raw.iter().enumerate().find(|(_, v)| !v.is_nan() && !(0.0..=1.0).contains(*v)) {
+            if let Some((k, v)) = raw
+                .iter()
+                .enumerate()
+                .find(|(_, v)| !v.is_nan() && !(0.0..=1.0).contains(*v))
+            {
                 return Err(Diag::error(
                     codes::OUT_OF_RANGE,
                     format!(
@@ -405,7 +466,9 @@ pub fn calibrate_set(
                 )
                 .at(rule.span, "`fuzzy` takes the column as it is")
                 .note(set_span, format!("`{name}` declared here"))
-                .help("calibrate the raw values instead, e.g. `direct(e = p25, c = p50, i = p75)`"));
+                .help(
+                    "calibrate the raw values instead, e.g. `direct(e = p25, c = p50, i = p75)`",
+                ));
             }
             (raw.to_vec(), None)
         }
@@ -423,7 +486,14 @@ pub fn calibrate_set(
 
 /// Known option keys of each analysis, for "did you mean".
 pub const NCA_OPTIONS: [&str; 8] = [
-    "ceilings", "permutations", "seed", "bottlenecks", "on", "corner", "scope", "qr_tau",
+    "ceilings",
+    "permutations",
+    "seed",
+    "bottlenecks",
+    "on",
+    "corner",
+    "scope",
+    "qr_tau",
 ];
 pub const FSQCA_OPTIONS: [&str; 4] = ["cases", "consistency", "pri", "contradictions"];
 
@@ -458,7 +528,10 @@ fn expect_op(op: &Spanned<CmpOp>, want: &[CmpOp], key: &str, example: &str) -> R
         return Ok(());
     }
     let (code, help) = if op.node == CmpOp::RAssign {
-        (codes::R_ASSIGN, format!("toe writes `=` where R writes `<-`: `{example}`"))
+        (
+            codes::R_ASSIGN,
+            format!("toe writes `=` where R writes `<-`: `{example}`"),
+        )
     } else {
         (codes::BAD_OPTION, format!("write `{example}`"))
     };
@@ -479,13 +552,20 @@ fn single<'a>(values: &'a [Value], key: &Ident) -> Result<&'a Value, Diag> {
         [v] => Ok(v),
         [_, extra, ..] => Err(Diag::error(
             codes::BAD_OPTION,
-            format!("expected one value for `{}`, found {}", key.node, values.len()),
+            format!(
+                "expected one value for `{}`, found {}",
+                key.node,
+                values.len()
+            ),
         )
         .at(extra.span, "one value too many")
         .help("give a single value")),
-        [] => Err(Diag::error(codes::BAD_OPTION, format!("expected a value for `{}`, found none", key.node))
-            .at(key.span, "no value")
-            .help("give a value after the operator")),
+        [] => Err(Diag::error(
+            codes::BAD_OPTION,
+            format!("expected a value for `{}`, found none", key.node),
+        )
+        .at(key.span, "no value")
+        .help("give a value after the operator")),
     }
 }
 
@@ -519,7 +599,13 @@ fn duplicate_option(seen: &mut Vec<String>, key: &Ident) -> Result<(), Diag> {
 /// outcome not among the conditions.
 pub fn check_analysis_names(a: &Analysis, sets: &[&str]) -> Result<(), Diag> {
     if !sets.contains(&a.outcome.node.as_str()) {
-        return Err(unknown(codes::UNKNOWN_SET, "set", &a.outcome.node, a.outcome.span, sets));
+        return Err(unknown(
+            codes::UNKNOWN_SET,
+            "set",
+            &a.outcome.node,
+            a.outcome.span,
+            sets,
+        ));
     }
     for (k, c) in a.conditions.iter().enumerate() {
         if !sets.contains(&c.node.as_str()) {
@@ -528,7 +614,10 @@ pub fn check_analysis_names(a: &Analysis, sets: &[&str]) -> Result<(), Diag> {
         if c.node == a.outcome.node {
             return Err(Diag::error(
                 codes::OUTCOME_AS_CONDITION,
-                format!("expected conditions other than the outcome, found `{}` among them", c.node),
+                format!(
+                    "expected conditions other than the outcome, found `{}` among them",
+                    c.node
+                ),
             )
             .at(c.span, "this is the outcome")
             .note(a.outcome.span, "outcome")
@@ -567,17 +656,23 @@ pub fn nca_plan(a: &Analysis, span: Span) -> Result<NcaPlan, Diag> {
         span,
     };
     if a.negated {
-        return Err(Diag::error(codes::BAD_OPTION, "expected an outcome, found a negated one")
-            .at(a.outcome.span, "NCA takes the outcome as it is")
-            .help("declare the negation as its own set if you need it"));
+        return Err(Diag::error(
+            codes::BAD_OPTION,
+            "expected an outcome, found a negated one",
+        )
+        .at(a.outcome.span, "NCA takes the outcome as it is")
+        .help("declare the negation as its own set if you need it"));
     }
     let mut seen = Vec::new();
     for o in &a.options {
         match &o.kind {
             OptKind::Expect(_) => {
-                return Err(Diag::error(codes::UNKNOWN_OPTION, "expected an option of `nca`, found `expect`")
-                    .at(o.span, "`expect` belongs to fsqca")
-                    .help("directional expectations are an fsQCA option"))
+                return Err(Diag::error(
+                    codes::UNKNOWN_OPTION,
+                    "expected an option of `nca`, found `expect`",
+                )
+                .at(o.span, "`expect` belongs to fsqca")
+                .help("directional expectations are an fsQCA option"))
             }
             OptKind::Rule(conds) => {
                 for c in conds {
@@ -589,16 +684,22 @@ pub fn nca_plan(a: &Analysis, span: Span) -> Result<NcaPlan, Diag> {
                         "p" => {
                             expect_op(&c.op, &[CmpOp::Le], "p", "p <= 0.05")?;
                             if !(0.0..=1.0).contains(&c.value.node) {
-                                return Err(Diag::error(codes::BAD_OPTION, format!("expected p between 0 and 1, found {}", c.value.node))
-                                    .at(c.value.span, "out of range")
-                                    .help("p is a probability, e.g. 0.05"));
+                                return Err(Diag::error(
+                                    codes::BAD_OPTION,
+                                    format!("expected p between 0 and 1, found {}", c.value.node),
+                                )
+                                .at(c.value.span, "out of range")
+                                .help("p is a probability, e.g. 0.05"));
                             }
                             p.p_max = c.value.node;
                         }
                         other => {
-                            return Err(Diag::error(codes::BAD_OPTION, format!("expected `d` or `p` in the rule, found `{other}`"))
-                                .at(c.key.span, "unknown quantity")
-                                .help("write `necessary when d >= 0.1 and p <= 0.05`"))
+                            return Err(Diag::error(
+                                codes::BAD_OPTION,
+                                format!("expected `d` or `p` in the rule, found `{other}`"),
+                            )
+                            .at(c.key.span, "unknown quantity")
+                            .help("write `necessary when d >= 0.1 and p <= 0.05`"))
                         }
                     }
                 }
@@ -625,9 +726,12 @@ pub fn nca_plan(a: &Analysis, span: Span) -> Result<NcaPlan, Diag> {
                             _ => vec![v],
                         };
                         if items.is_empty() {
-                            return Err(Diag::error(codes::BAD_OPTION, "expected at least one ceiling, found an empty list")
-                                .at(v.span, "empty")
-                                .help("for example `ceilings = [cr_fdh, ce_fdh]`"));
+                            return Err(Diag::error(
+                                codes::BAD_OPTION,
+                                "expected at least one ceiling, found an empty list",
+                            )
+                            .at(v.span, "empty")
+                            .help("for example `ceilings = [cr_fdh, ce_fdh]`"));
                         }
                         let mut out = Vec::new();
                         for it in items {
@@ -639,7 +743,11 @@ pub fn nca_plan(a: &Analysis, span: Span) -> Result<NcaPlan, Diag> {
                             if !CEILINGS.contains(&normal.as_str()) {
                                 return Err(Diag::error(
                                     codes::UNKNOWN_CEILING,
-                                    format!("expected a ceiling ({}), found {}", CEILINGS.join(", "), it.kind.describe()),
+                                    format!(
+                                        "expected a ceiling ({}), found {}",
+                                        CEILINGS.join(", "),
+                                        it.kind.describe()
+                                    ),
                                 )
                                 .at(it.span, "unknown ceiling")
                                 .help(suggestion(&normal, &CEILINGS, "ceiling")));
@@ -664,9 +772,14 @@ pub fn nca_plan(a: &Analysis, span: Span) -> Result<NcaPlan, Diag> {
                         let v = single(values, key)?;
                         let n = number_of(v, "a whole-number seed")?;
                         if n.fract() != 0.0 || n.abs() > 2147483647.0 {
-                            return Err(Diag::error(codes::BAD_OPTION, format!("expected a whole-number seed within ±2147483647, found {n}"))
-                                .at(v.span, "not a valid seed")
-                                .help("R's set.seed takes a 32-bit integer"));
+                            return Err(Diag::error(
+                                codes::BAD_OPTION,
+                                format!(
+                                    "expected a whole-number seed within ±2147483647, found {n}"
+                                ),
+                            )
+                            .at(v.span, "not a valid seed")
+                            .help("R's set.seed takes a 32-bit integer"));
                         }
                         p.seed = Some((n as i64) as i32 as u32);
                     }
@@ -726,25 +839,35 @@ pub fn nca_plan(a: &Analysis, span: Span) -> Result<NcaPlan, Diag> {
                         let v = single(values, key)?;
                         let n = number_of(v, "a corner from 1 to 4")?;
                         if ![1.0, 2.0, 3.0, 4.0].contains(&n) {
-                            return Err(Diag::error(codes::BAD_OPTION, format!("expected a corner from 1 to 4, found {n}"))
-                                .at(v.span, "no such corner")
-                                .help("corner 1 is the upper left (the usual necessity ceiling)"));
+                            return Err(Diag::error(
+                                codes::BAD_OPTION,
+                                format!("expected a corner from 1 to 4, found {n}"),
+                            )
+                            .at(v.span, "no such corner")
+                            .help("corner 1 is the upper left (the usual necessity ceiling)"));
                         }
                         p.corner = n as u8;
                     }
                     "scope" => {
                         let v = single(values, key)?;
-                        let nums = match &v.kind {
-                            ValueKind::List(items) if items.len() == 4 => items
-                                .iter()
-                                .map(|i| number_of(i, "a number"))
-                                .collect::<Result<Vec<_>, _>>()?,
-                            _ => {
-                                return Err(Diag::error(codes::BAD_OPTION, format!("expected `[xmin, xmax, ymin, ymax]`, found {}", v.kind.describe()))
-                                    .at(v.span, "not a scope")
-                                    .help("the theoretical scope is four numbers: `scope = [0, 1, 0, 1]`"))
-                            }
-                        };
+                        let nums =
+                            match &v.kind {
+                                ValueKind::List(items) if items.len() == 4 => items
+                                    .iter()
+                                    .map(|i| number_of(i, "a number"))
+                                    .collect::<Result<Vec<_>, _>>()?,
+                                _ => return Err(Diag::error(
+                                    codes::BAD_OPTION,
+                                    format!(
+                                        "expected `[xmin, xmax, ymin, ymax]`, found {}",
+                                        v.kind.describe()
+                                    ),
+                                )
+                                .at(v.span, "not a scope")
+                                .help(
+                                    "the theoretical scope is four numbers: `scope = [0, 1, 0, 1]`",
+                                )),
+                            };
                         if nums[0] >= nums[1] || nums[2] >= nums[3] {
                             return Err(Diag::error(codes::BAD_OPTION, "expected xmin < xmax and ymin < ymax in the scope, found otherwise")
                                 .at(v.span, "empty scope")
@@ -756,9 +879,12 @@ pub fn nca_plan(a: &Analysis, span: Span) -> Result<NcaPlan, Diag> {
                         let v = single(values, key)?;
                         let t = number_of(v, "a quantile between 0 and 1")?;
                         if !(t > 0.0 && t < 1.0) {
-                            return Err(Diag::error(codes::BAD_OPTION, format!("expected `qr_tau` strictly between 0 and 1, found {t}"))
-                                .at(v.span, "out of range")
-                                .help("the quantile of the QR ceiling, e.g. 0.95"));
+                            return Err(Diag::error(
+                                codes::BAD_OPTION,
+                                format!("expected `qr_tau` strictly between 0 and 1, found {t}"),
+                            )
+                            .at(v.span, "out of range")
+                            .help("the quantile of the QR ceiling, e.g. 0.95"));
                         }
                         p.qr_tau = t;
                     }
@@ -787,16 +913,22 @@ pub fn fsqca_plan(a: &Analysis, span: Span) -> Result<FsqcaPlan, Diag> {
     let mut seen = Vec::new();
     for o in &a.options {
         match &o.kind {
-            OptKind::Rule(_) => {
-                return Err(Diag::error(codes::UNKNOWN_OPTION, "expected an option of `fsqca`, found `necessary when`")
-                    .at(o.span, "this rule belongs to nca")
-                    .help("the necessity verdict is an NCA option; fsqca reports the necessity table itself"))
-            }
+            OptKind::Rule(_) => return Err(Diag::error(
+                codes::UNKNOWN_OPTION,
+                "expected an option of `fsqca`, found `necessary when`",
+            )
+            .at(o.span, "this rule belongs to nca")
+            .help(
+                "the necessity verdict is an NCA option; fsqca reports the necessity table itself",
+            )),
             OptKind::Expect(list) => {
                 if p.expect.is_some() {
-                    return Err(Diag::error(codes::BAD_OPTION, "expected `expect` once, found it twice")
-                        .at(o.span, "again here")
-                        .help("list every expectation in one `expect` line"));
+                    return Err(Diag::error(
+                        codes::BAD_OPTION,
+                        "expected `expect` once, found it twice",
+                    )
+                    .at(o.span, "again here")
+                    .help("list every expectation in one `expect` line"));
                 }
                 let mut out: Vec<Expect> = Vec::new();
                 for e in list {
@@ -806,7 +938,10 @@ pub fn fsqca_plan(a: &Analysis, span: Span) -> Result<FsqcaPlan, Diag> {
                         let cands: Vec<&str> = p.conditions.iter().map(|s| s.as_str()).collect();
                         return Err(Diag::error(
                             codes::BAD_EXPECTATION,
-                            format!("expected a condition of this analysis, found `{}`", cond.node),
+                            format!(
+                                "expected a condition of this analysis, found `{}`",
+                                cond.node
+                            ),
                         )
                         .at(cond.span, "not among the conditions")
                         .help(suggestion(&cond.node, &cands, "condition")));
@@ -823,10 +958,22 @@ pub fn fsqca_plan(a: &Analysis, span: Span) -> Result<FsqcaPlan, Diag> {
                             if l1.name.node != l2.name.node || l1.negated == l2.negated {
                                 return Err(Diag::error(
                                     codes::BAD_EXPECTATION,
-                                    format!("expected `{0} | ~{0}` (either), found `{1}`", l1.name.node, format_args!("{}{} | {}{}", if l1.negated {"~"} else {""}, l1.name.node, if l2.negated {"~"} else {""}, l2.name.node)),
+                                    format!(
+                                        "expected `{0} | ~{0}` (either), found `{1}`",
+                                        l1.name.node,
+                                        format_args!(
+                                            "{}{} | {}{}",
+                                            if l1.negated { "~" } else { "" },
+                                            l1.name.node,
+                                            if l2.negated { "~" } else { "" },
+                                            l2.name.node
+                                        )
+                                    ),
                                 )
                                 .at(e.span, "not an either-or of one condition")
-                                .help("`A | ~A` says either presence or absence of A may contribute"));
+                                .help(
+                                    "`A | ~A` says either presence or absence of A may contribute",
+                                ));
                             }
                             "-"
                         }
@@ -835,7 +982,10 @@ pub fn fsqca_plan(a: &Analysis, span: Span) -> Result<FsqcaPlan, Diag> {
                     if out.iter().any(|x| x.condition == cond.node) {
                         return Err(Diag::error(
                             codes::BAD_EXPECTATION,
-                            format!("expected one expectation per condition, found `{}` twice", cond.node),
+                            format!(
+                                "expected one expectation per condition, found `{}` twice",
+                                cond.node
+                            ),
                         )
                         .at(e.span, "again here")
                         .help("for either direction write `A | ~A`"));
@@ -849,9 +999,12 @@ pub fn fsqca_plan(a: &Analysis, span: Span) -> Result<FsqcaPlan, Diag> {
             }
             OptKind::Set { key, op, values } => {
                 if key.node == "expect" {
-                    return Err(Diag::error(codes::BAD_OPTION, "expected `expect A, ~B`, found `expect` with an operator")
-                        .at(op.span, "no operator here")
-                        .help("write `expect HUM, ~WEB`"));
+                    return Err(Diag::error(
+                        codes::BAD_OPTION,
+                        "expected `expect A, ~B`, found `expect` with an operator",
+                    )
+                    .at(op.span, "no operator here")
+                    .help("write `expect HUM, ~WEB`"));
                 }
                 if !FSQCA_OPTIONS.contains(&key.node.as_str()) {
                     return Err(unknown_option(key, &FSQCA_OPTIONS, "fsqca"));
@@ -868,10 +1021,13 @@ pub fn fsqca_plan(a: &Analysis, span: Span) -> Result<FsqcaPlan, Diag> {
                 match key.node.as_str() {
                     "cases" => {
                         let n = number_of(v, "a number of cases")?;
-                        if n < 0.0 || n > 1e9 {
-                            return Err(Diag::error(codes::BAD_OPTION, format!("expected a frequency threshold of at least 0, found {n}"))
-                                .at(v.span, "out of range")
-                                .help("`cases >= 1` keeps every observed row"));
+                        if !(0.0..=1e9).contains(&n) {
+                            return Err(Diag::error(
+                                codes::BAD_OPTION,
+                                format!("expected a frequency threshold of at least 0, found {n}"),
+                            )
+                            .at(v.span, "out of range")
+                            .help("`cases >= 1` keeps every observed row"));
                         }
                         p.cases = n;
                     }

@@ -215,7 +215,10 @@ impl NcaPlan {
         if let Some(sc) = self.scope {
             s.push_str(&format!(
                 "  scope = [{}]\n",
-                sc.iter().map(|x| fmt_num(*x)).collect::<Vec<_>>().join(", ")
+                sc.iter()
+                    .map(|x| fmt_num(*x))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
         if self.ceilings.iter().any(|c| c == "qr") {

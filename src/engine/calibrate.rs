@@ -134,7 +134,11 @@ pub fn quantile7(values: &[f64], p: f64) -> Option<f64> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnchorError {
     /// Two anchors have the same value (the reference divides by zero).
-    Equal { a: &'static str, b: &'static str, value: f64 },
+    Equal {
+        a: &'static str,
+        b: &'static str,
+        value: f64,
+    },
     /// The crossover does not lie strictly between the outer anchors.
     Order,
 }
@@ -211,6 +215,9 @@ mod tests {
         assert!(check_anchors(1.0, 2.0, 3.0).is_ok());
         assert!(check_anchors(3.0, 2.0, 1.0).is_ok());
         assert_eq!(check_anchors(1.0, 3.0, 2.0), Err(AnchorError::Order));
-        assert!(matches!(check_anchors(1.0, 1.0, 2.0), Err(AnchorError::Equal { .. })));
+        assert!(matches!(
+            check_anchors(1.0, 1.0, 2.0),
+            Err(AnchorError::Equal { .. })
+        ));
     }
 }

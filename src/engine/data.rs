@@ -39,9 +39,19 @@ pub enum TableError {
     NoColumns,
     DuplicateColumn(String),
     UnknownIdColumn(String),
-    MissingId { row: usize },
-    DuplicateId { id: String, first: usize, second: usize },
-    RaggedRow { row: usize, expected: usize, found: usize },
+    MissingId {
+        row: usize,
+    },
+    DuplicateId {
+        id: String,
+        first: usize,
+        second: usize,
+    },
+    RaggedRow {
+        row: usize,
+        expected: usize,
+        found: usize,
+    },
 }
 
 impl Table {
@@ -163,16 +173,21 @@ fn classify(cell: &Cell, na: &[String]) -> (f64, Option<String>) {
     }
 }
 
-/// Numbers printed the shortest way that reads back the same (R-like: 12, 0.5, 1e+06 → 1000000).
+/// Numbers for display: integers without decimals, others with at most 10 decimals and no
+/// trailing zeros (58.120000000000005 → 58.12). Never used for stored or JSON values.
 pub fn format_number(v: f64) -> String {
     if v.is_nan() {
         return "NA".into();
     }
     if v == v.trunc() && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v}")
+        return format!("{}", v as i64);
     }
+    if v.abs() >= 1e15 || v.abs() < 1e-6 {
+        return format!("{v:e}");
+    }
+    let s = format!("{v:.10}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
 }
 
 #[cfg(test)]
@@ -196,6 +211,9 @@ mod tests {
         )
         .expect("table");
         assert_eq!(tab.ids, vec!["a", "b"]);
+        assert_eq!(format_number(58.120000000000005), "58.12");
+        assert_eq!(format_number(-3.0), "-3");
+        assert_eq!(format_number(0.25), "0.25");
         assert_eq!(tab.values[[0, 1]], 1.5);
         assert!(tab.values[[1, 1]].is_nan());
         assert!(tab.text[1].is_none());

@@ -5,8 +5,8 @@
 
 pub mod calibrate;
 pub mod data;
-pub mod sets;
 pub mod entropy;
+pub mod sets;
 
 /// The values of an entropy-weight index (see [`entropy::entropy_weights`]).
 pub fn entropy_index(cols: &[(Vec<f64>, bool)]) -> Result<Vec<f64>, usize> {

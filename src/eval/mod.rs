@@ -85,13 +85,22 @@ impl Session {
     }
 
     /// Registers and runs a whole text. Stops at the first statement that fails.
-    pub fn run_text(&mut self, name: &str, path: Option<PathBuf>, text: String) -> Result<String, Vec<Diag>> {
+    pub fn run_text(
+        &mut self,
+        name: &str,
+        path: Option<PathBuf>,
+        text: String,
+    ) -> Result<String, Vec<Diag>> {
         let id = self.sources.add(name, path, text);
         self.run_source(id)
     }
 
     fn run_source(&mut self, id: u32) -> Result<String, Vec<Diag>> {
-        let text = self.sources.get(id).map(|f| f.text.clone()).unwrap_or_default();
+        let text = self
+            .sources
+            .get(id)
+            .map(|f| f.text.clone())
+            .unwrap_or_default();
         let program = crate::syntax::parse(&text, id)?;
         let mut out = String::new();
         for stmt in &program.statements {
@@ -131,10 +140,13 @@ impl Session {
         match &stmt.kind {
             StmtKind::Study(title) => {
                 if let Some((_, first)) = &self.study {
-                    return Err(Diag::error(codes::DUPLICATE_STUDY, "expected at most one `study`, found a second")
-                        .at(stmt.span, "second study statement")
-                        .note(*first, "first here")
-                        .help("a script declares one study; remove one of them"));
+                    return Err(Diag::error(
+                        codes::DUPLICATE_STUDY,
+                        "expected at most one `study`, found a second",
+                    )
+                    .at(stmt.span, "second study statement")
+                    .note(*first, "first here")
+                    .help("a script declares one study; remove one of them"));
                 }
                 self.study = Some((title.node.clone(), stmt.span));
                 Ok(String::new())
@@ -146,7 +158,9 @@ impl Session {
                 self.frameworks.insert(name.node.clone(), dims);
                 Ok(String::new())
             }
-            StmtKind::Conditions { framework, items } => self.run_conditions(framework.as_ref(), items),
+            StmtKind::Conditions { framework, items } => {
+                self.run_conditions(framework.as_ref(), items)
+            }
             StmtKind::Outcome(def) => {
                 let info = self.declare_set(def, Role::Outcome, None)?;
                 self.add_set(info)?;
@@ -162,29 +176,46 @@ impl Session {
                 self.run_analysis(plan)
             }
             StmtKind::Necessary { expr, outcome } => self.run_query(true, expr, outcome, stmt.span),
-            StmtKind::Sufficient { expr, outcome } => self.run_query(false, expr, outcome, stmt.span),
+            StmtKind::Sufficient { expr, outcome } => {
+                self.run_query(false, expr, outcome, stmt.span)
+            }
             StmtKind::Show { what, of, extra } => self.run_show(what, of.as_ref(), extra.as_ref()),
             StmtKind::Export { name, path } => {
                 self.analysis_named(name)?;
-                Err(Diag::error(codes::NOT_AVAILABLE, "expected a statement this version runs, found `export`")
-                    .at(path.span, "exports are not available yet")
-                    .help("use `toe run study.toe --json out.json` for every result as JSON"))
+                Err(Diag::error(
+                    codes::NOT_AVAILABLE,
+                    "expected a statement this version runs, found `export`",
+                )
+                .at(path.span, "exports are not available yet")
+                .help("use `toe run study.toe --json out.json` for every result as JSON"))
             }
             StmtKind::Robustness { of, .. } => {
                 self.analysis_named(of)?;
-                Err(Diag::error(codes::NOT_AVAILABLE, "expected a statement this version runs, found `robustness`")
-                    .at(stmt.span, "robustness sweeps are not available yet")
-                    .help("rerun the analysis with other thresholds meanwhile"))
+                Err(Diag::error(
+                    codes::NOT_AVAILABLE,
+                    "expected a statement this version runs, found `robustness`",
+                )
+                .at(stmt.span, "robustness sweeps are not available yet")
+                .help("rerun the analysis with other thresholds meanwhile"))
             }
             StmtKind::Use(target) => self.run_use(target),
         }
     }
 
     fn analysis_named(&self, name: &Ident) -> Result<&AnalysisPlan, Diag> {
-        self.analyses.iter().find(|a| a.name() == name.node).ok_or_else(|| {
-            let names: Vec<&str> = self.analyses.iter().map(|a| a.name()).collect();
-            check::unknown(codes::UNKNOWN_ANALYSIS, "analysis", &name.node, name.span, &names)
-        })
+        self.analyses
+            .iter()
+            .find(|a| a.name() == name.node)
+            .ok_or_else(|| {
+                let names: Vec<&str> = self.analyses.iter().map(|a| a.name()).collect();
+                check::unknown(
+                    codes::UNKNOWN_ANALYSIS,
+                    "analysis",
+                    &name.node,
+                    name.span,
+                    &names,
+                )
+            })
     }
 
     // ------------------------------------------------------------------ use
@@ -197,16 +228,25 @@ impl Session {
                 if !names.contains(&name) {
                     let full: Vec<String> = names.iter().map(|n| format!("std.{n}")).collect();
                     let refs: Vec<&str> = full.iter().map(|s| s.as_str()).collect();
-                    return Err(check::unknown(codes::UNKNOWN_MODULE, "module of the standard library", &m.node, m.span, &refs));
+                    return Err(check::unknown(
+                        codes::UNKNOWN_MODULE,
+                        "module of the standard library",
+                        &m.node,
+                        m.span,
+                        &refs,
+                    ));
                 }
                 self.run_module(name).map_err(|mut d| d.remove(0))
             }
             UseTarget::File(p) => {
                 let path = self.base_dir.join(&p.node);
                 let canon = path.canonicalize().map_err(|_| {
-                    Diag::error(codes::MISSING_FILE, format!("expected a script at `{}`, found no file", p.node))
-                        .at(p.span, "no such file")
-                        .help("paths are relative to the folder of the script".to_string())
+                    Diag::error(
+                        codes::MISSING_FILE,
+                        format!("expected a script at `{}`, found no file", p.node),
+                    )
+                    .at(p.span, "no such file")
+                    .help("paths are relative to the folder of the script".to_string())
                 })?;
                 if self.use_stack.contains(&canon) {
                     return Err(Diag::error(codes::USE_CYCLE, format!("expected scripts that do not use each other in a circle, found `{}` again", p.node))
@@ -214,14 +254,20 @@ impl Session {
                         .help("remove one of the `use` statements of the cycle"));
                 }
                 let text = std::fs::read(&canon).map_err(|e| {
-                    Diag::error(codes::READ_ERROR, format!("expected a readable script, found an error: {e}"))
-                        .at(p.span, "cannot read")
-                        .help("check the file's permissions")
+                    Diag::error(
+                        codes::READ_ERROR,
+                        format!("expected a readable script, found an error: {e}"),
+                    )
+                    .at(p.span, "cannot read")
+                    .help("check the file's permissions")
                 })?;
                 let text = String::from_utf8(text).map_err(|_| {
-                    Diag::error(codes::NOT_UTF8, "expected a UTF-8 text script, found other bytes")
-                        .at(p.span, "not a text file")
-                        .help("save the script as UTF-8")
+                    Diag::error(
+                        codes::NOT_UTF8,
+                        "expected a UTF-8 text script, found other bytes",
+                    )
+                    .at(p.span, "not a text file")
+                    .help("save the script as UTF-8")
                 })?;
                 let id = self.sources.add(p.node.clone(), Some(canon.clone()), text);
                 self.use_stack.push(canon);
@@ -236,30 +282,49 @@ impl Session {
 
     fn run_data(&mut self, name: &Ident, call: &Call, span: Span) -> Result<String, Diag> {
         if let Some(d) = &self.data {
-            return Err(Diag::error(codes::DUPLICATE_DATA, format!("expected one `data` statement, found a second (`{}` is loaded)", d.name))
-                .at(span, "second data statement")
-                .note(d.span, "first here")
-                .help("a study analyses one table; merge the files beforehand"));
+            return Err(Diag::error(
+                codes::DUPLICATE_DATA,
+                format!(
+                    "expected one `data` statement, found a second (`{}` is loaded)",
+                    d.name
+                ),
+            )
+            .at(span, "second data statement")
+            .note(d.span, "first here")
+            .help("a study analyses one table; merge the files beforehand"));
         }
         let (kind, params): (&str, &[&str]) = match call.name.node.as_str() {
             "csv" => ("csv", &["path", "id", "na", "sep"]),
             "xlsx" | "xls" | "ods" => ("xlsx", &["path", "sheet", "id", "na"]),
             other => {
                 let help = match other {
-                    "read.csv" | "read_csv" | "fread" => "toe writes `csv(\"file.csv\", id = case)`".to_string(),
-                    "read_excel" | "read.xlsx" => "toe writes `xlsx(\"file.xlsx\", sheet = \"…\")`".to_string(),
+                    "read.csv" | "read_csv" | "fread" => {
+                        "toe writes `csv(\"file.csv\", id = case)`".to_string()
+                    }
+                    "read_excel" | "read.xlsx" => {
+                        "toe writes `xlsx(\"file.xlsx\", sheet = \"…\")`".to_string()
+                    }
                     _ => suggestion(other, &["csv", "xlsx"], "data function"),
                 };
-                return Err(Diag::error(codes::UNKNOWN_SOURCE, format!("expected `csv(…)` or `xlsx(…)`, found `{other}(…)`"))
-                    .at(call.name.span, "unknown data function")
-                    .help(help));
+                return Err(Diag::error(
+                    codes::UNKNOWN_SOURCE,
+                    format!("expected `csv(…)` or `xlsx(…)`, found `{other}(…)`"),
+                )
+                .at(call.name.span, "unknown data function")
+                .help(help));
             }
         };
         let args = bind_named(call, params)?;
         let path_v = args[0].ok_or_else(|| {
-            Diag::error(codes::MISSING_ARGUMENT, format!("expected a file path for `{}`, found none", call.name.node))
-                .at(call.span, "no path")
-                .help(format!("for example `{}(\"data/study.{}\")`", call.name.node, call.name.node))
+            Diag::error(
+                codes::MISSING_ARGUMENT,
+                format!("expected a file path for `{}`, found none", call.name.node),
+            )
+            .at(call.span, "no path")
+            .help(format!(
+                "for example `{}(\"data/study.{}\")`",
+                call.name.node, call.name.node
+            ))
         })?;
         let path = string_value(path_v, "a file path in quotes")?;
         let idx = |k: &str| params.iter().position(|p| *p == k);
@@ -270,7 +335,10 @@ impl Session {
         let mut na: Vec<String> = vec!["".into(), "NA".into()];
         if let Some(v) = idx("na").and_then(|i| args[i]) {
             na = match &v.kind {
-                ValueKind::List(items) => items.iter().map(|i| string_value(i, "a missing-value marker in quotes")).collect::<Result<_, _>>()?,
+                ValueKind::List(items) => items
+                    .iter()
+                    .map(|i| string_value(i, "a missing-value marker in quotes"))
+                    .collect::<Result<_, _>>()?,
                 _ => vec![string_value(v, "a list of missing-value markers")?],
             };
         }
@@ -307,9 +375,12 @@ impl Session {
                     let s = string_value(v, "a one-character separator in quotes")?;
                     let s = if s == "\\t" { "\t".to_string() } else { s };
                     if s.len() != 1 {
-                        return Err(Diag::error(codes::BAD_ARGUMENT, format!("expected a one-character separator, found \"{s}\""))
-                            .at(v.span, "not one character")
-                            .help("for example `sep = \";\"` or `sep = \"\\t\"`"));
+                        return Err(Diag::error(
+                            codes::BAD_ARGUMENT,
+                            format!("expected a one-character separator, found \"{s}\""),
+                        )
+                        .at(v.span, "not one character")
+                        .help("for example `sep = \";\"` or `sep = \"\\t\"`"));
                     }
                     s.as_bytes()[0]
                 }
@@ -374,48 +445,76 @@ impl Session {
     fn run_index(&mut self, name: &Ident, call: &Call) -> Result<String, Diag> {
         let data = self.data_or_err(name.span)?;
         if data.table.column_index(&name.node).is_some() {
-            return Err(Diag::error(codes::INDEX_ERROR, format!("expected a new column name, found `{}` already in the data", name.node))
-                .at(name.span, "taken")
-                .help("choose another name for the index"));
+            return Err(Diag::error(
+                codes::INDEX_ERROR,
+                format!(
+                    "expected a new column name, found `{}` already in the data",
+                    name.node
+                ),
+            )
+            .at(name.span, "taken")
+            .help("choose another name for the index"));
         }
         let fun = call.name.node.as_str();
         if fun != "entropy" && fun != "mean" {
-            return Err(Diag::error(codes::INDEX_ERROR, format!("expected `entropy(…)` or `mean(…)`, found `{fun}(…)`"))
-                .at(call.name.span, "unknown index")
-                .help(suggestion(fun, &["entropy", "mean"], "index function")));
+            return Err(Diag::error(
+                codes::INDEX_ERROR,
+                format!("expected `entropy(…)` or `mean(…)`, found `{fun}(…)`"),
+            )
+            .at(call.name.span, "unknown index")
+            .help(suggestion(fun, &["entropy", "mean"], "index function")));
         }
         let mut cols: Vec<(Vec<f64>, bool)> = Vec::new();
         for a in &call.args {
             if let Some(n) = &a.name {
-                return Err(Diag::error(codes::NOT_AVAILABLE, format!("expected indicators, found the option `{}`", n.node))
-                    .at(a.span, "options of indices are not available yet")
-                    .help("list the indicator columns; `-col` marks a negative indicator"));
+                return Err(Diag::error(
+                    codes::NOT_AVAILABLE,
+                    format!("expected indicators, found the option `{}`", n.node),
+                )
+                .at(a.span, "options of indices are not available yet")
+                .help("list the indicator columns; `-col` marks a negative indicator"));
             }
             let (col, negative) = match &a.value.kind {
                 ValueKind::Ident(c) | ValueKind::Str(c) => (c.clone(), false),
                 ValueKind::NegIdent(c) => (c.clone(), true),
                 _ => {
-                    return Err(Diag::error(codes::BAD_ARGUMENT, format!("expected a column, found {}", a.value.kind.describe()))
-                        .at(a.value.span, "not a column")
-                        .help("list the indicator columns; `-col` marks a negative indicator"))
+                    return Err(Diag::error(
+                        codes::BAD_ARGUMENT,
+                        format!("expected a column, found {}", a.value.kind.describe()),
+                    )
+                    .at(a.value.span, "not a column")
+                    .help("list the indicator columns; `-col` marks a negative indicator"))
                 }
             };
             let j = self.column_of(&col, a.value.span)?;
             cols.push((self.numeric_column(j, a.value.span)?, negative));
         }
         if cols.is_empty() {
-            return Err(Diag::error(codes::MISSING_ARGUMENT, "expected at least one indicator, found none")
-                .at(call.span, "empty index")
-                .help("for example `entropy(a, b, -c)`"));
+            return Err(Diag::error(
+                codes::MISSING_ARGUMENT,
+                "expected at least one indicator, found none",
+            )
+            .at(call.span, "empty index")
+            .help("for example `entropy(a, b, -c)`"));
         }
         let n = cols[0].0.len();
         let values: Vec<f64> = if fun == "mean" {
-            (0..n).map(|i| cols.iter().map(|(c, neg)| if *neg { -c[i] } else { c[i] }).sum::<f64>() / cols.len() as f64).collect()
+            (0..n)
+                .map(|i| {
+                    cols.iter()
+                        .map(|(c, neg)| if *neg { -c[i] } else { c[i] })
+                        .sum::<f64>()
+                        / cols.len() as f64
+                })
+                .collect()
         } else {
             crate::engine::entropy_index(&cols).map_err(|j| {
-                Diag::error(codes::CONSTANT_COLUMN, "expected indicators that vary, found a constant one")
-                    .at(call.args[j].span, "constant (or missing) indicator")
-                    .help("a constant indicator carries no information; drop it")
+                Diag::error(
+                    codes::CONSTANT_COLUMN,
+                    "expected indicators that vary, found a constant one",
+                )
+                .at(call.args[j].span, "constant (or missing) indicator")
+                .help("a constant indicator carries no information; drop it")
             })?
         };
         if let Some(d) = &mut self.data {
@@ -430,9 +529,12 @@ impl Session {
 
     fn data_or_err(&self, span: Span) -> Result<&DataSet, Diag> {
         self.data.as_ref().ok_or_else(|| {
-            Diag::error(codes::NO_DATA, "expected a `data` statement first, found none")
-                .at(span, "no data loaded yet")
-                .help("start the script with `data NAME = csv(\"file.csv\", id = case)`")
+            Diag::error(
+                codes::NO_DATA,
+                "expected a `data` statement first, found none",
+            )
+            .at(span, "no data loaded yet")
+            .help("start the script with `data NAME = csv(\"file.csv\", id = case)`")
         })
     }
 
@@ -440,9 +542,12 @@ impl Session {
         let data = self.data_or_err(span)?;
         data.table.column_index(col).ok_or_else(|| {
             let refs: Vec<&str> = data.table.columns.iter().map(|s| s.as_str()).collect();
-            Diag::error(codes::UNKNOWN_COLUMN, format!("expected a column of `{}`, found `{col}`", data.path))
-                .at(span, "no such column")
-                .help(suggestion(col, &refs, "column"))
+            Diag::error(
+                codes::UNKNOWN_COLUMN,
+                format!("expected a column of `{}`, found `{col}`", data.path),
+            )
+            .at(span, "no such column")
+            .help(suggestion(col, &refs, "column"))
         })
     }
 
@@ -469,12 +574,23 @@ impl Session {
 
     // ------------------------------------------------------------------ sets
 
-    fn declare_set(&self, def: &SetDef, role: Role, dimension: Option<&Ident>) -> Result<SetInfo, Diag> {
+    fn declare_set(
+        &self,
+        def: &SetDef,
+        role: Role,
+        dimension: Option<&Ident>,
+    ) -> Result<SetInfo, Diag> {
         if let Some(prev) = self.set(&def.name.node) {
-            return Err(Diag::error(codes::DUPLICATE_SET, format!("expected a new set name, found `{}` declared before", def.name.node))
-                .at(def.name.span, "declared again")
-                .note(prev.span, "first declared here")
-                .help("give each condition and outcome its own name"));
+            return Err(Diag::error(
+                codes::DUPLICATE_SET,
+                format!(
+                    "expected a new set name, found `{}` declared before",
+                    def.name.node
+                ),
+            )
+            .at(def.name.span, "declared again")
+            .note(prev.span, "first declared here")
+            .help("give each condition and outcome its own name"));
         }
         let j = self.column_of(&def.column.node, def.column.span)?;
         let raw = self.numeric_column(j, def.column.span)?;
@@ -512,12 +628,22 @@ impl Session {
             .or_else(|| self.rules.iter().rev().find(|r| r.target.is_none()))
     }
 
-    fn run_conditions(&mut self, framework: Option<&Ident>, items: &[ConditionItem]) -> Result<String, Diag> {
+    fn run_conditions(
+        &mut self,
+        framework: Option<&Ident>,
+        items: &[ConditionItem],
+    ) -> Result<String, Diag> {
         if let Some(f) = framework {
             let name = f.node.strip_prefix("std.").unwrap_or(&f.node);
             let Some(dims) = self.frameworks.get(name).cloned() else {
                 let names: Vec<&str> = self.frameworks.keys().map(|s| s.as_str()).collect();
-                return Err(check::unknown(codes::UNKNOWN_FRAMEWORK, "framework", &f.node, f.span, &names));
+                return Err(check::unknown(
+                    codes::UNKNOWN_FRAMEWORK,
+                    "framework",
+                    &f.node,
+                    f.span,
+                    &names,
+                ));
             };
             for it in items {
                 match &it.dimension {
@@ -525,7 +651,11 @@ impl Session {
                         let refs: Vec<&str> = dims.iter().map(|s| s.as_str()).collect();
                         return Err(Diag::error(
                             codes::NOT_IN_FRAMEWORK,
-                            format!("expected a dimension of `{name}` ({}), found `{}`", dims.join(", "), d.node),
+                            format!(
+                                "expected a dimension of `{name}` ({}), found `{}`",
+                                dims.join(", "),
+                                d.node
+                            ),
                         )
                         .at(d.span, "not a dimension of this framework")
                         .note(f.span, "framework")
@@ -539,7 +669,10 @@ impl Session {
                     _ => {}
                 }
             }
-            let covered: Vec<&String> = items.iter().filter_map(|i| i.dimension.as_ref().map(|d| &d.node)).collect();
+            let covered: Vec<&String> = items
+                .iter()
+                .filter_map(|i| i.dimension.as_ref().map(|d| &d.node))
+                .collect();
             let empty: Vec<&String> = dims.iter().filter(|d| !covered.contains(d)).collect();
             if !empty.is_empty() {
                 self.warn(
@@ -560,10 +693,16 @@ impl Session {
         let mut infos: Vec<SetInfo> = Vec::new();
         for it in items {
             if let Some(prev) = infos.iter().find(|s| s.name == it.def.name.node) {
-                return Err(Diag::error(codes::DUPLICATE_SET, format!("expected a new set name, found `{}` declared before", it.def.name.node))
-                    .at(it.def.name.span, "declared again")
-                    .note(prev.span, "first declared here")
-                    .help("give each condition its own name"));
+                return Err(Diag::error(
+                    codes::DUPLICATE_SET,
+                    format!(
+                        "expected a new set name, found `{}` declared before",
+                        it.def.name.node
+                    ),
+                )
+                .at(it.def.name.span, "declared again")
+                .note(prev.span, "first declared here")
+                .help("give each condition its own name"));
             }
             infos.push(self.declare_set(&it.def, Role::Condition, it.dimension.as_ref())?);
         }
@@ -584,8 +723,13 @@ impl Session {
             for t in &it.targets {
                 if let Target::Name(n) = t {
                     if !names.contains(&n.node.as_str()) {
-                        let mut d = check::unknown(codes::UNKNOWN_SET, "set", &n.node, n.span, &names);
-                        if self.data.as_ref().is_some_and(|data| data.table.column_index(&n.node).is_some()) {
+                        let mut d =
+                            check::unknown(codes::UNKNOWN_SET, "set", &n.node, n.span, &names);
+                        if self
+                            .data
+                            .as_ref()
+                            .is_some_and(|data| data.table.column_index(&n.node).is_some())
+                        {
                             d = d.help(format!("`{}` is a column; calibrate the set declared on it (`NAME = {}` in conditions)", n.node, n.node));
                         }
                         return Err(d);
@@ -596,15 +740,23 @@ impl Session {
         }
         for (k, r) in new_rules.iter().enumerate() {
             if let Some(prev) = new_rules[..k].iter().find(|p| p.target == r.target) {
-                let what = r.target.clone().map(|t| format!("`{t}`")).unwrap_or("`*`".into());
-                return Err(Diag::error(codes::DUPLICATE_SET, format!("expected one calibration per set, found {what} twice"))
-                    .at(r.span, "calibrated again")
-                    .note(prev.span, "first here")
-                    .help("keep one line per set"));
+                let what = r
+                    .target
+                    .clone()
+                    .map(|t| format!("`{t}`"))
+                    .unwrap_or("`*`".into());
+                return Err(Diag::error(
+                    codes::DUPLICATE_SET,
+                    format!("expected one calibration per set, found {what} twice"),
+                )
+                .at(r.span, "calibrated again")
+                .note(prev.span, "first here")
+                .help("keep one line per set"));
             }
         }
         let old_rules = self.rules.clone();
-        self.rules.retain(|o| !new_rules.iter().any(|n| n.target == o.target));
+        self.rules
+            .retain(|o| !new_rules.iter().any(|n| n.target == o.target));
         self.rules.extend(new_rules);
         // Calibrate every declared set; on an error, restore the session.
         let mut updated = self.sets.clone();
@@ -636,7 +788,12 @@ impl Session {
                 if s.calibration.as_ref().is_some_and(|c| c.method == "crisp") {
                     continue;
                 }
-                let cases: Vec<&str> = m.iter().enumerate().filter(|(_, v)| **v == 0.5).map(|(i, _)| data.table.ids[i].as_str()).collect();
+                let cases: Vec<&str> = m
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| **v == 0.5)
+                    .map(|(i, _)| data.table.ids[i].as_str())
+                    .collect();
                 if !cases.is_empty() {
                     found.push(format!("`{}` in {}", s.name, cases.join(", ")));
                     span = span.or(s.calibration.as_ref().map(|c| c.rule_span));
@@ -661,7 +818,15 @@ impl Session {
             SetExprKind::Level(name, v) => self
                 .membership_of(name, e.span)?
                 .iter()
-                .map(|x| if x.is_nan() { f64::NAN } else if x == v { 1.0 } else { 0.0 })
+                .map(|x| {
+                    if x.is_nan() {
+                        f64::NAN
+                    } else if x == v {
+                        1.0
+                    } else {
+                        0.0
+                    }
+                })
                 .collect(),
             SetExprKind::Not(inner) => sets::not(&self.eval_expr(inner)?),
             SetExprKind::And(parts) => {
@@ -686,7 +851,11 @@ impl Session {
         let Some(s) = self.set(name) else {
             let names = self.set_names();
             let mut d = check::unknown(codes::UNKNOWN_SET, "set", name, span, &names);
-            if self.data.as_ref().is_some_and(|data| data.table.column_index(name).is_some()) {
+            if self
+                .data
+                .as_ref()
+                .is_some_and(|data| data.table.column_index(name).is_some())
+            {
                 d = d.help(format!("`{name}` is a column; declare a set on it first: `outcome NAME = {name}` or inside `conditions`"));
             }
             return Err(d);
@@ -699,31 +868,55 @@ impl Session {
         })
     }
 
-    fn run_query(&mut self, necessary: bool, expr: &SetExpr, outcome: &SetExpr, span: Span) -> Result<String, Diag> {
+    fn run_query(
+        &mut self,
+        necessary: bool,
+        expr: &SetExpr,
+        outcome: &SetExpr,
+        span: Span,
+    ) -> Result<String, Diag> {
         let x = self.eval_expr(expr)?;
         let y = self.eval_expr(outcome)?;
-        let keep: Vec<usize> = (0..x.len()).filter(|&i| !x[i].is_nan() && !y[i].is_nan()).collect();
+        let keep: Vec<usize> = (0..x.len())
+            .filter(|&i| !x[i].is_nan() && !y[i].is_nan())
+            .collect();
         let dropped = x.len() - keep.len();
         if keep.is_empty() {
-            return Err(Diag::error(codes::UNDEFINED, "expected cases with values for both sides, found none")
-                .at(span, "every case is missing a value")
-                .help("check the `na` markers of the data and the columns of these sets"));
+            return Err(Diag::error(
+                codes::UNDEFINED,
+                "expected cases with values for both sides, found none",
+            )
+            .at(span, "every case is missing a value")
+            .help("check the `na` markers of the data and the columns of these sets"));
         }
         if self.check_only {
             return Ok(String::new());
         }
         let xs: Vec<f64> = keep.iter().map(|&i| x[i]).collect();
         let ys: Vec<f64> = keep.iter().map(|&i| y[i]).collect();
-        let text = format!("{}? {} for {}", if necessary { "necessary" } else { "sufficient" }, expr.to_text(), outcome.to_text());
+        let text = format!(
+            "{}? {} for {}",
+            if necessary { "necessary" } else { "sufficient" },
+            expr.to_text(),
+            outcome.to_text()
+        );
         let mut out = format!("{text}\n");
         let mut j = serde_json::Map::new();
         j.insert("query".into(), text.clone().into());
         let rows: Vec<(&str, f64)> = if necessary {
             let n = sets::necessity(&xs, &ys);
-            vec![("consistency", n.consistency), ("coverage", n.coverage), ("relevance", n.relevance)]
+            vec![
+                ("consistency", n.consistency),
+                ("coverage", n.coverage),
+                ("relevance", n.relevance),
+            ]
         } else {
             let s = sets::sufficiency(&xs, &ys);
-            vec![("consistency", s.consistency), ("pri", s.pri), ("coverage", s.coverage)]
+            vec![
+                ("consistency", s.consistency),
+                ("pri", s.pri),
+                ("coverage", s.coverage),
+            ]
         };
         for (k, v) in &rows {
             out.push_str(&format!("  {k:<12} {}\n", crate::report::fixed3(*v)));
@@ -732,7 +925,10 @@ impl Session {
         out.push_str(&format!("  {:<12} {}\n", "cases", keep.len()));
         j.insert("cases".into(), keep.len().into());
         if dropped > 0 {
-            out.push_str(&format!("  ({dropped} case{} dropped: missing values)\n", if dropped == 1 { "" } else { "s" }));
+            out.push_str(&format!(
+                "  ({dropped} case{} dropped: missing values)\n",
+                if dropped == 1 { "" } else { "s" }
+            ));
             j.insert("dropped_cases".into(), dropped.into());
         }
         out.push('\n');
@@ -748,10 +944,16 @@ impl Session {
                 AnalysisPlan::Nca(p) => p.span,
                 AnalysisPlan::Fsqca(p) => p.span,
             };
-            return Err(Diag::error(codes::DUPLICATE_ANALYSIS, format!("expected a new analysis name, found `{}` used before", a.name.node))
-                .at(a.name.span, "used again")
-                .note(prev_span, "first here")
-                .help("give each analysis its own name"));
+            return Err(Diag::error(
+                codes::DUPLICATE_ANALYSIS,
+                format!(
+                    "expected a new analysis name, found `{}` used before",
+                    a.name.node
+                ),
+            )
+            .at(a.name.span, "used again")
+            .note(prev_span, "first here")
+            .help("give each analysis its own name"));
         }
         let names = self.set_names();
         check::check_analysis_names(a, &names)?;
@@ -773,10 +975,16 @@ impl Session {
                         } else {
                             format!("add `{} direct(e = p25, c = p50, i = p75)` to `calibrate`, or `{} fuzzy` if it already holds memberships", n.node, n.node)
                         };
-                        return Err(Diag::error(codes::NOT_CALIBRATED, format!("expected calibrated sets for `{}`, found `{}` without calibration", a.name.node, n.node))
-                            .at(n.span, "not calibrated")
-                            .note(s.span, "declared here")
-                            .help(help));
+                        return Err(Diag::error(
+                            codes::NOT_CALIBRATED,
+                            format!(
+                                "expected calibrated sets for `{}`, found `{}` without calibration",
+                                a.name.node, n.node
+                            ),
+                        )
+                        .at(n.span, "not calibrated")
+                        .note(s.span, "declared here")
+                        .help(help));
                     }
                 }
             }
@@ -793,7 +1001,16 @@ fn bind_named<'a>(call: &'a Call, params: &[&str]) -> Result<Vec<Option<&'a Valu
             Some(n) => params.iter().position(|p| *p == n.node).ok_or_else(|| {
                 Diag::error(
                     codes::UNKNOWN_ARGUMENT,
-                    format!("expected one of {} for `{}`, found `{}`", params.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", "), call.name.node, n.node),
+                    format!(
+                        "expected one of {} for `{}`, found `{}`",
+                        params
+                            .iter()
+                            .map(|p| format!("`{p}`"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        call.name.node,
+                        n.node
+                    ),
                 )
                 .at(n.span, "unknown argument")
                 .help(match n.node.as_str() {
@@ -804,15 +1021,27 @@ fn bind_named<'a>(call: &'a Call, params: &[&str]) -> Result<Vec<Option<&'a Valu
             })?,
             None if k == 0 => 0,
             None => {
-                return Err(Diag::error(codes::BAD_ARGUMENT, format!("expected a named argument ({}), found a bare value", params[1..].join(", ")))
-                    .at(a.span, "name this argument")
-                    .help(format!("for example `{}(\"file\", id = case)`", call.name.node)))
+                return Err(Diag::error(
+                    codes::BAD_ARGUMENT,
+                    format!(
+                        "expected a named argument ({}), found a bare value",
+                        params[1..].join(", ")
+                    ),
+                )
+                .at(a.span, "name this argument")
+                .help(format!(
+                    "for example `{}(\"file\", id = case)`",
+                    call.name.node
+                )))
             }
         };
         if out[idx].is_some() {
-            return Err(Diag::error(codes::BAD_ARGUMENT, format!("expected `{}` once, found it twice", params[idx]))
-                .at(a.span, "given again")
-                .help("remove one of the two"));
+            return Err(Diag::error(
+                codes::BAD_ARGUMENT,
+                format!("expected `{}` once, found it twice", params[idx]),
+            )
+            .at(a.span, "given again")
+            .help("remove one of the two"));
         }
         out[idx] = Some(&a.value);
     }
@@ -822,32 +1051,46 @@ fn bind_named<'a>(call: &'a Call, params: &[&str]) -> Result<Vec<Option<&'a Valu
 fn string_value(v: &Value, what: &str) -> Result<String, Diag> {
     match &v.kind {
         ValueKind::Str(s) => Ok(s.clone()),
-        other => Err(Diag::error(codes::BAD_ARGUMENT, format!("expected {what}, found {}", other.describe()))
-            .at(v.span, "expected a string")
-            .help("strings are written in double quotes: \"data/file.csv\"")),
+        other => Err(Diag::error(
+            codes::BAD_ARGUMENT,
+            format!("expected {what}, found {}", other.describe()),
+        )
+        .at(v.span, "expected a string")
+        .help("strings are written in double quotes: \"data/file.csv\"")),
     }
 }
 
 fn column_value(v: &Value) -> Result<String, Diag> {
     match &v.kind {
         ValueKind::Str(s) | ValueKind::Ident(s) => Ok(s.clone()),
-        other => Err(Diag::error(codes::BAD_ARGUMENT, format!("expected a column name, found {}", other.describe()))
-            .at(v.span, "expected a column")
-            .help("name the column of case labels: `id = province`")),
+        other => Err(Diag::error(
+            codes::BAD_ARGUMENT,
+            format!("expected a column name, found {}", other.describe()),
+        )
+        .at(v.span, "expected a column")
+        .help("name the column of case labels: `id = province`")),
     }
 }
 
 fn nan_aware(a: &[f64], b: &[f64], f: fn(f64, f64) -> f64) -> Vec<f64> {
     a.iter()
         .zip(b)
-        .map(|(x, y)| if x.is_nan() || y.is_nan() { f64::NAN } else { f(*x, *y) })
+        .map(|(x, y)| {
+            if x.is_nan() || y.is_nan() {
+                f64::NAN
+            } else {
+                f(*x, *y)
+            }
+        })
         .collect()
 }
 
 /// A number for JSON: full precision, `null` when missing or not finite.
 pub fn json_num(v: f64) -> JsonValue {
     if v.is_finite() {
-        serde_json::Number::from_f64(v).map(JsonValue::Number).unwrap_or(JsonValue::Null)
+        serde_json::Number::from_f64(v)
+            .map(JsonValue::Number)
+            .unwrap_or(JsonValue::Null)
     } else {
         JsonValue::Null
     }
@@ -863,6 +1106,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Resolves a script path's folder.
 pub fn folder_of(path: &Path) -> PathBuf {
     path.parent()
-        .map(|p| if p.as_os_str().is_empty() { PathBuf::from(".") } else { p.to_path_buf() })
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                p.to_path_buf()
+            }
+        })
         .unwrap_or_else(|| PathBuf::from("."))
 }

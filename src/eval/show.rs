@@ -13,18 +13,32 @@ use crate::syntax::ast::Ident;
 pub const TOPICS: [&str; 4] = ["data", "calibration", "plan", "index"];
 /// Topics of `show … of ANALYSIS`.
 pub const ANALYSIS_TOPICS: [&str; 7] = [
-    "nca", "bottlenecks", "necessity", "truth_table", "solutions", "configurations", "cases",
+    "nca",
+    "bottlenecks",
+    "necessity",
+    "truth_table",
+    "solutions",
+    "configurations",
+    "cases",
 ];
 
 impl Session {
-    pub(super) fn run_show(&mut self, what: &Ident, of: Option<&Ident>, extra: Option<&Ident>) -> Result<String, Diag> {
+    pub(super) fn run_show(
+        &mut self,
+        what: &Ident,
+        of: Option<&Ident>,
+        extra: Option<&Ident>,
+    ) -> Result<String, Diag> {
         let topic = what.node.as_str();
         if TOPICS.contains(&topic) {
             if topic != "index" {
                 if let Some(o) = of {
-                    return Err(Diag::error(codes::UNKNOWN_SHOW, format!("expected `show {topic}` alone, found `{}` after it", o.node))
-                        .at(o.span, "not expected here")
-                        .help(format!("`show {topic}` takes no analysis")));
+                    return Err(Diag::error(
+                        codes::UNKNOWN_SHOW,
+                        format!("expected `show {topic}` alone, found `{}` after it", o.node),
+                    )
+                    .at(o.span, "not expected here")
+                    .help(format!("`show {topic}` takes no analysis")));
                 }
             }
             if self.check_only {
@@ -34,16 +48,22 @@ impl Session {
                 "data" => self.show_data(what),
                 "calibration" => Ok(self.show_calibration()),
                 "plan" => Ok(self.show_plan()),
-                _ => Err(Diag::error(codes::NOT_AVAILABLE, "expected a statement this version runs, found `show index`")
-                    .at(what.span, "index weights are not shown yet")
-                    .help("the index can be used as a column meanwhile")),
+                _ => Err(Diag::error(
+                    codes::NOT_AVAILABLE,
+                    "expected a statement this version runs, found `show index`",
+                )
+                .at(what.span, "index weights are not shown yet")
+                .help("the index can be used as a column meanwhile")),
             };
         }
         if ANALYSIS_TOPICS.contains(&topic) {
             let Some(name) = of else {
-                return Err(Diag::error(codes::UNKNOWN_SHOW, format!("expected `show {topic} of ANALYSIS`, found no analysis"))
-                    .at(what.span, "of which analysis?")
-                    .help(format!("for example `show {topic} of high`")));
+                return Err(Diag::error(
+                    codes::UNKNOWN_SHOW,
+                    format!("expected `show {topic} of ANALYSIS`, found no analysis"),
+                )
+                .at(what.span, "of which analysis?")
+                .help(format!("for example `show {topic} of high`")));
             };
             let plan = self.analysis_named(name)?.clone();
             let nca_topic = topic == "nca" || topic == "bottlenecks";
@@ -56,7 +76,9 @@ impl Session {
                 .help(if nca_topic { "nca analyses show `nca` and `bottlenecks`" } else { "fsqca analyses show necessity, truth_table, solutions, configurations and cases" }));
             }
             if let Some(x) = extra {
-                let ok = topic == "solutions" && ["complex", "parsimonious", "intermediate", "conservative"].contains(&x.node.as_str());
+                let ok = topic == "solutions"
+                    && ["complex", "parsimonious", "intermediate", "conservative"]
+                        .contains(&x.node.as_str());
                 if !ok {
                     return Err(Diag::error(codes::UNKNOWN_SHOW, format!("expected nothing after the analysis, found `{}`", x.node))
                         .at(x.span, "not expected here")
@@ -72,16 +94,25 @@ impl Session {
         }
         let mut all: Vec<&str> = TOPICS.to_vec();
         all.extend(ANALYSIS_TOPICS);
-        Err(Diag::error(codes::UNKNOWN_SHOW, format!("expected something to show ({}), found `{topic}`", all.join(", ")))
-            .at(what.span, "nothing by this name")
-            .help(suggestion(topic, &all, "topic")))
+        Err(Diag::error(
+            codes::UNKNOWN_SHOW,
+            format!(
+                "expected something to show ({}), found `{topic}`",
+                all.join(", ")
+            ),
+        )
+        .at(what.span, "nothing by this name")
+        .help(suggestion(topic, &all, "topic")))
     }
 
     fn show_data(&self, what: &Ident) -> Result<String, Diag> {
         let Some(data) = &self.data else {
-            return Err(Diag::error(codes::NO_DATA, "expected a `data` statement first, found none")
-                .at(what.span, "nothing to show")
-                .help("load data with `data NAME = csv(\"file.csv\", id = case)`"));
+            return Err(Diag::error(
+                codes::NO_DATA,
+                "expected a `data` statement first, found none",
+            )
+            .at(what.span, "nothing to show")
+            .help("load data with `data NAME = csv(\"file.csv\", id = case)`"));
         };
         let mut headers = vec!["case".to_string()];
         let mut align = vec![Align::Left];
@@ -102,17 +133,34 @@ impl Session {
             let mut row = vec![id.clone()];
             for &j in &cols {
                 let v = data.table.values[[i, j]];
-                row.push(if data.table.text[j].as_ref().is_some_and(|_| v.is_nan()) { "?".into() } else { num(v) });
+                row.push(if data.table.text[j].as_ref().is_some_and(|_| v.is_nan()) {
+                    "?".into()
+                } else {
+                    num(v)
+                });
             }
             t.rows.push(row);
         }
-        Ok(format!("data {} = {} ({} cases, {} columns)\n{}\n", data.name, data.path, data.table.rows(), data.table.columns.len(), t.render("  ")))
+        Ok(format!(
+            "data {} = {} ({} cases, {} columns)\n{}\n",
+            data.name,
+            data.path,
+            data.table.rows(),
+            data.table.columns.len(),
+            t.render("  ")
+        ))
     }
 
     fn show_calibration(&self) -> String {
         let mut out = String::from("calibration\n");
         let mut t = TextTable::new(
-            vec!["set".into(), "role".into(), "column".into(), "method".into(), "anchors".into()],
+            vec![
+                "set".into(),
+                "role".into(),
+                "column".into(),
+                "method".into(),
+                "anchors".into(),
+            ],
             vec![Align::Left; 5],
         );
         for s in &self.sets {
@@ -135,11 +183,21 @@ impl Session {
                     (c.method.to_string(), a.join(", "))
                 }
             };
-            t.rows.push(vec![s.name.clone(), s.role.as_str().into(), s.column.clone(), method, anchors]);
+            t.rows.push(vec![
+                s.name.clone(),
+                s.role.as_str().into(),
+                s.column.clone(),
+                method,
+                anchors,
+            ]);
         }
         out.push_str(&t.render("  "));
         if let Some(data) = &self.data {
-            let calibrated: Vec<&crate::check::plan::SetInfo> = self.sets.iter().filter(|s| s.membership.is_some()).collect();
+            let calibrated: Vec<&crate::check::plan::SetInfo> = self
+                .sets
+                .iter()
+                .filter(|s| s.membership.is_some())
+                .collect();
             if !calibrated.is_empty() {
                 let mut headers = vec!["case".to_string()];
                 let mut align = vec![Align::Left];
@@ -154,7 +212,12 @@ impl Session {
                     let mut row = vec![id.clone()];
                     for s in &calibrated {
                         row.push(num(s.raw[i]));
-                        row.push(s.membership.as_ref().map(|v| fixed3(v[i])).unwrap_or_default());
+                        row.push(
+                            s.membership
+                                .as_ref()
+                                .map(|v| fixed3(v[i]))
+                                .unwrap_or_default(),
+                        );
                     }
                     m.rows.push(row);
                 }
@@ -177,7 +240,11 @@ impl Session {
                 d.name,
                 d.path,
                 d.table.rows(),
-                if d.table.ids.first().map(|s| s == "1").unwrap_or(false) { "numbered" } else { "from the id column" }
+                if d.table.ids.first().map(|s| s == "1").unwrap_or(false) {
+                    "numbered"
+                } else {
+                    "from the id column"
+                }
             )),
             None => out.push_str("  data (none)\n"),
         }
@@ -197,7 +264,10 @@ impl Session {
                             None => format!("{n} = {}", num(*v)),
                         })
                         .collect();
-                    let idm = c.idm.map(|i| format!(", idm = {}", num(i))).unwrap_or_default();
+                    let idm = c
+                        .idm
+                        .map(|i| format!(", idm = {}", num(i)))
+                        .unwrap_or_default();
                     format!("{}({}{idm})", c.method, a.join(", "))
                 }
             };
@@ -206,8 +276,14 @@ impl Session {
                 s.role.as_str(),
                 s.name,
                 s.column,
-                s.dimension.as_ref().map(|d| format!(" [{d}]")).unwrap_or_default(),
-                s.label.as_ref().map(|l| format!(" \"{l}\"")).unwrap_or_default(),
+                s.dimension
+                    .as_ref()
+                    .map(|d| format!(" [{d}]"))
+                    .unwrap_or_default(),
+                s.label
+                    .as_ref()
+                    .map(|l| format!(" \"{l}\""))
+                    .unwrap_or_default(),
                 cal
             ));
         }

@@ -17,7 +17,10 @@ fn nums(v: &[f64]) -> JsonValue {
 pub fn document(s: &Session, script_path: &str, script: &[u8]) -> JsonValue {
     let mut doc = Map::new();
     doc.insert("toe_version".into(), TOE_VERSION.into());
-    doc.insert("script".into(), json!({ "path": script_path, "sha256": sha256_hex(script) }));
+    doc.insert(
+        "script".into(),
+        json!({ "path": script_path, "sha256": sha256_hex(script) }),
+    );
     if let Some((t, _)) = &s.study {
         doc.insert("study".into(), t.clone().into());
     }
@@ -38,9 +41,21 @@ pub fn document(s: &Session, script_path: &str, script: &[u8]) -> JsonValue {
             let mut m = Map::new();
             m.insert("name".into(), set.name.clone().into());
             m.insert("role".into(), set.role.as_str().into());
-            m.insert("dimension".into(), set.dimension.clone().map(JsonValue::from).unwrap_or(JsonValue::Null));
+            m.insert(
+                "dimension".into(),
+                set.dimension
+                    .clone()
+                    .map(JsonValue::from)
+                    .unwrap_or(JsonValue::Null),
+            );
             m.insert("column".into(), set.column.clone().into());
-            m.insert("label".into(), set.label.clone().map(JsonValue::from).unwrap_or(JsonValue::Null));
+            m.insert(
+                "label".into(),
+                set.label
+                    .clone()
+                    .map(JsonValue::from)
+                    .unwrap_or(JsonValue::Null),
+            );
             m.insert(
                 "calibration".into(),
                 match &set.calibration {
@@ -49,7 +64,10 @@ pub fn document(s: &Session, script_path: &str, script: &[u8]) -> JsonValue {
                         let mut cm = Map::new();
                         cm.insert("method".into(), c.method.into());
                         if c.method == "crisp" {
-                            cm.insert("at".into(), JsonValue::Array(c.anchors.iter().map(|a| json_num(a.1)).collect()));
+                            cm.insert(
+                                "at".into(),
+                                JsonValue::Array(c.anchors.iter().map(|a| json_num(a.1)).collect()),
+                            );
                         } else {
                             for (n, v, _) in &c.anchors {
                                 cm.insert((*n).into(), json_num(*v));
@@ -71,7 +89,13 @@ pub fn document(s: &Session, script_path: &str, script: &[u8]) -> JsonValue {
                 },
             );
             m.insert("raw".into(), nums(&set.raw));
-            m.insert("membership".into(), set.membership.as_deref().map(nums).unwrap_or(JsonValue::Null));
+            m.insert(
+                "membership".into(),
+                set.membership
+                    .as_deref()
+                    .map(nums)
+                    .unwrap_or(JsonValue::Null),
+            );
             JsonValue::Object(m)
         })
         .collect();

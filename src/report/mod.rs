@@ -88,7 +88,10 @@ mod tests {
     use super::*;
     #[test]
     fn table_aligns() {
-        let mut t = TextTable::new(vec!["a".into(), "value".into()], vec![Align::Left, Align::Right]);
+        let mut t = TextTable::new(
+            vec!["a".into(), "value".into()],
+            vec![Align::Left, Align::Right],
+        );
         t.rows.push(vec!["long".into(), "1".into()]);
         assert_eq!(t.render(""), "a     value\n-----------\nlong      1\n");
         assert_eq!(fixed3(0.12345), "0.123");

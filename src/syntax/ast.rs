@@ -37,20 +37,48 @@ pub struct Stmt {
 #[derive(Debug, Clone, PartialEq)]
 pub enum StmtKind {
     Study(Spanned<String>),
-    Data { name: Ident, source: Call },
-    Index { name: Ident, call: Call },
-    Conditions { framework: Option<Ident>, items: Vec<ConditionItem> },
+    Data {
+        name: Ident,
+        source: Call,
+    },
+    Index {
+        name: Ident,
+        call: Call,
+    },
+    Conditions {
+        framework: Option<Ident>,
+        items: Vec<ConditionItem>,
+    },
     Outcome(SetDef),
     Calibrate(Vec<CalibItem>),
     Nca(Analysis),
     Fsqca(Analysis),
-    Necessary { expr: SetExpr, outcome: SetExpr },
-    Sufficient { expr: SetExpr, outcome: SetExpr },
-    Show { what: Ident, of: Option<Ident>, extra: Option<Ident> },
-    Export { name: Ident, path: Spanned<String> },
+    Necessary {
+        expr: SetExpr,
+        outcome: SetExpr,
+    },
+    Sufficient {
+        expr: SetExpr,
+        outcome: SetExpr,
+    },
+    Show {
+        what: Ident,
+        of: Option<Ident>,
+        extra: Option<Ident>,
+    },
+    Export {
+        name: Ident,
+        path: Spanned<String>,
+    },
     Use(UseTarget),
-    Robustness { of: Ident, varies: Vec<Vary> },
-    Framework { name: Ident, dimensions: Vec<Ident> },
+    Robustness {
+        of: Ident,
+        varies: Vec<Vary>,
+    },
+    Framework {
+        name: Ident,
+        dimensions: Vec<Ident>,
+    },
 }
 
 impl StmtKind {
@@ -191,7 +219,11 @@ pub struct Opt {
 #[derive(Debug, Clone, PartialEq)]
 pub enum OptKind {
     /// `key op value, value`
-    Set { key: Ident, op: Spanned<CmpOp>, values: Vec<Value> },
+    Set {
+        key: Ident,
+        op: Spanned<CmpOp>,
+        values: Vec<Value>,
+    },
     /// `necessary when d >= 0.1 and p <= 0.05`
     Rule(Vec<RuleCond>),
     /// `expect A, ~B, C | ~C`
@@ -298,7 +330,11 @@ impl SetExpr {
                 })
                 .collect::<Vec<_>>()
                 .join("*"),
-            SetExprKind::Or(v) => v.iter().map(|e| e.to_text()).collect::<Vec<_>>().join(" + "),
+            SetExprKind::Or(v) => v
+                .iter()
+                .map(|e| e.to_text())
+                .collect::<Vec<_>>()
+                .join(" + "),
         }
     }
 }

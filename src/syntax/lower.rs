@@ -301,7 +301,10 @@ impl Lowerer {
     fn lower_set_def(&mut self, p: P) -> SetDef {
         let span = self.span(&p);
         let mut inner = p.into_inner();
-        let name = inner.next().map(|n| self.ident(n)).unwrap_or_else(|| Spanned::new(String::new(), span));
+        let name = inner
+            .next()
+            .map(|n| self.ident(n))
+            .unwrap_or_else(|| Spanned::new(String::new(), span));
         if let Some(a) = inner.next() {
             self.lower_assign(a);
         }
@@ -421,8 +424,14 @@ impl Lowerer {
                 inner
                     .map(|c| {
                         let mut c = c.into_inner();
-                        let key = c.next().map(|k| self.ident(k)).unwrap_or_else(|| Spanned::new(String::new(), span));
-                        let op = c.next().map(|o| self.lower_op(o)).unwrap_or(Spanned::new(CmpOp::Eq, span));
+                        let key = c
+                            .next()
+                            .map(|k| self.ident(k))
+                            .unwrap_or_else(|| Spanned::new(String::new(), span));
+                        let op = c
+                            .next()
+                            .map(|o| self.lower_op(o))
+                            .unwrap_or(Spanned::new(CmpOp::Eq, span));
                         let value = c
                             .next()
                             .map(|v| Spanned::new(self.lower_number(&v), self.span(&v)))
@@ -443,8 +452,14 @@ impl Lowerer {
                     .collect(),
             ),
             _ => {
-                let key = inner.next().map(|k| self.ident(k)).unwrap_or_else(|| Spanned::new(String::new(), span));
-                let op = inner.next().map(|o| self.lower_op(o)).unwrap_or(Spanned::new(CmpOp::Eq, span));
+                let key = inner
+                    .next()
+                    .map(|k| self.ident(k))
+                    .unwrap_or_else(|| Spanned::new(String::new(), span));
+                let op = inner
+                    .next()
+                    .map(|o| self.lower_op(o))
+                    .unwrap_or(Spanned::new(CmpOp::Eq, span));
                 let values = inner.map(|v| self.lower_value(v)).collect();
                 OptKind::Set { key, op, values }
             }
@@ -501,7 +516,8 @@ impl Lowerer {
         match p.as_rule() {
             Rule::set_expr | Rule::conj => {
                 let is_or = p.as_rule() == Rule::set_expr;
-                let mut parts: Vec<SetExpr> = p.into_inner().map(|c| self.lower_set_expr(c)).collect();
+                let mut parts: Vec<SetExpr> =
+                    p.into_inner().map(|c| self.lower_set_expr(c)).collect();
                 if parts.len() == 1 {
                     return parts.pop().unwrap_or(SetExpr {
                         kind: SetExprKind::Set(String::new()),

@@ -9,8 +9,8 @@ pub mod parser;
 pub mod pest_error;
 
 use crate::diagnostics::Diag;
-use pest::Parser;
 use parser::{Rule, ToeParser};
+use pest::Parser;
 
 /// Parses a whole script.
 pub fn parse(text: &str, source: u32) -> Result<ast::Program, Vec<Diag>> {

@@ -87,9 +87,11 @@ pub fn convert(err: pest::error::Error<Rule>, text: &str, source: u32) -> Diag {
         pest::error::InputLocation::Span((s, _)) => s,
     };
     let mut expected: Vec<String> = match &err.variant {
-        pest::error::ErrorVariant::ParsingError { positives, .. } => {
-            positives.iter().filter_map(|r| describe(*r)).map(String::from).collect()
-        }
+        pest::error::ErrorVariant::ParsingError { positives, .. } => positives
+            .iter()
+            .filter_map(|r| describe(*r))
+            .map(String::from)
+            .collect(),
         pest::error::ErrorVariant::CustomError { .. } => vec![],
     };
     // pest's detailed attempts know the literal tokens tried at the furthest position

@@ -14,11 +14,14 @@ pub fn close(a: f64, b: f64) -> bool {
 }
 
 pub fn fixture(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/conformance").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/conformance")
+        .join(rel)
 }
 
 pub fn load_json(rel: &str) -> serde_json::Value {
-    let text = std::fs::read_to_string(fixture(rel)).unwrap_or_else(|e| panic!("fixture {rel}: {e}"));
+    let text =
+        std::fs::read_to_string(fixture(rel)).unwrap_or_else(|e| panic!("fixture {rel}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("fixture {rel}: {e}"))
 }
 
