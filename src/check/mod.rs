@@ -652,7 +652,7 @@ pub fn nca_plan(a: &Analysis, span: Span) -> Result<NcaPlan, Diag> {
         calibrated: true,
         corner: 1,
         scope: None,
-        qr_tau: 0.5,
+        qr_tau: 0.95,
         span,
     };
     if a.negated {

@@ -12,3 +12,4 @@ pub mod sets;
 pub fn entropy_index(cols: &[(Vec<f64>, bool)]) -> Result<Vec<f64>, usize> {
     entropy::entropy_weights(cols).map(|(_, v)| v)
 }
+pub mod nca;

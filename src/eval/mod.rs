@@ -5,7 +5,7 @@
 //! statement that fails leaves the session as it was, so the REPL can go on; nothing a user
 //! types or feeds in makes it panic. Output text is deterministic.
 
-mod analyses;
+pub mod analyses;
 mod show;
 
 use crate::check::{self, load, plan::*};
@@ -51,6 +51,8 @@ pub struct Session {
     pub analyses: Vec<AnalysisPlan>,
     /// Results of analyses, by name, as JSON (OUTPUT.md `analyses`).
     pub results: BTreeMap<String, JsonValue>,
+    /// NCA results by analysis name, for `show`.
+    pub nca_runs: BTreeMap<String, analyses::NcaRun>,
     pub queries: Vec<JsonValue>,
     pub warnings: Vec<Diag>,
     /// Warnings not yet shown to the user.
@@ -72,6 +74,7 @@ impl Session {
             framework: None,
             analyses: Vec::new(),
             results: BTreeMap::new(),
+            nca_runs: BTreeMap::new(),
             queries: Vec::new(),
             warnings: Vec::new(),
             pending: Vec::new(),

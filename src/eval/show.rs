@@ -88,6 +88,12 @@ impl Session {
             if self.check_only {
                 return Ok(String::new());
             }
+            if let Some(run) = self.nca_runs.get(&name.node) {
+                return Ok(match topic {
+                    "nca" => super::analyses::nca_details(run),
+                    _ => super::analyses::bottleneck_text(run),
+                });
+            }
             return Err(Diag::error(codes::NOT_AVAILABLE, format!("expected results of `{}`, found none: this build checks {} analyses without running them", name.node, plan.kind()))
                 .at(what.span, "no results to show")
                 .help("`show plan` prints the analysis' resolved settings"));

@@ -57,6 +57,36 @@ fn describe(rule: Rule) -> Option<&'static str> {
     })
 }
 
+/// The keywords of the grammar (`keyword` in toe.pest).
+pub const KEYWORDS: [&str; 26] = [
+    "study",
+    "data",
+    "index",
+    "conditions",
+    "outcome",
+    "calibrate",
+    "nca",
+    "fsqca",
+    "needs",
+    "given",
+    "show",
+    "export",
+    "use",
+    "robustness",
+    "vary",
+    "for",
+    "of",
+    "to",
+    "when",
+    "and",
+    "in",
+    "by",
+    "expect",
+    "necessary",
+    "sufficient",
+    "framework",
+];
+
 /// What stands at `pos`: a word, a symbol, the end of the line or of the input.
 pub fn found_at(text: &str, pos: usize) -> (String, usize) {
     let rest = text.get(pos..).unwrap_or("");
@@ -127,6 +157,24 @@ pub fn convert(err: pest::error::Error<Rule>, text: &str, source: u32) -> Diag {
     // "end of input" where a statement could continue really means "a new line".
     if expected.len() > 1 {
         expected.retain(|e| e != "end of input");
+    }
+    // A keyword where a name was expected: pest only saw that the identifier did not go on.
+    let before = &text[..pos.min(text.len())];
+    let word_start = before
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let word = &before[word_start..];
+    if KEYWORDS.contains(&word) && expected.iter().all(|e| e == "`.`" || e == "a name") {
+        let span = Span::new(source, word_start, pos);
+        return Diag::error(
+            codes::SYNTAX,
+            format!("expected a name, found the keyword `{word}`"),
+        )
+        .at(span, "a keyword of the language")
+        .help(format!(
+            "keywords cannot name data, sets or analyses; write e.g. `{word}_1` or `my_{word}`"
+        ));
     }
     let expected: Vec<&str> = expected.iter().map(|s| s.as_str()).collect();
     let (found, len) = found_at(text, pos);

@@ -1,0 +1,67 @@
+//! Benchmarks of the NCA engine (release build, `cargo bench`):
+//! (a) n = 1,000, one condition, ce_fdh + cr_fdh, 10,000 permutations
+//!     (target < 0.5 s on 2 cores);
+//! (b) n = 100,000, 7 conditions, no test (target < 1 s).
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use std::hint::black_box;
+use std::time::Duration;
+use toe::engine::nca::*;
+
+fn data(n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
+    let mut s = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407)
+        | 1;
+    let mut next = || {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        (s >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let x: Vec<f64> = (0..n).map(|_| next()).collect();
+    let y: Vec<f64> = x.iter().map(|&v| v * next()).collect();
+    (x, y)
+}
+
+fn bench(c: &mut Criterion) {
+    let threads: usize = std::env::var("NCA_BENCH_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+
+    let (x, y) = data(1000, 1);
+    let o = NcaOptions {
+        ceilings: vec![Ceiling::CeFdh, Ceiling::CrFdh],
+        permutations: 10_000,
+        seed: Some(123),
+        ..NcaOptions::default()
+    };
+    let mut g = c.benchmark_group("nca");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(10));
+    g.bench_function(
+        format!("a_n1000_ce_cr_fdh_10000_perms_{threads}_threads"),
+        |b| b.iter(|| pool.install(|| black_box(analyse(&x, &y, &o).unwrap()))),
+    );
+
+    let n = 100_000;
+    let (_, yb) = data(n, 99);
+    let xs: Vec<Vec<f64>> = (0..7).map(|k| data(n, 1000 + k).0).collect();
+    let ob = NcaOptions::default();
+    g.bench_function("b_n100000_7_conditions_no_test", |b| {
+        b.iter(|| {
+            for x in &xs {
+                black_box(analyse(x, &yb, &ob).unwrap());
+            }
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
