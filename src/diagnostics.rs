@@ -16,6 +16,7 @@ pub mod codes {
     pub const BAD_NUMBER: &str = "toe::parse::bad_number";
     pub const BAD_STRING: &str = "toe::parse::bad_string";
     pub const NOT_UTF8: &str = "toe::parse::not_utf8";
+    pub const TOO_DEEP: &str = "toe::parse::too_deep";
     // check: names, options and anchors.
     pub const DUPLICATE_STUDY: &str = "toe::check::duplicate_study";
     pub const NO_DATA: &str = "toe::check::no_data";
@@ -240,13 +241,59 @@ impl miette::Diagnostic for Renderable<'_> {
     }
 }
 
+/// Lines longer than this are not shown in snippets.
+const LONG_LINE: usize = 2000;
+
+/// True when the span, or a line next to it, is too long to show.
+fn near_long_line(text: &str, span: Span) -> bool {
+    let start = span.start.min(text.len());
+    let end = span.end.min(text.len()).max(start);
+    let from = text[..start].rfind('\n').map(|i| text[..i].rfind('\n').map(|j| j + 1).unwrap_or(0)).unwrap_or(0);
+    let to = text[end..]
+        .find('\n')
+        .map(|i| {
+            let after = end + i + 1;
+            text[after..].find('\n').map(|j| after + j).unwrap_or(text.len())
+        })
+        .unwrap_or(text.len());
+    text[from..to].split('\n').any(|l| l.len() > LONG_LINE)
+}
+
+/// `file:line:column` of a byte offset.
+fn location(name: &str, text: &str, offset: usize) -> String {
+    let offset = offset.min(text.len());
+    let mut start = offset;
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let before = &text[..start];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    format!("{name}:{line}:{col}")
+}
+
 /// Renders a diagnostic as text: unicode or ASCII, with or without colour, at a fixed width.
 pub fn render(diag: &Diag, sources: &SourceMap, color: bool, width: usize) -> String {
+    let mut located = None;
     let source = diag.span.and_then(|s| sources.get(s.source)).and_then(|f| {
         let span = diag.span?;
-        // A span outside the text (never expected) renders without a snippet rather than failing.
-        (span.end <= f.text.len()).then(|| miette::NamedSource::new(f.name.clone(), f.text.clone()))
+        // A span outside the text (never expected) renders without a snippet rather than failing;
+        // so does one on a very long line, which the snippet renderer cannot lay out.
+        let spans = std::iter::once(span).chain(diag.notes.iter().map(|n| n.0));
+        let fits = spans.clone().all(|s| s.end <= f.text.len() && s.start <= s.end)
+            && spans.filter(|s| s.source == span.source).all(|s| !near_long_line(&f.text, s));
+        if fits {
+            Some(miette::NamedSource::new(f.name.clone(), f.text.clone()))
+        } else {
+            located = Some(location(&f.name, &f.text, span.start));
+            None
+        }
     });
+    let mut diag = diag.clone();
+    if let Some(l) = located {
+        diag.message = format!("{} (at {l})", diag.message);
+    }
+    let diag = &diag;
     let r = Renderable { diag, source };
     let theme = if color {
         miette::GraphicalTheme::unicode()

@@ -545,7 +545,9 @@ impl Lowerer {
                     kind: SetExprKind::Set(String::new()),
                     span,
                 });
-                for _ in 0..nots {
+                // `~~A` is `A`: only the parity of the negations matters, so that a long run of
+                // `~` cannot build a deep tree.
+                for _ in 0..(nots % 2) {
                     e = SetExpr {
                         kind: SetExprKind::Not(Box::new(e)),
                         span,

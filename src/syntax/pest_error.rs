@@ -161,8 +161,10 @@ pub fn convert(err: pest::error::Error<Rule>, text: &str, source: u32) -> Diag {
     // A keyword where a name was expected: pest only saw that the identifier did not go on.
     let before = &text[..pos.min(text.len())];
     let word_start = before
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
-        .map(|i| i + 1)
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '.'))
+        .map(|(i, c)| i + c.len_utf8())
         .unwrap_or(0);
     let word = &before[word_start..];
     if KEYWORDS.contains(&word) && expected.iter().all(|e| e == "`.`" || e == "a name") {
