@@ -248,12 +248,18 @@ const LONG_LINE: usize = 2000;
 fn near_long_line(text: &str, span: Span) -> bool {
     let start = span.start.min(text.len());
     let end = span.end.min(text.len()).max(start);
-    let from = text[..start].rfind('\n').map(|i| text[..i].rfind('\n').map(|j| j + 1).unwrap_or(0)).unwrap_or(0);
+    let from = text[..start]
+        .rfind('\n')
+        .map(|i| text[..i].rfind('\n').map(|j| j + 1).unwrap_or(0))
+        .unwrap_or(0);
     let to = text[end..]
         .find('\n')
         .map(|i| {
             let after = end + i + 1;
-            text[after..].find('\n').map(|j| after + j).unwrap_or(text.len())
+            text[after..]
+                .find('\n')
+                .map(|j| after + j)
+                .unwrap_or(text.len())
         })
         .unwrap_or(text.len());
     text[from..to].split('\n').any(|l| l.len() > LONG_LINE)
@@ -268,7 +274,12 @@ fn location(name: &str, text: &str, offset: usize) -> String {
     }
     let before = &text[..start];
     let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
     format!("{name}:{line}:{col}")
 }
 
@@ -280,8 +291,12 @@ pub fn render(diag: &Diag, sources: &SourceMap, color: bool, width: usize) -> St
         // A span outside the text (never expected) renders without a snippet rather than failing;
         // so does one on a very long line, which the snippet renderer cannot lay out.
         let spans = std::iter::once(span).chain(diag.notes.iter().map(|n| n.0));
-        let fits = spans.clone().all(|s| s.end <= f.text.len() && s.start <= s.end)
-            && spans.filter(|s| s.source == span.source).all(|s| !near_long_line(&f.text, s));
+        let fits = spans
+            .clone()
+            .all(|s| s.end <= f.text.len() && s.start <= s.end)
+            && spans
+                .filter(|s| s.source == span.source)
+                .all(|s| !near_long_line(&f.text, s));
         if fits {
             Some(miette::NamedSource::new(f.name.clone(), f.text.clone()))
         } else {

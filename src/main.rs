@@ -155,20 +155,10 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|| PathBuf::from("."));
             let mut session = Session::new(base);
             if let Some(s) = &script {
-                match read_script(s) {
-                    Ok((_, text)) => {
-                        let r = session.run_text(&s.display().to_string(), Some(s.clone()), text);
-                        let w = std::mem::take(&mut session.pending);
-                        print_diags(&session, &w, false);
-                        match r {
-                            Ok(out) => print!("{out}"),
-                            Err(d) => print_diags(&session, &d, false),
-                        }
-                    }
-                    Err(msg) => eprintln!("{msg}"),
-                }
+                print!("{}", toe::repl::load(&mut session, s));
             }
-            toe::repl::run(session) as u8
+            let color = std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
+            toe::repl::run(session, color) as u8
         }
     };
     ExitCode::from(code)

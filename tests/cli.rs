@@ -159,23 +159,50 @@ fn keywords_after_multibyte_text_do_not_panic() {
     std::fs::write(&f, "data é nca = csv(\"x\")\nstudy «nca\n").expect("write");
     let (code, _, err) = toe(&["check", &f.display().to_string()]);
     assert_eq!(code, 1);
-    assert!(err.contains("toe::parse::syntax") && !err.contains("panicked"), "{err}");
+    assert!(
+        err.contains("toe::parse::syntax") && !err.contains("panicked"),
+        "{err}"
+    );
 }
 
 #[test]
 fn deep_nesting_and_long_lines_give_diagnostics_not_crashes() {
     let dir = tempfile::tempdir().expect("tmp");
     let cases = [
-        ("deep.toe", format!("necessary? {}A{} for B\n", "(".repeat(50_000), ")".repeat(50_000)), "toe::parse::too_deep"),
-        ("tildes.toe", format!("necessary? {}A for B\n", "~".repeat(200_000)), "toe::check::unknown_set"),
-        ("wide.toe", format!("necessary? {}A for B\n", "(A)*".repeat(30_000)), "toe::check::unknown_set"),
-        ("brackets.toe", format!("study {}\n", "[".repeat(100)), "toe::parse::too_deep"),
+        (
+            "deep.toe",
+            format!(
+                "necessary? {}A{} for B\n",
+                "(".repeat(50_000),
+                ")".repeat(50_000)
+            ),
+            "toe::parse::too_deep",
+        ),
+        (
+            "tildes.toe",
+            format!("necessary? {}A for B\n", "~".repeat(200_000)),
+            "toe::check::unknown_set",
+        ),
+        (
+            "wide.toe",
+            format!("necessary? {}A for B\n", "(A)*".repeat(30_000)),
+            "toe::check::unknown_set",
+        ),
+        (
+            "brackets.toe",
+            format!("study {}\n", "[".repeat(100)),
+            "toe::parse::too_deep",
+        ),
     ];
     for (name, text, code) in cases {
         let f = dir.path().join(name);
         std::fs::write(&f, text).expect("write");
         let (status, _, err) = toe(&["check", &f.display().to_string()]);
         assert_eq!(status, 1, "{name}");
-        assert!(err.contains(code) && !err.contains("panicked") && !err.contains("overflow"), "{name}: {}", &err[..err.len().min(300)]);
+        assert!(
+            err.contains(code) && !err.contains("panicked") && !err.contains("overflow"),
+            "{name}: {}",
+            &err[..err.len().min(300)]
+        );
     }
 }

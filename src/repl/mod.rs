@@ -1,13 +1,20 @@
 //! The REPL: reads statements line by line and runs them in the same [`Session`] as `toe run`.
 //!
-//! Guarantees: a line that leaves a block or list open (the parser says the input ended
-//! early) continues on the next line; an error prints its diagnostic and the session goes on
-//! with its state intact.
+//! Guarantees: the parser decides when input continues (an open block or list, a trailing
+//! operator or comma); an error prints its diagnostic and the session goes on with its state
+//! intact; meta-commands (`:help`, `:load`, `:plan`, `:ast`, `:reset`, `:quit`) never touch the
+//! language. The history lives in a file between sessions (`TOE_HISTORY` overrides where).
+
+mod helper;
 
 use crate::diagnostics::render;
-use crate::eval::Session;
+use crate::eval::{folder_of, Session};
+use std::path::{Path, PathBuf};
 
-/// What the REPL does with one complete input.
+pub use helper::{Names, ToeHelper};
+
+/// What the REPL does with one input.
+#[derive(Debug, PartialEq)]
 pub enum Step {
     /// Text to print (results and rendered diagnostics).
     Output(String),
@@ -16,31 +23,63 @@ pub enum Step {
     Quit,
 }
 
-/// The line handler: feeds input to the session. `buffer` accumulates continued lines.
-pub fn handle(session: &mut Session, buffer: &mut String, line: &str) -> Step {
-    let trimmed = line.trim();
-    if buffer.is_empty() {
-        match trimmed {
-            ":quit" | ":q" | ":exit" => return Step::Quit,
-            ":plan" => return feed(session, "show plan"),
-            ":help" => return Step::Output(HELP.to_string()),
+/// True when the parser says the input ended early: an open bracket, or a trailing `,`, an
+/// operator or `:` (so a statement continues on the next line, as in a script).
+pub fn needs_more(text: &str) -> bool {
+    if !crate::syntax::is_incomplete(text) {
+        return false;
+    }
+    let mut depth: i64 = 0;
+    let mut in_string = false;
+    let mut in_comment = false;
+    let mut last = ' ';
+    for c in text.chars() {
+        if in_comment {
+            if c == '\n' {
+                in_comment = false;
+            }
+            continue;
+        }
+        if in_string {
+            if c == '"' || c == '\n' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            '#' => in_comment = true,
+            '"' => in_string = true,
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
             _ => {}
         }
+        if !c.is_whitespace() && !in_comment {
+            last = c;
+        }
+    }
+    depth > 0 || matches!(last, ',' | '+' | '*' | '~' | '=' | ':' | '|')
+}
+
+/// The line handler: feeds one line to the session. `buffer` accumulates continued lines.
+pub fn handle(session: &mut Session, buffer: &mut String, line: &str) -> Step {
+    let trimmed = line.trim();
+    if buffer.is_empty() && trimmed.starts_with(':') {
+        return meta(session, trimmed);
     }
     if !buffer.is_empty() {
         buffer.push('\n');
     }
     buffer.push_str(line);
-    if crate::syntax::is_incomplete(buffer) && !trimmed.is_empty() {
+    if needs_more(buffer) {
         return Step::More;
     }
     let text = std::mem::take(buffer);
-    feed(session, &text)
+    Step::Output(feed(session, "<repl>", None, &text))
 }
 
-fn feed(session: &mut Session, text: &str) -> Step {
-    let n = session.sources.get(0).map(|_| "<repl>").unwrap_or("<repl>");
-    let result = session.run_text(n, None, text.to_string());
+/// Runs text in the session; returns results, warnings and diagnostics as text.
+fn feed(session: &mut Session, name: &str, path: Option<PathBuf>, text: &str) -> String {
+    let result = session.run_text(name, path, text.to_string());
     let mut out = String::new();
     for w in std::mem::take(&mut session.pending) {
         out.push_str(&render(&w, &session.sources, false, 100));
@@ -53,36 +92,149 @@ fn feed(session: &mut Session, text: &str) -> Step {
             }
         }
     }
-    Step::Output(out)
+    out
 }
 
-pub const HELP: &str = "toe repl: type statements of the .toe language, one at a time.\n  :help   this text\n  :plan   the resolved plan (show plan)\n  :quit   leave\n";
+/// Loads a script into the session (`toe repl study.toe` and `:load`).
+pub fn load(session: &mut Session, path: &Path) -> String {
+    match std::fs::read(path) {
+        Err(e) => format!("toe::data::missing_file\n  × expected a script at `{}`, found an error: {e}\n  help: check the path\n", path.display()),
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Err(_) => format!("toe::parse::not_utf8\n  × expected a UTF-8 text script at `{}`, found other bytes\n  help: save the script as UTF-8\n", path.display()),
+            Ok(text) => {
+                session.base_dir = folder_of(path);
+                feed(session, &path.display().to_string(), Some(path.to_path_buf()), &text)
+            }
+        },
+    }
+}
+
+fn meta(session: &mut Session, cmd: &str) -> Step {
+    let mut parts = cmd.splitn(2, char::is_whitespace);
+    let head = parts.next().unwrap_or("");
+    let arg = parts.next().map(str::trim).unwrap_or("");
+    match head {
+        ":quit" | ":q" | ":exit" => Step::Quit,
+        ":help" | ":h" => Step::Output(help(arg)),
+        ":plan" => Step::Output(feed(session, "<repl>", None, "show plan")),
+        ":reset" => {
+            let base = session.base_dir.clone();
+            *session = Session::new(base);
+            Step::Output("session reset: no data, sets or analyses\n".into())
+        }
+        ":load" if arg.is_empty() => Step::Output("usage: :load file.toe\n".into()),
+        ":load" => {
+            let p = session.base_dir.join(arg.trim_matches('"'));
+            Step::Output(load(session, &p))
+        }
+        ":ast" if arg.is_empty() => Step::Output("usage: :ast STATEMENT\n".into()),
+        ":ast" => Step::Output(match crate::syntax::parse(arg, 0) {
+            Ok(p) => format!("{:#?}\n", p.statements),
+            Err(d) => d
+                .iter()
+                .map(|d| format!("{}: {}\n", d.code, d.message))
+                .collect(),
+        }),
+        other => Step::Output(format!(
+            "unknown command `{other}`: the commands are :help, :load, :plan, :ast, :reset, :quit\n"
+        )),
+    }
+}
+
+/// `:help [topic]`.
+pub fn help(topic: &str) -> String {
+    let t = match topic {
+        "" => HELP,
+        "data" => "data NAME = csv(\"file.csv\", id = case, na = [\"\", \"NA\"], sep = \",\")\ndata NAME = xlsx(\"file.xlsx\", sheet = \"2021\", id = case)\n",
+        "conditions" | "outcome" => "conditions [framework] { [dimension {] NAME = column \"label\" [}] }\noutcome NAME = column \"label\"\n",
+        "calibrate" => "calibrate {\n  *    direct(e = p25, c = p50, i = p75)\n  NAME direct(e = 2, c = 6, i = 12)    # idm = 0.95 or logodds = 3\n  NAME crisp(at = 0.5) | linear(e, c, i) | bell(e1, c1, i1, i2, c2, e2) | fuzzy\n}\n",
+        "nca" => "nca NAME: OUTCOME needs A, B {\n  ceilings = [cr_fdh, ce_fdh]\n  permutations = 10000\n  seed = 2021\n  necessary when d >= 0.1 and p <= 0.05\n  bottlenecks = steps(10), percentage | actual | percentile\n  on = calibrated | raw\n}\n",
+        "fsqca" => "fsqca NAME: [~]OUTCOME given A, B {\n  cases >= 1\n  consistency >= 0.8[, contradictions >= 0.7]\n  pri >= 0.7\n  expect A, ~B, C | ~C\n}\n",
+        "queries" | "show" => "necessary? EXPR for OUTCOME\nsufficient? EXPR for OUTCOME\nshow data | calibration | plan\nshow nca | bottlenecks | necessity | truth_table | solutions | configurations | cases of NAME\n",
+        _ => "topics: data, conditions, calibrate, nca, fsqca, queries\n",
+    };
+    t.to_string()
+}
+
+pub const HELP: &str = "toe repl: type statements of the .toe language; a block or a trailing operator continues on the next line.\n  :help [topic]   this text, or a topic (data, conditions, calibrate, nca, fsqca, queries)\n  :load FILE      run a script into this session\n  :plan           the resolved plan (show plan)\n  :ast STATEMENT  the parsed form of a statement\n  :reset          forget data, sets and analyses\n  :quit           leave (also Ctrl-D)\nTab completes keywords, sets, columns, analyses and file paths.\n";
+
+/// Where the history is kept: `TOE_HISTORY`, else the user's data folder.
+pub fn history_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("TOE_HISTORY") {
+        return Some(PathBuf::from(p));
+    }
+    dirs::data_dir().map(|d| d.join("toe").join("history"))
+}
 
 /// Runs the interactive loop with rustyline.
-pub fn run(mut session: Session) -> i32 {
-    let mut rl = match rustyline::DefaultEditor::new() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("toe: cannot start the line editor: {e}");
-            return 2;
-        }
-    };
+pub fn run(mut session: Session, color: bool) -> i32 {
+    let config = rustyline::Config::builder()
+        .auto_add_history(true)
+        .completion_type(rustyline::CompletionType::List)
+        .max_history_size(10_000)
+        .map(|b| b.build())
+        .unwrap_or_default();
+    let mut rl: rustyline::Editor<ToeHelper, rustyline::history::DefaultHistory> =
+        match rustyline::Editor::with_config(config) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("toe: cannot start the line editor: {e}");
+                return 2;
+            }
+        };
+    let helper = ToeHelper::new(color);
+    let names = helper.names.clone();
+    names.borrow_mut().update(&session);
+    rl.set_helper(Some(helper));
+    let history = history_path();
+    if let Some(h) = &history {
+        let _ = rl.load_history(h);
+    }
+    println!(
+        "toe {} — :help for help, :quit to leave",
+        env!("CARGO_PKG_VERSION")
+    );
     let mut buffer = String::new();
-    loop {
+    let code = loop {
         let prompt = if buffer.is_empty() { "toe> " } else { "...  " };
         match rl.readline(prompt) {
             Ok(line) => {
-                let _ = rl.add_history_entry(line.as_str());
-                match handle(&mut session, &mut buffer, &line) {
+                let step = handle(&mut session, &mut buffer, &line);
+                names.borrow_mut().update(&session);
+                match step {
                     Step::Output(s) => print!("{s}"),
                     Step::More => {}
-                    Step::Quit => return 0,
+                    Step::Quit => break 0,
                 }
             }
-            Err(rustyline::error::ReadlineError::Interrupted) => {
-                buffer.clear();
-            }
-            Err(_) => return 0,
+            Err(rustyline::error::ReadlineError::Interrupted) => buffer.clear(),
+            Err(_) => break 0,
         }
+    };
+    if let Some(h) = &history {
+        if let Some(dir) = h.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let _ = rl.save_history(h);
+    }
+    code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_parser_decides_continuation() {
+        assert!(needs_more("conditions {"));
+        assert!(needs_more("necessary? A +"));
+        assert!(needs_more("nca n: Y needs A,"));
+        assert!(!needs_more("show data"));
+        assert!(
+            !needs_more("show"),
+            "an incomplete statement without an open construct is an error, not a continuation"
+        );
+        assert!(!needs_more("conditions { A = a }"));
+        assert!(!needs_more("study \"a { b\""));
     }
 }

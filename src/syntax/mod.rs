@@ -67,7 +67,9 @@ fn too_deep(text: &str, source: u32) -> Option<Diag> {
                     return Some(
                         Diag::error(
                             crate::diagnostics::codes::TOO_DEEP,
-                            format!("expected brackets nested at most {MAX_NESTING} deep, found deeper"),
+                            format!(
+                                "expected brackets nested at most {MAX_NESTING} deep, found deeper"
+                            ),
                         )
                         .at(span, "too deep here")
                         .help("simplify the expression; no study needs this much nesting"),
