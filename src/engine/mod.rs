@@ -12,4 +12,5 @@ pub mod sets;
 pub fn entropy_index(cols: &[(Vec<f64>, bool)]) -> Result<Vec<f64>, usize> {
     entropy::entropy_weights(cols).map(|(_, v)| v)
 }
+pub mod fsqca;
 pub mod nca;

@@ -91,22 +91,47 @@ pub fn necessity(x: &[f64], y: &[f64]) -> Necessity {
 /// Unique coverage of each term against the other terms of the same model:
 /// covU_j = [Σ min(X_j,Y) − Σ min(X_j, Y, max_{t≠j} X_t)] / Σ Y. `None` for a one-term model.
 pub fn unique_coverage(terms: &[Vec<f64>], y: &[f64]) -> Vec<Option<f64>> {
-    if terms.len() < 2 {
-        return vec![None; terms.len()];
+    unique_coverage_by(terms.len(), &|j| terms[j].clone(), y)
+}
+
+/// [`unique_coverage`] with the terms produced on demand by `term(j)` (each is asked for
+/// twice), so that memory stays O(cases) for a model with many terms. Same sums in the
+/// same order: the maximum over the other terms comes from the largest and second largest
+/// membership of each case.
+pub fn unique_coverage_by(
+    n_terms: usize,
+    term: &dyn Fn(usize) -> Vec<f64>,
+    y: &[f64],
+) -> Vec<Option<f64>> {
+    if n_terms < 2 {
+        return vec![None; n_terms];
     }
     let sy: f64 = y.iter().sum();
-    (0..terms.len())
+    let n = y.len();
+    let mut best = vec![f64::NEG_INFINITY; n];
+    let mut best_at = vec![usize::MAX; n];
+    let mut second = vec![f64::NEG_INFINITY; n];
+    for t in 0..n_terms {
+        let col = term(t);
+        for i in 0..n {
+            let v = col[i];
+            if v > best[i] {
+                second[i] = best[i];
+                best[i] = v;
+                best_at[i] = t;
+            } else if v > second[i] {
+                second[i] = v;
+            }
+        }
+    }
+    (0..n_terms)
         .map(|j| {
+            let xs = term(j);
             let mut own = 0.0;
             let mut shared = 0.0;
-            for i in 0..y.len() {
-                let xj = terms[j][i];
-                let others = terms
-                    .iter()
-                    .enumerate()
-                    .filter(|(t, _)| *t != j)
-                    .map(|(_, v)| v[i])
-                    .fold(f64::NEG_INFINITY, f64::max);
+            for i in 0..n {
+                let xj = xs[i];
+                let others = if best_at[i] == j { second[i] } else { best[i] };
                 own += xj.min(y[i]);
                 shared += xj.min(y[i]).min(others);
             }
@@ -147,5 +172,31 @@ mod tests {
     #[test]
     fn empty_is_nan_not_panic() {
         assert!(sufficiency(&[], &[]).consistency.is_nan());
+    }
+
+    #[test]
+    fn unique_coverage_equals_the_definition() {
+        // the O(terms) implementation gives exactly the sums of the O(terms²) definition
+        let mut state = 12345u64;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+            ((state >> 11) as f64 / (1u64 << 53) as f64 * 4.0).floor() / 4.0
+        };
+        let terms: Vec<Vec<f64>> = (0..5).map(|_| (0..40).map(|_| next()).collect()).collect();
+        let y: Vec<f64> = (0..40).map(|_| next()).collect();
+        let sy: f64 = y.iter().sum();
+        let fast = unique_coverage(&terms, &y);
+        for j in 0..terms.len() {
+            let (mut own, mut shared) = (0.0, 0.0);
+            for i in 0..y.len() {
+                let others = (0..terms.len())
+                    .filter(|t| *t != j)
+                    .map(|t| terms[t][i])
+                    .fold(f64::NEG_INFINITY, f64::max);
+                own += terms[j][i].min(y[i]);
+                shared += terms[j][i].min(y[i]).min(others);
+            }
+            assert_eq!(fast[j], Some(zero_small(ratio(own - shared, sy))));
+        }
     }
 }

@@ -6,6 +6,7 @@
 //! types or feeds in makes it panic. Output text is deterministic.
 
 pub mod analyses;
+pub mod fsqca;
 mod show;
 
 use crate::check::{self, load, plan::*};
@@ -53,6 +54,8 @@ pub struct Session {
     pub results: BTreeMap<String, JsonValue>,
     /// NCA results by analysis name, for `show`.
     pub nca_runs: BTreeMap<String, analyses::NcaRun>,
+    /// fsQCA results by analysis name, for `show`.
+    pub fsqca_runs: BTreeMap<String, fsqca::FsqcaRun>,
     pub queries: Vec<JsonValue>,
     pub warnings: Vec<Diag>,
     /// Warnings not yet shown to the user.
@@ -75,6 +78,7 @@ impl Session {
             analyses: Vec::new(),
             results: BTreeMap::new(),
             nca_runs: BTreeMap::new(),
+            fsqca_runs: BTreeMap::new(),
             queries: Vec::new(),
             warnings: Vec::new(),
             pending: Vec::new(),

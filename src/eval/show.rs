@@ -88,6 +88,24 @@ impl Session {
             if self.check_only {
                 return Ok(String::new());
             }
+            if let Some(run) = self.fsqca_runs.get(&name.node) {
+                let f = super::fsqca::FsqcaRun::clone(run);
+                return match topic {
+                    "necessity" => Ok(super::fsqca::necessity_text(&f)),
+                    "truth_table" => Ok(super::fsqca::truth_table_text(&f)),
+                    "solutions" => Ok(super::fsqca::solutions_text(
+                        &f,
+                        extra.map(|x| x.node.as_str()),
+                    )),
+                    "cases" => Ok(super::fsqca::cases_text(&f)),
+                    _ => Err(Diag::error(
+                        codes::NOT_AVAILABLE,
+                        "expected a statement this version runs, found `show configurations`",
+                    )
+                    .at(what.span, "the configuration table is not available yet")
+                    .help("`show solutions of X` lists every model with its parameters of fit")),
+                };
+            }
             if let Some(run) = self.nca_runs.get(&name.node) {
                 return Ok(match topic {
                     "nca" => super::analyses::nca_details(run),

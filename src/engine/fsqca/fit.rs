@@ -1,0 +1,270 @@
+//! Engine stage: parameters of fit of terms, models and single conditions
+//! (r-qca.md §3, §5.3).
+//!
+//! Guarantees: every statistic comes from `crate::engine::sets` (sums in case order, the
+//! reference's zeroing of values below 1e-5, NaN for a zero denominator). Unique coverage
+//! is computed against the other terms of the same model (None for a one-term model); the
+//! cases of a term are those of the positive truth table rows it covers, grouped per row
+//! in row order. A solution's models are every minimum cover of the PI chart (or every
+//! irredundant cover with `all_sol`).
+
+use std::collections::HashMap;
+
+use super::chart;
+use super::implicants::{covers, term_string, Implicant};
+use super::truth_table::{Data, TruthTable, TruthTableRow};
+use super::{model_names, Model, PrimeImplicant, Solution};
+use crate::engine::sets;
+
+/// Parameters of fit of one term (a prime implicant within a model).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TermFit {
+    pub implicant: Implicant,
+    pub expr: String,
+    pub consistency: f64,
+    pub pri: f64,
+    pub coverage: f64,
+    /// Against the other terms of the same model; `None` for a one-term model.
+    pub unique_coverage: Option<f64>,
+    /// Cases of the positive rows the term covers, one group per row (row order).
+    pub cases: Vec<Vec<String>>,
+}
+
+impl TermFit {
+    /// The reference's printout of the cases: "A,B; C".
+    pub fn cases_string(&self) -> String {
+        self.cases
+            .iter()
+            .map(|g| g.join(","))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// One row of the necessity table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NecessityRow {
+    /// "~X", "X" or, for multi-value data, "X[v]".
+    pub expr: String,
+    pub condition: usize,
+    /// Literal as in an implicant: 1 = `~X` / level 0, 2 = `X` / level 1, …
+    pub literal: u32,
+    pub consistency: f64,
+    pub coverage: f64,
+    pub relevance: f64,
+}
+
+/// Necessity of every condition and its negation (multi-value: every observed level).
+pub fn necessity_table(data: &Data) -> Vec<NecessityRow> {
+    let mut out = Vec::new();
+    for j in 0..data.k {
+        let col = &data.memberships[j];
+        let mut push = |expr: String, literal: u32, x: Vec<f64>| {
+            let n = sets::necessity(&x, &data.outcome);
+            out.push(NecessityRow {
+                expr,
+                condition: j,
+                literal,
+                consistency: n.consistency,
+                coverage: n.coverage,
+                relevance: n.relevance,
+            });
+        };
+        if data.fuzzy[j] || !data.multi_value {
+            push(format!("~{}", data.names[j]), 1, sets::not(col));
+            push(data.names[j].clone(), 2, col.clone());
+        } else {
+            let mut vals: Vec<u32> = col.iter().map(|v| *v as u32).collect();
+            vals.sort_unstable();
+            vals.dedup();
+            for v in vals {
+                let x = col
+                    .iter()
+                    .map(|c| if *c as u32 == v { 1.0 } else { 0.0 })
+                    .collect();
+                push(format!("{}[{}]", data.names[j], v), v + 1, x);
+            }
+        }
+    }
+    out
+}
+
+/// Memberships of the PIs used by a solution's models: cached while they take at most
+/// [`Memberships::BUDGET`] values, recomputed on demand beyond (memory O(cases)).
+struct Memberships {
+    cache: HashMap<usize, Vec<f64>>,
+}
+
+impl Memberships {
+    const BUDGET: usize = 1 << 24;
+
+    fn new(ctx: &Context, pis: &[PrimeImplicant], used: &[usize]) -> Self {
+        let mut cache = HashMap::new();
+        if used.len().saturating_mul(ctx.data.n) <= Self::BUDGET {
+            for p in used {
+                cache.insert(*p, ctx.membership(&pis[*p].implicant));
+            }
+        }
+        Memberships { cache }
+    }
+
+    fn get(&self, ctx: &Context, pis: &[PrimeImplicant], p: usize) -> Vec<f64> {
+        match self.cache.get(&p) {
+            Some(v) => v.clone(),
+            None => ctx.membership(&pis[p].implicant),
+        }
+    }
+}
+
+/// Data and truth table of one analysis, to compute solutions and their fit.
+pub struct Context<'a> {
+    pub data: &'a Data,
+    pub tt: &'a TruthTable,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(data: &'a Data, tt: &'a TruthTable) -> Self {
+        Context { data, tt }
+    }
+
+    /// Membership of every case in an implicant (min over its literals).
+    pub fn membership(&self, imp: &[u32]) -> Vec<f64> {
+        let mut acc: Vec<f64> = vec![1.0; self.data.n];
+        for (j, lit) in imp.iter().enumerate() {
+            if *lit == 0 {
+                continue;
+            }
+            let col = &self.data.memberships[j];
+            if self.data.fuzzy[j] {
+                for (a, x) in acc.iter_mut().zip(col) {
+                    let m = if *lit == 2 { *x } else { 1.0 - *x };
+                    *a = a.min(m);
+                }
+            } else {
+                let lv = (*lit - 1) as f64;
+                for (a, x) in acc.iter_mut().zip(col) {
+                    if *x != lv {
+                        *a = 0.0;
+                    }
+                }
+            }
+        }
+        acc
+    }
+
+    pub fn expr(&self, imp: &[u32]) -> String {
+        term_string(
+            imp,
+            &self.data.names,
+            &self.data.fuzzy,
+            self.data.multi_value,
+        )
+    }
+
+    fn terms_fit(
+        &self,
+        idx: &[usize],
+        pis: &[PrimeImplicant],
+        memb: &Memberships,
+        pos: &[&TruthTableRow],
+    ) -> Vec<TermFit> {
+        let get = |j: usize| memb.get(self, pis, idx[j]);
+        let ucov = sets::unique_coverage_by(idx.len(), &get, &self.data.outcome);
+        idx.iter()
+            .enumerate()
+            .zip(ucov)
+            .map(|((j, i), u)| {
+                let s = sets::sufficiency(&get(j), &self.data.outcome);
+                let cases = pos
+                    .iter()
+                    .filter(|r| pis[*i].covers.contains(&r.row) && !r.cases.is_empty())
+                    .map(|r| r.cases.clone())
+                    .collect();
+                TermFit {
+                    implicant: pis[*i].implicant.clone(),
+                    expr: pis[*i].expr.clone(),
+                    consistency: s.consistency,
+                    pri: s.pri,
+                    coverage: s.coverage,
+                    unique_coverage: u,
+                    cases,
+                }
+            })
+            .collect()
+    }
+
+    /// Build a solution from PIs already in reference order: the chart over the positive
+    /// rows `pos`, every model, their fit.
+    pub fn solution(
+        &self,
+        pis: Vec<Implicant>,
+        pos: &[&TruthTableRow],
+        all_sol: bool,
+        from: Option<&str>,
+    ) -> Solution {
+        let mut prime_implicants = Vec::new();
+        let mut cover = Vec::new();
+        for imp in pis {
+            let rows: Vec<usize> = (0..pos.len())
+                .filter(|r| covers(&imp, &pos[*r].config))
+                .collect();
+            if rows.is_empty() {
+                continue;
+            }
+            prime_implicants.push(PrimeImplicant {
+                expr: self.expr(&imp),
+                covers: rows.iter().map(|r| pos[*r].row).collect(),
+                implicant: imp,
+            });
+            cover.push(rows);
+        }
+        let covers_found = if all_sol {
+            chart::irredundant_covers(&cover, pos.len())
+        } else {
+            chart::minimum_covers(&cover, pos.len(), usize::MAX)
+        };
+        let mut used: Vec<usize> = covers_found.iter().flatten().copied().collect();
+        used.sort_unstable();
+        used.dedup();
+        let memb = Memberships::new(self, &prime_implicants, &used);
+        let names = model_names(covers_found.len());
+        let models: Vec<Model> = covers_found
+            .iter()
+            .zip(names)
+            .map(|(idx, name)| {
+                let terms = self.terms_fit(idx, &prime_implicants, &memb, pos);
+                let mut whole: Vec<f64> = vec![0.0; self.data.n];
+                for p in idx {
+                    for (w, m) in whole.iter_mut().zip(&memb.get(self, &prime_implicants, *p)) {
+                        *w = w.max(*m);
+                    }
+                }
+                let s = sets::sufficiency(&whole, &self.data.outcome);
+                Model {
+                    name,
+                    from: from.map(str::to_string),
+                    pi_indices: idx.clone(),
+                    expression: terms
+                        .iter()
+                        .map(|t| t.expr.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" + "),
+                    terms,
+                    consistency: s.consistency,
+                    pri: s.pri,
+                    coverage: s.coverage,
+                }
+            })
+            .collect();
+        let essential: Vec<usize> = (0..prime_implicants.len())
+            .filter(|p| !models.is_empty() && models.iter().all(|m| m.pi_indices.contains(p)))
+            .collect();
+        let overall = self.terms_fit(&used, &prime_implicants, &memb, pos);
+        Solution {
+            prime_implicants,
+            essential,
+            models,
+            overall,
+        }
+    }
+}

@@ -1,0 +1,314 @@
+//! Engine stage: the truth table (r-qca.md §4).
+//!
+//! Guarantees: rows are placed with the 0.5 rule (a fuzzy value of exactly 0.5 goes to the
+//! 0 side), n counts memberships strictly above 0.5, consistency and PRI are summed over
+//! all cases in case order, OUT follows the cuts with tolerance 1.49e-8 (contradictions
+//! "C" with two cuts). Only observed rows are kept (so memory is bounded by the cases,
+//! not by 2^k); row numbers are u128. The QCA 3.23 mislabelling bug with two cuts and
+//! rows under the frequency cut (§4.6) is deliberately not reproduced.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::{ConfigRow, FsqcaError, FsqcaInput, FsqcaOptions, MAX_CONDITIONS, TOL};
+
+/// Validated input data.
+#[derive(Debug, Clone)]
+pub struct Data {
+    pub k: usize,
+    pub n: usize,
+    pub names: Vec<String>,
+    pub cases: Vec<String>,
+    pub memberships: Vec<Vec<f64>>,
+    pub outcome: Vec<f64>,
+    pub fuzzy: Vec<bool>,
+    pub levels: Vec<u32>,
+    /// Whether any crisp condition has more than two levels (term strings use `X[v]`).
+    pub multi_value: bool,
+    /// Rule-1 configuration of each case.
+    pub case_config: Vec<Vec<u32>>,
+    /// Case has some fuzzy membership equal to 0.5 (within tol).
+    pub half: Vec<bool>,
+    /// Π_{l>j} levels_l.
+    pub weights: Vec<u128>,
+}
+
+impl Data {
+    pub fn new(input: &FsqcaInput) -> Result<Data, FsqcaError> {
+        let k = input.memberships.len();
+        if k == 0 {
+            return Err(FsqcaError::NoConditions);
+        }
+        if k > MAX_CONDITIONS {
+            return Err(FsqcaError::TooManyConditions(k));
+        }
+        let n = input.outcome.len();
+        let name = |j: usize| {
+            input
+                .conditions
+                .get(j)
+                .cloned()
+                .unwrap_or_else(|| format!("X{}", j + 1))
+        };
+        for (j, col) in input.memberships.iter().enumerate() {
+            if col.len() != n {
+                return Err(FsqcaError::LengthMismatch(name(j), col.len(), n));
+            }
+        }
+        if input.cases.len() != n {
+            return Err(FsqcaError::LengthMismatch(
+                "cases".into(),
+                input.cases.len(),
+                n,
+            ));
+        }
+        for (i, y) in input.outcome.iter().enumerate() {
+            if !y.is_finite() || *y < 0.0 || *y > 1.0 {
+                return Err(FsqcaError::InvalidValue(input.outcome_name.clone(), i));
+            }
+        }
+        let mut fuzzy = Vec::with_capacity(k);
+        let mut levels = Vec::with_capacity(k);
+        for (j, col) in input.memberships.iter().enumerate() {
+            for (i, v) in col.iter().enumerate() {
+                if !v.is_finite() || *v < 0.0 || *v > 1e9 {
+                    return Err(FsqcaError::InvalidValue(name(j), i));
+                }
+            }
+            let fz = col.iter().any(|v| v.fract() != 0.0);
+            if fz {
+                if let Some(i) = col.iter().position(|v| *v > 1.0) {
+                    return Err(FsqcaError::InvalidValue(name(j), i));
+                }
+                levels.push(2);
+            } else {
+                let max = col.iter().fold(0.0f64, |a, b| a.max(*b)) as u32;
+                levels.push((max + 1).max(2));
+            }
+            fuzzy.push(fz);
+        }
+        let mut weights = vec![1u128; k];
+        let mut w: u128 = 1;
+        for j in (0..k).rev() {
+            weights[j] = w;
+            w = w
+                .checked_mul(levels[j] as u128)
+                .ok_or(FsqcaError::TooManyConfigurations)?;
+        }
+        let case_config: Vec<Vec<u32>> = (0..n)
+            .map(|i| {
+                (0..k)
+                    .map(|j| {
+                        let v = input.memberships[j][i];
+                        if fuzzy[j] {
+                            u32::from(v > 0.5)
+                        } else {
+                            v as u32
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let half = (0..n)
+            .map(|i| (0..k).any(|j| fuzzy[j] && (input.memberships[j][i] - 0.5).abs() < TOL))
+            .collect();
+        let multi_value = (0..k).any(|j| !fuzzy[j] && levels[j] > 2);
+        Ok(Data {
+            k,
+            n,
+            names: (0..k).map(name).collect(),
+            cases: input.cases.clone(),
+            memberships: input.memberships.clone(),
+            outcome: input.outcome.clone(),
+            fuzzy,
+            levels,
+            multi_value,
+            case_config,
+            half,
+            weights,
+        })
+    }
+
+    /// Row number of a configuration.
+    pub fn row_number(&self, config: &[u32]) -> u128 {
+        1 + config
+            .iter()
+            .zip(&self.weights)
+            .map(|(v, w)| *v as u128 * w)
+            .sum::<u128>()
+    }
+
+    pub fn config_row(&self, config: Vec<u32>) -> ConfigRow {
+        ConfigRow {
+            row: self.row_number(&config),
+            config,
+        }
+    }
+
+    /// Membership of every case in the row `config` (r-qca §4.3), written into `acc`.
+    pub fn row_membership(&self, config: &[u32], acc: &mut [f64]) {
+        acc.iter_mut().for_each(|a| *a = 1.0);
+        for (j, &level) in config.iter().enumerate() {
+            let col = &self.memberships[j];
+            if self.fuzzy[j] {
+                if level == 1 {
+                    for (a, x) in acc.iter_mut().zip(col) {
+                        *a = a.min(*x);
+                    }
+                } else {
+                    for (a, x) in acc.iter_mut().zip(col) {
+                        *a = a.min(1.0 - *x);
+                    }
+                }
+            } else {
+                let lv = level as f64;
+                for (a, x) in acc.iter_mut().zip(col) {
+                    if *x != lv {
+                        *a = 0.0;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Output value of a truth table row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Out {
+    One,
+    Zero,
+    /// Contradiction "C" (two consistency cuts).
+    Contradiction,
+    /// "?" (here: an observed row with n below the frequency cut).
+    Remainder,
+}
+
+impl Out {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Out::One => "1",
+            Out::Zero => "0",
+            Out::Contradiction => "C",
+            Out::Remainder => "?",
+        }
+    }
+}
+
+/// One observed row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TruthTableRow {
+    pub row: u128,
+    pub config: Vec<u32>,
+    pub out: Out,
+    /// OUT from the consistency and PRI cuts alone (before the frequency cut).
+    pub out_before_ncut: Out,
+    pub n: usize,
+    pub consistency: f64,
+    pub pri: f64,
+    /// Rule-1 members, excluding cases with a membership of 0.5 (data order).
+    pub cases: Vec<String>,
+    /// Indices of those cases.
+    pub case_indices: Vec<usize>,
+    /// Deviant cases consistency: row membership > 0.5 and outcome < 0.5.
+    pub dcc: Vec<String>,
+}
+
+/// The truth table: observed rows in row-number order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TruthTable {
+    pub conditions: Vec<String>,
+    pub levels: Vec<u32>,
+    pub fuzzy: Vec<bool>,
+    pub rows: Vec<TruthTableRow>,
+    /// Configurations without any case (unobserved), as the reference's count. Observed
+    /// rows below the frequency cut are remainders too; they are listed in `rows` with
+    /// OUT "?".
+    pub n_remainders: u128,
+}
+
+/// Build the truth table of `outcome` (the data's outcome or its negation).
+pub fn build(data: &Data, outcome: &[f64], opts: &FsqcaOptions) -> TruthTable {
+    let mut index: HashMap<&[u32], usize> = HashMap::new();
+    let mut groups: Vec<(u128, &[u32], Vec<usize>)> = Vec::new();
+    for (i, cfg) in data.case_config.iter().enumerate() {
+        let g = *index.entry(cfg.as_slice()).or_insert_with(|| {
+            groups.push((data.row_number(cfg), cfg.as_slice(), Vec::new()));
+            groups.len() - 1
+        });
+        groups[g].2.push(i);
+    }
+    groups.sort_by_key(|g| g.0);
+    let ic1 = opts.incl_cut;
+    let ic0 = opts.incl_cut0.unwrap_or(1.0);
+    let ymin: Vec<f64> = outcome.iter().map(|y| y.min(1.0 - y)).collect();
+    let rows: Vec<TruthTableRow> = groups
+        .par_iter()
+        .map_init(
+            || vec![0.0; data.n],
+            |acc, (row, cfg, members)| {
+                data.row_membership(cfg, acc);
+                let (mut sm, mut smy, mut smyny) = (0.0, 0.0, 0.0);
+                let mut n = 0usize;
+                let mut dcc = Vec::new();
+                for i in 0..data.n {
+                    let m = acc[i];
+                    sm += m;
+                    smy += m.min(outcome[i]);
+                    smyny += m.min(ymin[i]);
+                    if m > 0.5 {
+                        n += 1;
+                        if outcome[i] < 0.5 {
+                            dcc.push(data.cases[i].clone());
+                        }
+                    }
+                }
+                let incl = if sm == 0.0 { f64::NAN } else { smy / sm };
+                let pden = sm - smyny;
+                let pri = if pden == 0.0 {
+                    f64::NAN
+                } else {
+                    (smy - smyny) / pden
+                };
+                let mut out = if incl + TOL > ic1 && pri + TOL > opts.pri_cut {
+                    Out::One
+                } else {
+                    Out::Zero
+                };
+                if incl < ic1 && incl + TOL > ic0 {
+                    out = Out::Contradiction;
+                }
+                let out_before_ncut = out;
+                if n < opts.n_cut {
+                    out = Out::Remainder;
+                }
+                let case_indices: Vec<usize> =
+                    members.iter().copied().filter(|i| !data.half[*i]).collect();
+                TruthTableRow {
+                    row: *row,
+                    config: cfg.to_vec(),
+                    out,
+                    out_before_ncut,
+                    n,
+                    consistency: incl,
+                    pri,
+                    cases: case_indices
+                        .iter()
+                        .map(|i| data.cases[*i].clone())
+                        .collect(),
+                    case_indices,
+                    dcc,
+                }
+            },
+        )
+        .collect();
+    let total: u128 = data.levels.iter().map(|l| *l as u128).product();
+    let observed = rows.len() as u128;
+    TruthTable {
+        conditions: data.names.clone(),
+        levels: data.levels.clone(),
+        fuzzy: data.fuzzy.clone(),
+        rows,
+        n_remainders: total - observed,
+    }
+}

@@ -1,0 +1,482 @@
+//! Stage 4, running an `fsqca` block: memberships from the session (listwise deletion,
+//! reported), the engine's truth table and solutions, and their report as text and JSON.
+//!
+//! Guarantees: cases missing in any set of the analysis are dropped and named; a negated
+//! outcome is analysed as 1 − Y; the JSON follows OUTPUT.md (rows in row-number order, models
+//! M1, M2 …, intermediate models with their `from` pair); numbers unrounded in the JSON.
+
+use super::{json_num, JsonValue, Session};
+use crate::check::plan::FsqcaPlan;
+use crate::diagnostics::{codes, Diag};
+use crate::engine::fsqca::{
+    self, ConfigRow, Expectation, FsqcaInput, FsqcaOptions, FsqcaResult, Model, Out,
+};
+use crate::report::{fixed3, Align, TextTable};
+use serde_json::{json, Map};
+
+/// The results of one `fsqca` analysis.
+#[derive(Debug, Clone)]
+pub struct FsqcaRun {
+    pub plan: FsqcaPlan,
+    pub result: FsqcaResult,
+    /// Ids of the cases dropped for missing values.
+    pub dropped: Vec<String>,
+}
+
+impl Session {
+    pub(super) fn run_fsqca(&mut self, p: &FsqcaPlan) -> Result<FsqcaRun, Diag> {
+        let Some(data) = &self.data else {
+            return Err(Diag::error(
+                codes::NO_DATA,
+                "expected a `data` statement first, found none",
+            )
+            .at(p.span, "no data")
+            .help("load data with `data NAME = csv(\"file.csv\", id = case)`"));
+        };
+        let ids = data.table.ids.clone();
+        let mut columns: Vec<Vec<f64>> = Vec::new();
+        for c in &p.conditions {
+            columns.push(self.membership_of(c, p.span)?.to_vec());
+        }
+        let mut y = self.membership_of(&p.outcome, p.span)?.to_vec();
+        if p.negated {
+            y = y.iter().map(|v| 1.0 - v).collect();
+        }
+        let keep: Vec<usize> = (0..y.len())
+            .filter(|&i| !y[i].is_nan() && columns.iter().all(|c| !c[i].is_nan()))
+            .collect();
+        let dropped: Vec<String> = (0..y.len())
+            .filter(|i| !keep.contains(i))
+            .map(|i| ids[i].clone())
+            .collect();
+        if !dropped.is_empty() {
+            self.warn(
+                Diag::warning(
+                    codes::MISSING_VALUES,
+                    format!("expected complete cases in `{}`, found {} with missing values, dropped: {}", p.name, dropped.len(), dropped.join(", ")),
+                )
+                .at(p.span, "listwise deletion")
+                .help("fsQCA drops a case missing in any condition or the outcome, as R's QCA does"),
+            );
+        }
+        let input = FsqcaInput {
+            conditions: p.conditions.clone(),
+            memberships: columns
+                .iter()
+                .map(|c| keep.iter().map(|&i| c[i]).collect())
+                .collect(),
+            outcome_name: p.outcome.clone(),
+            outcome: keep.iter().map(|&i| y[i]).collect(),
+            cases: keep.iter().map(|&i| ids[i].clone()).collect(),
+        };
+        let expectations = p.expect.as_ref().map(|list| {
+            p.conditions
+                .iter()
+                .map(
+                    |c| match list.iter().find(|e| &e.condition == c).map(|e| e.value) {
+                        Some("1") => Expectation::Presence,
+                        Some("0") => Expectation::Absence,
+                        Some(_) => Expectation::Either,
+                        None => Expectation::None,
+                    },
+                )
+                .collect()
+        });
+        let opts = FsqcaOptions {
+            incl_cut: p.consistency,
+            incl_cut0: p.contradictions,
+            n_cut: p.cases.ceil().max(0.0) as usize,
+            pri_cut: p.pri,
+            expectations,
+            all_sol: false,
+            csa: true,
+        };
+        let result = fsqca::analyse(&input, &opts).map_err(|e| {
+            Diag::error(
+                codes::UNDEFINED,
+                format!(
+                    "expected an analysable truth table for `{}`, found a problem: {e}",
+                    p.name
+                ),
+            )
+            .at(p.span, "this analysis")
+            .help("check the calibration of its sets (memberships in [0, 1], or crisp levels)")
+        })?;
+        if p.expect.is_some() && !result.sa_computed {
+            self.warn(
+                Diag::warning(codes::NOT_AVAILABLE, format!("expected an intermediate solution for `{}`, found none: with {} conditions the simplifying assumptions are not computed", p.name, p.conditions.len()))
+                    .at(p.span, "more than 19 conditions")
+                    .help("R's QCA 3.23 also skips them above 19 conditions (3^k ≥ 2^31); reduce the conditions for an intermediate solution"),
+            );
+        }
+        Ok(FsqcaRun {
+            plan: p.clone(),
+            result,
+            dropped,
+        })
+    }
+}
+
+fn row_json(r: u128) -> JsonValue {
+    u64::try_from(r)
+        .map(JsonValue::from)
+        .unwrap_or_else(|_| JsonValue::String(r.to_string()))
+}
+
+fn config_json(c: &ConfigRow) -> JsonValue {
+    json!({ "row": row_json(c.row), "config": c.config })
+}
+
+fn model_json(m: &Model) -> JsonValue {
+    let terms: Vec<JsonValue> = m
+        .terms
+        .iter()
+        .map(|t| {
+            json!({
+                "expr": t.expr,
+                "consistency": json_num(t.consistency),
+                "pri": json_num(t.pri),
+                "coverage": json_num(t.coverage),
+                "unique_coverage": t.unique_coverage.map(json_num).unwrap_or(JsonValue::Null),
+                "cases": t.cases.iter().flatten().collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let mut o = Map::new();
+    o.insert("model".into(), m.name.clone().into());
+    if let Some(f) = &m.from {
+        o.insert("from".into(), f.clone().into());
+    }
+    o.insert("expression".into(), m.expression.clone().into());
+    o.insert("consistency".into(), json_num(m.consistency));
+    o.insert("pri".into(), json_num(m.pri));
+    o.insert("coverage".into(), json_num(m.coverage));
+    o.insert("terms".into(), JsonValue::Array(terms));
+    JsonValue::Object(o)
+}
+
+/// Every model of the intermediate solution, each with its `from` pair.
+pub fn intermediate_models(r: &FsqcaResult) -> Vec<Model> {
+    r.intermediate
+        .iter()
+        .flat_map(|i| {
+            i.solution.models.iter().map(move |m| {
+                let mut m = m.clone();
+                m.from = Some(i.from.clone());
+                m
+            })
+        })
+        .collect()
+}
+
+/// The fsQCA results as OUTPUT.md writes them.
+pub fn fsqca_json(run: &FsqcaRun) -> JsonValue {
+    let p = &run.plan;
+    let r = &run.result;
+    let expect: Map<String, JsonValue> = p
+        .expect
+        .iter()
+        .flatten()
+        .map(|e| (e.condition.clone(), JsonValue::from(e.value)))
+        .collect();
+    let necessity: Vec<JsonValue> = r
+        .necessity
+        .iter()
+        .map(|n| json!({ "expr": n.expr, "consistency": json_num(n.consistency), "coverage": json_num(n.coverage), "relevance": json_num(n.relevance) }))
+        .collect();
+    let tt: Vec<JsonValue> = r
+        .truth_table
+        .rows
+        .iter()
+        .map(|t| {
+            json!({
+                "row": row_json(t.row), "config": t.config, "out": t.out.as_str(), "n": t.n,
+                "consistency": json_num(t.consistency), "pri": json_num(t.pri), "cases": t.cases,
+            })
+        })
+        .collect();
+    let models = |s: &fsqca::Solution| JsonValue::Array(s.models.iter().map(model_json).collect());
+    let sa = r
+        .simplifying_assumptions
+        .first()
+        .map(|v| v.iter().map(config_json).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let ec = r
+        .intermediate
+        .first()
+        .map(|i| {
+            i.easy_counterfactuals
+                .iter()
+                .map(config_json)
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let csa = r
+        .contradictory_simplifying_assumptions
+        .as_ref()
+        .map(|v| JsonValue::Array(v.iter().map(config_json).collect()))
+        .unwrap_or(JsonValue::Null);
+    json!({
+        "name": p.name,
+        "kind": "fsqca",
+        "outcome": p.outcome,
+        "negated": p.negated,
+        "conditions": p.conditions,
+        "thresholds": { "cases": p.cases, "consistency": p.consistency, "contradictions": p.contradictions, "pri": p.pri },
+        "expect": if p.expect.is_some() { JsonValue::Object(expect) } else { JsonValue::Null },
+        "dropped_cases": run.dropped,
+        "necessity": necessity,
+        "truth_table": tt,
+        "solutions": {
+            "complex": models(&r.complex),
+            "parsimonious": models(&r.parsimonious),
+            "intermediate": JsonValue::Array(intermediate_models(r).iter().map(model_json).collect()),
+        },
+        "simplifying_assumptions": sa,
+        "easy_counterfactuals": ec,
+        "contradictory_simplifying_assumptions": csa,
+        "configurations": [],
+    })
+}
+
+fn solution_lines(label: &str, models: &[Model]) -> String {
+    if models.is_empty() {
+        return format!("  {label}: none (no positive row)\n");
+    }
+    let mut out = String::new();
+    for m in models {
+        let from = m
+            .from
+            .as_ref()
+            .map(|f| format!(" ({f})"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "  {label} {}{from}: {}   consistency {}  PRI {}  coverage {}\n",
+            m.name,
+            m.expression,
+            fixed3(m.consistency),
+            fixed3(m.pri),
+            fixed3(m.coverage)
+        ));
+    }
+    out
+}
+
+/// What `toe run` prints for an fsqca analysis: the truth table's size and every solution.
+pub fn fsqca_summary(run: &FsqcaRun) -> String {
+    let p = &run.plan;
+    let r = &run.result;
+    let count = |o: Out| r.truth_table.rows.iter().filter(|t| t.out == o).count();
+    let mut out = format!(
+        "fsqca {}: {}{} given {}\n  truth table: {} observed rows ({} positive, {} negative, {} contradictions, {} below the frequency cut)\n",
+        p.name,
+        if p.negated { "~" } else { "" },
+        p.outcome,
+        p.conditions.join(", "),
+        r.truth_table.rows.len(),
+        count(Out::One),
+        count(Out::Zero),
+        count(Out::Contradiction),
+        count(Out::Remainder),
+    );
+    out.push_str(&solution_lines("complex", &r.complex.models));
+    out.push_str(&solution_lines("parsimonious", &r.parsimonious.models));
+    if p.expect.is_some() {
+        out.push_str(&solution_lines("intermediate", &intermediate_models(r)));
+    }
+    out.push('\n');
+    out
+}
+
+/// `show truth_table of X`: sorted by consistency, then n, both decreasing.
+pub fn truth_table_text(run: &FsqcaRun) -> String {
+    let p = &run.plan;
+    let mut rows: Vec<&fsqca::TruthTableRow> = run.result.truth_table.rows.iter().collect();
+    rows.sort_by(|a, b| {
+        b.consistency
+            .total_cmp(&a.consistency)
+            .then(b.n.cmp(&a.n))
+            .then(a.row.cmp(&b.row))
+    });
+    let mut headers = vec!["row".to_string()];
+    headers.extend(p.conditions.iter().cloned());
+    headers.extend(
+        ["OUT", "n", "incl", "PRI", "cases"]
+            .iter()
+            .map(|s| s.to_string()),
+    );
+    let mut align = vec![Align::Right; p.conditions.len() + 5];
+    align.push(Align::Left);
+    let mut t = TextTable::new(headers, align);
+    for r in rows {
+        let mut row = vec![r.row.to_string()];
+        row.extend(r.config.iter().map(|v| v.to_string()));
+        row.push(r.out.as_str().to_string());
+        row.push(r.n.to_string());
+        row.push(fixed3(r.consistency));
+        row.push(fixed3(r.pri));
+        row.push(r.cases.join(","));
+        t.rows.push(row);
+    }
+    format!(
+        "truth table of {} (consistency >= {}, pri >= {}, cases >= {})\n{}\n",
+        p.name,
+        crate::report::num(p.consistency),
+        crate::report::num(p.pri),
+        crate::report::num(p.cases),
+        t.render("  ")
+    )
+}
+
+fn model_table(m: &Model) -> String {
+    let mut t = TextTable::new(
+        [
+            "term",
+            "consistency",
+            "PRI",
+            "raw cov.",
+            "unique cov.",
+            "cases",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        vec![
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Left,
+        ],
+    );
+    for term in &m.terms {
+        t.rows.push(vec![
+            term.expr.clone(),
+            fixed3(term.consistency),
+            fixed3(term.pri),
+            fixed3(term.coverage),
+            term.unique_coverage
+                .map(fixed3)
+                .unwrap_or_else(|| "-".into()),
+            term.cases_string(),
+        ]);
+    }
+    format!(
+        "{}    solution: consistency {}  PRI {}  coverage {}\n",
+        t.render("    "),
+        fixed3(m.consistency),
+        fixed3(m.pri),
+        fixed3(m.coverage)
+    )
+}
+
+/// `show solutions of X [kind]`.
+pub fn solutions_text(run: &FsqcaRun, only: Option<&str>) -> String {
+    let r = &run.result;
+    let mut out = String::new();
+    let kinds: [(&str, Vec<Model>); 3] = [
+        ("complex", r.complex.models.clone()),
+        ("parsimonious", r.parsimonious.models.clone()),
+        ("intermediate", intermediate_models(r)),
+    ];
+    for (kind, models) in kinds {
+        if only.is_some_and(|o| o != kind && !(o == "conservative" && kind == "complex")) {
+            continue;
+        }
+        if kind == "intermediate" && run.plan.expect.is_none() {
+            out.push_str("intermediate solution: none (no `expect` in the analysis)\n\n");
+            continue;
+        }
+        out.push_str(&format!("{kind} solution of {}\n", run.plan.name));
+        if models.is_empty() {
+            out.push_str("  none: no truth-table row passes the thresholds\n\n");
+            continue;
+        }
+        for m in &models {
+            let from = m
+                .from
+                .as_ref()
+                .map(|f| format!(" (from {f})"))
+                .unwrap_or_default();
+            out.push_str(&format!("  {}{from}: {}\n", m.name, m.expression));
+            out.push_str(&model_table(m));
+        }
+        if kind == "intermediate" {
+            for i in &r.intermediate {
+                let rows = |v: &[ConfigRow]| {
+                    v.iter()
+                        .map(|c| c.row.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                out.push_str(&format!(
+                    "  {}: easy counterfactuals [{}]; difficult counterfactuals [{}]\n",
+                    i.from,
+                    rows(&i.easy_counterfactuals),
+                    rows(&i.difficult_counterfactuals)
+                ));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// `show necessity of X`.
+pub fn necessity_text(run: &FsqcaRun) -> String {
+    let mut t = TextTable::new(
+        ["condition", "consistency", "coverage", "relevance"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        vec![Align::Left, Align::Right, Align::Right, Align::Right],
+    );
+    for n in &run.result.necessity {
+        t.rows.push(vec![
+            n.expr.clone(),
+            fixed3(n.consistency),
+            fixed3(n.coverage),
+            fixed3(n.relevance),
+        ]);
+    }
+    format!(
+        "necessity of each condition for {}{}\n{}\n",
+        if run.plan.negated { "~" } else { "" },
+        run.plan.outcome,
+        t.render("  ")
+    )
+}
+
+/// `show cases of X`: the cases each term of the solution covers.
+pub fn cases_text(run: &FsqcaRun) -> String {
+    let r = &run.result;
+    let inter = intermediate_models(r);
+    let (kind, models) = if run.plan.expect.is_some() && !inter.is_empty() {
+        ("intermediate", inter)
+    } else {
+        ("parsimonious", r.parsimonious.models.clone())
+    };
+    let mut out = format!("cases of the {kind} solution of {}\n", run.plan.name);
+    for m in &models {
+        out.push_str(&format!(
+            "  {}{}\n",
+            m.name,
+            m.from
+                .as_ref()
+                .map(|f| format!(" ({f})"))
+                .unwrap_or_default()
+        ));
+        for t in &m.terms {
+            out.push_str(&format!("    {:<30} {}\n", t.expr, t.cases_string()));
+        }
+    }
+    if !run.dropped.is_empty() {
+        out.push_str(&format!(
+            "  dropped (missing values): {}\n",
+            run.dropped.join(", ")
+        ));
+    }
+    out.push('\n');
+    out
+}
