@@ -194,7 +194,8 @@ pub fn nca_json(run: &NcaRun) -> JsonValue {
         };
         for c in &r.ceilings {
             let name = c.ceiling.name();
-            let necessary = if Some(name.to_string()) == first {
+            // The rule needs both d and p: without a permutation test there is no verdict.
+            let necessary = if Some(name.to_string()) == first && c.p_value.is_some() {
                 JsonValue::Bool(nca::is_necessary(
                     c.effect_size,
                     c.p_value,
@@ -326,14 +327,18 @@ pub fn nca_summary(run: &NcaRun) -> String {
                 let (d, p_value) = c
                     .map(|c| (c.effect_size, c.p_value))
                     .unwrap_or((f64::NAN, None));
-                let nec = nca::is_necessary(d, p_value, p.d_min, p.p_max);
+                let verdict = match p_value {
+                    Some(_) if nca::is_necessary(d, p_value, p.d_min, p.p_max) => "yes",
+                    Some(_) => "no",
+                    None => "untested",
+                };
                 t.rows.push(vec![
                     cond.clone(),
                     r.n.to_string(),
                     fixed3(d),
                     nca::effect_label(d).as_str().to_string(),
                     p_value.map(fixed3).unwrap_or_else(|| "-".into()),
-                    if nec { "yes".into() } else { "no".into() },
+                    verdict.to_string(),
                 ]);
             }
             Err(e) => t.rows.push(vec![
@@ -347,11 +352,9 @@ pub fn nca_summary(run: &NcaRun) -> String {
         }
     }
     out.push_str(&t.render("  "));
-    if let Some(s) = run.seed {
-        out.push_str(&format!(
-            "  permutation test: {} permutations, seed {s}\n",
-            p.permutations
-        ));
+    match run.seed {
+        Some(s) => out.push_str(&format!("  permutation test: {} permutations, seed {s}\n", p.permutations)),
+        None => out.push_str("  no permutation test: the verdict needs p (add `permutations = 10000` and a `seed`)\n"),
     }
     out.push('\n');
     out
