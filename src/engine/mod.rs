@@ -14,3 +14,4 @@ pub fn entropy_index(cols: &[(Vec<f64>, bool)]) -> Result<Vec<f64>, usize> {
 }
 pub mod fsqca;
 pub mod nca;
+pub mod configurations;

@@ -235,7 +235,7 @@ pub fn fsqca_json(run: &FsqcaRun) -> JsonValue {
         "simplifying_assumptions": sa,
         "easy_counterfactuals": ec,
         "contradictory_simplifying_assumptions": csa,
-        "configurations": [],
+        "configurations": configurations_json(run),
     })
 }
 
@@ -478,5 +478,143 @@ pub fn cases_text(run: &FsqcaRun) -> String {
         ));
     }
     out.push('\n');
+    out
+}
+
+/// One model's configuration table: the model and its configurations.
+pub struct ConfigTable {
+    pub model: Model,
+    pub kind: &'static str,
+    pub configurations: Vec<crate::engine::configurations::Configuration>,
+}
+
+/// The configuration tables of an analysis: one per distinct intermediate model (each
+/// with the parsimonious models it is paired with), or per parsimonious model when there is
+/// no intermediate solution.
+pub fn configuration_tables(run: &FsqcaRun) -> Vec<ConfigTable> {
+    use crate::engine::configurations::configurations;
+    let r = &run.result;
+    let pis_of = |p: usize| -> Vec<Vec<u32>> {
+        r.parsimonious.models.get(p).map(|m| m.pi_indices.iter().map(|&i| r.parsimonious.prime_implicants[i].implicant.clone()).collect()).unwrap_or_default()
+    };
+    let mut tables = Vec::new();
+    if run.plan.expect.is_some() && !r.intermediate.is_empty() {
+        // Distinct intermediate models, each with every parsimonious model that gives it.
+        let mut distinct: Vec<(Model, Vec<usize>)> = Vec::new();
+        for i in &r.intermediate {
+            for m in &i.solution.models {
+                match distinct.iter_mut().find(|(d, _)| d.expression == m.expression) {
+                    Some((d, ps)) => {
+                        if let Some(f) = &mut d.from {
+                            f.push_str(", ");
+                            f.push_str(&i.from);
+                        }
+                        ps.push(i.parsimonious_model);
+                    }
+                    None => {
+                        let mut m = m.clone();
+                        m.from = Some(i.from.clone());
+                        distinct.push((m, vec![i.parsimonious_model]));
+                    }
+                }
+            }
+        }
+        for (k, (mut m, ps)) in distinct.into_iter().enumerate() {
+            let terms: Vec<Vec<u32>> = m.terms.iter().map(|t| t.implicant.clone()).collect();
+            let pars: Vec<Vec<Vec<u32>>> = ps.iter().map(|&p| pis_of(p)).collect();
+            m.name = format!("M{}", k + 1);
+            tables.push(ConfigTable { configurations: configurations(&terms, &pars), model: m, kind: "intermediate" });
+        }
+    } else {
+        for (p, m) in r.parsimonious.models.iter().enumerate() {
+            let terms: Vec<Vec<u32>> = m.terms.iter().map(|t| t.implicant.clone()).collect();
+            tables.push(ConfigTable { configurations: configurations(&terms, &[pis_of(p)]), model: m.clone(), kind: "parsimonious" });
+        }
+    }
+    tables
+}
+
+/// The configurations of the first table, as OUTPUT.md's `configurations`.
+pub fn configurations_json(run: &FsqcaRun) -> JsonValue {
+    use crate::engine::configurations::CellKind;
+    let tables = configuration_tables(run);
+    let Some(t) = tables.first() else { return JsonValue::Array(Vec::new()) };
+    let conds = &run.plan.conditions;
+    let pick = |c: &crate::engine::configurations::Configuration, kind: CellKind| -> Vec<String> {
+        c.cells.iter().enumerate().filter(|(_, x)| **x == kind).map(|(j, _)| conds[j].clone()).collect()
+    };
+    JsonValue::Array(
+        t.configurations
+            .iter()
+            .map(|c| {
+                let term = &t.model.terms[c.term];
+                json!({
+                    "id": c.id, "term": term.expr, "model": t.model.name, "from": t.model.from, "solution": t.kind,
+                    "core": pick(c, CellKind::CorePresent), "peripheral": pick(c, CellKind::PeripheralPresent),
+                    "core_absent": pick(c, CellKind::CoreAbsent), "peripheral_absent": pick(c, CellKind::PeripheralAbsent),
+                    "consistency": json_num(term.consistency), "pri": json_num(term.pri),
+                    "coverage": json_num(term.coverage),
+                    "unique_coverage": term.unique_coverage.map(json_num).unwrap_or(JsonValue::Null),
+                    "cases": term.cases.iter().flatten().collect::<Vec<_>>(),
+                    "no_core": c.no_core,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// `show configurations of X`: conditions as rows, configurations as columns.
+/// `necessary` names the conditions that an NCA of the same outcome found necessary.
+pub fn configurations_text(run: &FsqcaRun, necessary: &[String], unicode: bool) -> String {
+    let tables = configuration_tables(run);
+    let mut out = String::new();
+    if tables.is_empty() {
+        return format!("configurations of {}: none (no positive truth-table row)\n\n", run.plan.name);
+    }
+    for t in &tables {
+        let from = t.model.from.as_ref().map(|f| format!(", from {f}")).unwrap_or_default();
+        out.push_str(&format!("configurations of {} ({} solution {}{from})\n", run.plan.name, t.kind, t.model.name));
+        let mut headers = vec!["condition".to_string()];
+        headers.extend(t.configurations.iter().map(|c| c.id.clone()));
+        let mut align = vec![Align::Left];
+        align.extend(std::iter::repeat_n(Align::Right, t.configurations.len()));
+        let mut table = TextTable::new(headers, align);
+        for (j, c) in run.plan.conditions.iter().enumerate() {
+            let mark = if necessary.contains(c) { " (nec.)" } else { "" };
+            let mut row = vec![format!("{c}{mark}")];
+            row.extend(t.configurations.iter().map(|cf| cf.cells[j].symbol(unicode).to_string()));
+            table.rows.push(row);
+        }
+        let stat = |f: &dyn Fn(&fsqca::TermFit) -> String| -> Vec<String> { t.configurations.iter().map(|c| f(&t.model.terms[c.term])).collect() };
+        for (label, values) in [
+            ("raw coverage", stat(&|x| fixed3(x.coverage))),
+            ("unique coverage", stat(&|x| x.unique_coverage.map(fixed3).unwrap_or_else(|| "-".into()))),
+            ("consistency", stat(&|x| fixed3(x.consistency))),
+            ("PRI", stat(&|x| fixed3(x.pri))),
+        ] {
+            let mut row = vec![label.to_string()];
+            row.extend(values);
+            table.rows.push(row);
+        }
+        out.push_str(&table.render("  "));
+        out.push_str(&format!(
+            "  solution consistency {}  PRI {}  coverage {}\n",
+            fixed3(t.model.consistency),
+            fixed3(t.model.pri),
+            fixed3(t.model.coverage)
+        ));
+        let (c, p, ca, pa) = if unicode { ("●", "•", "⊗", "⊘") } else { ("O", "o", "X", "x") };
+        out.push_str(&format!("  {c} core present, {p} peripheral present, {ca} core absent, {pa} peripheral absent, blank: does not matter\n"));
+        if !necessary.is_empty() {
+            out.push_str("  (nec.): necessary by the NCA of the same outcome\n");
+        }
+        for cf in t.configurations.iter().filter(|c| c.no_core) {
+            out.push_str(&format!(
+                "  note: {} ({}) contains no parsimonious implicant, so it has no core condition\n",
+                cf.id, t.model.terms[cf.term].expr
+            ));
+        }
+        out.push('\n');
+    }
     out
 }

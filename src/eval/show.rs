@@ -89,7 +89,7 @@ impl Session {
                 return Ok(String::new());
             }
             if let Some(run) = self.fsqca_runs.get(&name.node) {
-                let f = super::fsqca::FsqcaRun::clone(run);
+                let f = run;
                 return match topic {
                     "necessity" => Ok(super::fsqca::necessity_text(&f)),
                     "truth_table" => Ok(super::fsqca::truth_table_text(&f)),
@@ -98,12 +98,11 @@ impl Session {
                         extra.map(|x| x.node.as_str()),
                     )),
                     "cases" => Ok(super::fsqca::cases_text(&f)),
-                    _ => Err(Diag::error(
-                        codes::NOT_AVAILABLE,
-                        "expected a statement this version runs, found `show configurations`",
-                    )
-                    .at(what.span, "the configuration table is not available yet")
-                    .help("`show solutions of X` lists every model with its parameters of fit")),
+                    _ => Ok(super::fsqca::configurations_text(
+                        &f,
+                        &self.necessary_for(&f.plan.outcome, f.plan.negated),
+                        true,
+                    )),
                 };
             }
             if let Some(run) = self.nca_runs.get(&name.node) {
@@ -127,6 +126,27 @@ impl Session {
         )
         .at(what.span, "nothing by this name")
         .help(suggestion(topic, &all, "topic")))
+    }
+
+    /// Conditions found necessary by an NCA of this outcome (first ceiling, with a test).
+    fn necessary_for(&self, outcome: &str, negated: bool) -> Vec<String> {
+        if negated {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for run in self.nca_runs.values().filter(|r| r.plan.outcome == outcome) {
+            let first = run.plan.ceilings.iter().find(|c| c.as_str() != "ols");
+            for (cond, r, _) in &run.conditions {
+                let Ok(r) = r else { continue };
+                let c = r.ceilings.iter().find(|c| Some(&c.ceiling.name().to_string()) == first);
+                if let Some(c) = c {
+                    if c.p_value.is_some() && crate::engine::nca::is_necessary(c.effect_size, c.p_value, run.plan.d_min, run.plan.p_max) && !out.contains(cond) {
+                        out.push(cond.clone());
+                    }
+                }
+            }
+        }
+        out
     }
 
     fn show_data(&self, what: &Ident) -> Result<String, Diag> {
