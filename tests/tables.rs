@@ -21,7 +21,10 @@ fn lipset_configuration_table_by_hand() {
     let (s, _) = run_ok(fixture(""), LF);
     // Intermediate DEV*URB*LIT*STB + DEV*LIT*~IND*STB, parsimonious DEV*~IND + URB*STB:
     // S1 has URB and STB as core (URB*STB is inside it), S2 has DEV and ~IND (DEV*~IND).
-    let c = s.results["high"]["configurations"].as_array().expect("configurations").clone();
+    let c = s.results["high"]["configurations"]
+        .as_array()
+        .expect("configurations")
+        .clone();
     assert_eq!(c.len(), 2);
     assert_eq!(c[0]["id"], "S1");
     assert_eq!(c[0]["term"], "DEV*URB*LIT*STB");
@@ -34,17 +37,27 @@ fn lipset_configuration_table_by_hand() {
     assert_eq!(c[1]["peripheral"], serde_json::json!(["LIT", "STB"]));
     // R's QCA: covS of DEV*URB*LIT*STB in LF's intermediate solution (out_LF.json).
     let r = load_json("qca/out_LF.json");
-    let want = r["intermediate"]["solutions"][0]["models"][0]["term_stats"][0]["covS"].as_f64().expect("covS");
+    let want = r["intermediate"]["solutions"][0]["models"][0]["term_stats"][0]["covS"]
+        .as_f64()
+        .expect("covS");
     assert!(close(c[0]["coverage"].as_f64().unwrap_or(0.0), want));
 }
 
 #[test]
 fn show_tables_of_lipset() {
     let mut script = LF.to_string();
-    for q in ["configurations", "solutions", "truth_table", "necessity", "cases"] {
+    for q in [
+        "configurations",
+        "solutions",
+        "truth_table",
+        "necessity",
+        "cases",
+    ] {
         script.push_str(&format!("show {q} of high\n"));
     }
-    script.push_str("show solutions of high parsimonious\nshow nca of nec\nshow bottlenecks of nec\n");
+    script.push_str(
+        "show solutions of high parsimonious\nshow nca of nec\nshow bottlenecks of nec\n",
+    );
     let (_, out) = run_ok(fixture(""), &script);
     assert!(out.contains("  DEV (nec.)           •      ●"), "{out}");
     insta::assert_snapshot!(out);

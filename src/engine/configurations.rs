@@ -81,7 +81,10 @@ pub fn configurations(terms: &[Vec<u32>], pars: &[Vec<Vec<u32>>]) -> Vec<Configu
                 (_, false) => CellKind::PeripheralPresent,
             })
             .collect();
-        let key: Vec<(usize, u32)> = (0..k).filter(|&j| term[j] != 0 && core[j] && any_pi).map(|j| (j, term[j])).collect();
+        let key: Vec<(usize, u32)> = (0..k)
+            .filter(|&j| term[j] != 0 && core[j] && any_pi)
+            .map(|j| (j, term[j]))
+            .collect();
         let g = match groups.iter().position(|x| *x == key) {
             Some(g) => g,
             None => {
@@ -136,8 +139,26 @@ mod tests {
         let terms = vec![vec![2, 2, 2, 0, 2], vec![2, 0, 2, 1, 2]];
         let pars = vec![vec![vec![2, 0, 0, 1, 0], vec![0, 2, 0, 0, 2]]];
         let c = configurations(&terms, &pars);
-        assert_eq!(c[0].cells, vec![PeripheralPresent, CorePresent, PeripheralPresent, Blank, CorePresent]);
-        assert_eq!(c[1].cells, vec![CorePresent, Blank, PeripheralPresent, CoreAbsent, PeripheralPresent]);
+        assert_eq!(
+            c[0].cells,
+            vec![
+                PeripheralPresent,
+                CorePresent,
+                PeripheralPresent,
+                Blank,
+                CorePresent
+            ]
+        );
+        assert_eq!(
+            c[1].cells,
+            vec![
+                CorePresent,
+                Blank,
+                PeripheralPresent,
+                CoreAbsent,
+                PeripheralPresent
+            ]
+        );
         assert_eq!((c[0].id.as_str(), c[1].id.as_str()), ("S1", "S2"));
     }
 
@@ -147,9 +168,21 @@ mod tests {
         let terms = vec![vec![2, 2, 2], vec![2, 2, 1], vec![1, 1, 1]];
         let pars = vec![vec![vec![2, 0, 0]]];
         let c = configurations(&terms, &pars);
-        assert_eq!((c[0].id.as_str(), c[1].id.as_str(), c[2].id.as_str()), ("S1a", "S1b", "S2"));
-        assert_eq!(c[1].cells, vec![CorePresent, PeripheralPresent, PeripheralAbsent]);
-        assert!(c[2].no_core && c[2].cells.iter().all(|x| *x != CorePresent && *x != CoreAbsent));
+        assert_eq!(
+            (c[0].id.as_str(), c[1].id.as_str(), c[2].id.as_str()),
+            ("S1a", "S1b", "S2")
+        );
+        assert_eq!(
+            c[1].cells,
+            vec![CorePresent, PeripheralPresent, PeripheralAbsent]
+        );
+        assert!(
+            c[2].no_core
+                && c[2]
+                    .cells
+                    .iter()
+                    .all(|x| *x != CorePresent && *x != CoreAbsent)
+        );
     }
 
     #[test]

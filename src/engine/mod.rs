@@ -12,6 +12,6 @@ pub mod sets;
 pub fn entropy_index(cols: &[(Vec<f64>, bool)]) -> Result<Vec<f64>, usize> {
     entropy::entropy_weights(cols).map(|(_, v)| v)
 }
+pub mod configurations;
 pub mod fsqca;
 pub mod nca;
-pub mod configurations;

@@ -495,7 +495,16 @@ pub fn configuration_tables(run: &FsqcaRun) -> Vec<ConfigTable> {
     use crate::engine::configurations::configurations;
     let r = &run.result;
     let pis_of = |p: usize| -> Vec<Vec<u32>> {
-        r.parsimonious.models.get(p).map(|m| m.pi_indices.iter().map(|&i| r.parsimonious.prime_implicants[i].implicant.clone()).collect()).unwrap_or_default()
+        r.parsimonious
+            .models
+            .get(p)
+            .map(|m| {
+                m.pi_indices
+                    .iter()
+                    .map(|&i| r.parsimonious.prime_implicants[i].implicant.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
     };
     let mut tables = Vec::new();
     if run.plan.expect.is_some() && !r.intermediate.is_empty() {
@@ -503,7 +512,10 @@ pub fn configuration_tables(run: &FsqcaRun) -> Vec<ConfigTable> {
         let mut distinct: Vec<(Model, Vec<usize>)> = Vec::new();
         for i in &r.intermediate {
             for m in &i.solution.models {
-                match distinct.iter_mut().find(|(d, _)| d.expression == m.expression) {
+                match distinct
+                    .iter_mut()
+                    .find(|(d, _)| d.expression == m.expression)
+                {
                     Some((d, ps)) => {
                         if let Some(f) = &mut d.from {
                             f.push_str(", ");
@@ -523,12 +535,20 @@ pub fn configuration_tables(run: &FsqcaRun) -> Vec<ConfigTable> {
             let terms: Vec<Vec<u32>> = m.terms.iter().map(|t| t.implicant.clone()).collect();
             let pars: Vec<Vec<Vec<u32>>> = ps.iter().map(|&p| pis_of(p)).collect();
             m.name = format!("M{}", k + 1);
-            tables.push(ConfigTable { configurations: configurations(&terms, &pars), model: m, kind: "intermediate" });
+            tables.push(ConfigTable {
+                configurations: configurations(&terms, &pars),
+                model: m,
+                kind: "intermediate",
+            });
         }
     } else {
         for (p, m) in r.parsimonious.models.iter().enumerate() {
             let terms: Vec<Vec<u32>> = m.terms.iter().map(|t| t.implicant.clone()).collect();
-            tables.push(ConfigTable { configurations: configurations(&terms, &[pis_of(p)]), model: m.clone(), kind: "parsimonious" });
+            tables.push(ConfigTable {
+                configurations: configurations(&terms, &[pis_of(p)]),
+                model: m.clone(),
+                kind: "parsimonious",
+            });
         }
     }
     tables
@@ -538,10 +558,17 @@ pub fn configuration_tables(run: &FsqcaRun) -> Vec<ConfigTable> {
 pub fn configurations_json(run: &FsqcaRun) -> JsonValue {
     use crate::engine::configurations::CellKind;
     let tables = configuration_tables(run);
-    let Some(t) = tables.first() else { return JsonValue::Array(Vec::new()) };
+    let Some(t) = tables.first() else {
+        return JsonValue::Array(Vec::new());
+    };
     let conds = &run.plan.conditions;
     let pick = |c: &crate::engine::configurations::Configuration, kind: CellKind| -> Vec<String> {
-        c.cells.iter().enumerate().filter(|(_, x)| **x == kind).map(|(j, _)| conds[j].clone()).collect()
+        c.cells
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| **x == kind)
+            .map(|(j, _)| conds[j].clone())
+            .collect()
     };
     JsonValue::Array(
         t.configurations
@@ -569,11 +596,22 @@ pub fn configurations_text(run: &FsqcaRun, necessary: &[String], unicode: bool) 
     let tables = configuration_tables(run);
     let mut out = String::new();
     if tables.is_empty() {
-        return format!("configurations of {}: none (no positive truth-table row)\n\n", run.plan.name);
+        return format!(
+            "configurations of {}: none (no positive truth-table row)\n\n",
+            run.plan.name
+        );
     }
     for t in &tables {
-        let from = t.model.from.as_ref().map(|f| format!(", from {f}")).unwrap_or_default();
-        out.push_str(&format!("configurations of {} ({} solution {}{from})\n", run.plan.name, t.kind, t.model.name));
+        let from = t
+            .model
+            .from
+            .as_ref()
+            .map(|f| format!(", from {f}"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "configurations of {} ({} solution {}{from})\n",
+            run.plan.name, t.kind, t.model.name
+        ));
         let mut headers = vec!["condition".to_string()];
         headers.extend(t.configurations.iter().map(|c| c.id.clone()));
         let mut align = vec![Align::Left];
@@ -582,13 +620,25 @@ pub fn configurations_text(run: &FsqcaRun, necessary: &[String], unicode: bool) 
         for (j, c) in run.plan.conditions.iter().enumerate() {
             let mark = if necessary.contains(c) { " (nec.)" } else { "" };
             let mut row = vec![format!("{c}{mark}")];
-            row.extend(t.configurations.iter().map(|cf| cf.cells[j].symbol(unicode).to_string()));
+            row.extend(
+                t.configurations
+                    .iter()
+                    .map(|cf| cf.cells[j].symbol(unicode).to_string()),
+            );
             table.rows.push(row);
         }
-        let stat = |f: &dyn Fn(&fsqca::TermFit) -> String| -> Vec<String> { t.configurations.iter().map(|c| f(&t.model.terms[c.term])).collect() };
+        let stat = |f: &dyn Fn(&fsqca::TermFit) -> String| -> Vec<String> {
+            t.configurations
+                .iter()
+                .map(|c| f(&t.model.terms[c.term]))
+                .collect()
+        };
         for (label, values) in [
             ("raw coverage", stat(&|x| fixed3(x.coverage))),
-            ("unique coverage", stat(&|x| x.unique_coverage.map(fixed3).unwrap_or_else(|| "-".into()))),
+            (
+                "unique coverage",
+                stat(&|x| x.unique_coverage.map(fixed3).unwrap_or_else(|| "-".into())),
+            ),
             ("consistency", stat(&|x| fixed3(x.consistency))),
             ("PRI", stat(&|x| fixed3(x.pri))),
         ] {
@@ -603,7 +653,11 @@ pub fn configurations_text(run: &FsqcaRun, necessary: &[String], unicode: bool) 
             fixed3(t.model.pri),
             fixed3(t.model.coverage)
         ));
-        let (c, p, ca, pa) = if unicode { ("●", "•", "⊗", "⊘") } else { ("O", "o", "X", "x") };
+        let (c, p, ca, pa) = if unicode {
+            ("●", "•", "⊗", "⊘")
+        } else {
+            ("O", "o", "X", "x")
+        };
         out.push_str(&format!("  {c} core present, {p} peripheral present, {ca} core absent, {pa} peripheral absent, blank: does not matter\n"));
         if !necessary.is_empty() {
             out.push_str("  (nec.): necessary by the NCA of the same outcome\n");

@@ -138,9 +138,20 @@ impl Session {
             let first = run.plan.ceilings.iter().find(|c| c.as_str() != "ols");
             for (cond, r, _) in &run.conditions {
                 let Ok(r) = r else { continue };
-                let c = r.ceilings.iter().find(|c| Some(&c.ceiling.name().to_string()) == first);
+                let c = r
+                    .ceilings
+                    .iter()
+                    .find(|c| Some(&c.ceiling.name().to_string()) == first);
                 if let Some(c) = c {
-                    if c.p_value.is_some() && crate::engine::nca::is_necessary(c.effect_size, c.p_value, run.plan.d_min, run.plan.p_max) && !out.contains(cond) {
+                    if c.p_value.is_some()
+                        && crate::engine::nca::is_necessary(
+                            c.effect_size,
+                            c.p_value,
+                            run.plan.d_min,
+                            run.plan.p_max,
+                        )
+                        && !out.contains(cond)
+                    {
                         out.push(cond.clone());
                     }
                 }
