@@ -21,6 +21,8 @@ pub struct FsqcaRun {
     pub result: FsqcaResult,
     /// Ids of the cases dropped for missing values.
     pub dropped: Vec<String>,
+    /// What the engine was given (complete cases only): for plots and exports.
+    pub input: FsqcaInput,
 }
 
 impl Session {
@@ -113,6 +115,7 @@ impl Session {
             plan: p.clone(),
             result,
             dropped,
+            input,
         })
     }
 }

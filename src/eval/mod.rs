@@ -6,6 +6,7 @@
 //! types or feeds in makes it panic. Output text is deterministic.
 
 pub mod analyses;
+pub mod export;
 pub mod fsqca;
 mod show;
 
@@ -189,12 +190,7 @@ impl Session {
             StmtKind::Show { what, of, extra } => self.run_show(what, of.as_ref(), extra.as_ref()),
             StmtKind::Export { name, path } => {
                 self.analysis_named(name)?;
-                Err(Diag::error(
-                    codes::NOT_AVAILABLE,
-                    "expected a statement this version runs, found `export`",
-                )
-                .at(path.span, "exports are not available yet")
-                .help("use `toe run study.toe --json out.json` for every result as JSON"))
+                self.run_export(&name.node, &path.node, path.span)
             }
             StmtKind::Robustness { of, .. } => {
                 self.analysis_named(of)?;

@@ -129,7 +129,7 @@ impl Session {
     }
 
     /// Conditions found necessary by an NCA of this outcome (first ceiling, with a test).
-    fn necessary_for(&self, outcome: &str, negated: bool) -> Vec<String> {
+    pub(super) fn necessary_for(&self, outcome: &str, negated: bool) -> Vec<String> {
         if negated {
             return Vec::new();
         }

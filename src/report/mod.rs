@@ -4,6 +4,7 @@
 //! keeps full precision. Output is deterministic: the same results give the same bytes.
 
 pub mod json;
+pub mod plot;
 
 /// A number as printed in messages: shortest round-trip form, integers without ".0".
 pub fn num(v: f64) -> String {
