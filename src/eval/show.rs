@@ -91,15 +91,15 @@ impl Session {
             if let Some(run) = self.fsqca_runs.get(&name.node) {
                 let f = run;
                 return match topic {
-                    "necessity" => Ok(super::fsqca::necessity_text(&f)),
-                    "truth_table" => Ok(super::fsqca::truth_table_text(&f)),
+                    "necessity" => Ok(super::fsqca::necessity_text(f)),
+                    "truth_table" => Ok(super::fsqca::truth_table_text(f)),
                     "solutions" => Ok(super::fsqca::solutions_text(
-                        &f,
+                        f,
                         extra.map(|x| x.node.as_str()),
                     )),
-                    "cases" => Ok(super::fsqca::cases_text(&f)),
+                    "cases" => Ok(super::fsqca::cases_text(f)),
                     _ => Ok(super::fsqca::configurations_text(
-                        &f,
+                        f,
                         &self.necessary_for(&f.plan.outcome, f.plan.negated),
                         true,
                     )),

@@ -48,7 +48,7 @@ fn clip_line(
     } else if a < y0 || a > y1 {
         return None;
     }
-    (lo <= hi).then(|| ((lo, a + b * lo), (hi, a + b * hi)))
+    (lo <= hi).then_some(((lo, a + b * lo), (hi, a + b * hi)))
 }
 
 /// One panel per condition: the cases, the scope, the CE-FDH step line through the peers and
