@@ -263,7 +263,8 @@ fn render(
     })
 }
 
-fn nca_tables(run: &NcaRun) -> Vec<Table> {
+fn nca_tables(run: &NcaRun, full: bool) -> Vec<Table> {
+    let f = |v: f64| if full { v.to_string() } else { fixed3(v) };
     let p = &run.plan;
     let mut results = Table {
         title: format!(
@@ -296,20 +297,20 @@ fn nca_tables(run: &NcaRun) -> Vec<Table> {
     for (cond, r, _) in &run.conditions {
         let Ok(r) = r else { continue };
         for c in &r.ceilings {
-            let opt = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_else(|| "NA".into());
+            let opt = |v: Option<f64>| v.map(f).unwrap_or_else(|| "NA".into());
             results.rows.push(vec![
                 cond.clone(),
                 c.ceiling.name().into(),
                 r.n.to_string(),
-                c.effect_size.to_string(),
-                c.ceiling_zone.to_string(),
-                r.scope.to_string(),
-                c.accuracy.to_string(),
-                c.fit.to_string(),
+                f(c.effect_size),
+                f(c.ceiling_zone),
+                f(r.scope),
+                f(c.accuracy),
+                f(c.fit),
                 opt(c.slope),
                 opt(c.intercept),
-                c.condition_ineff.to_string(),
-                c.outcome_ineff.to_string(),
+                f(c.condition_ineff),
+                f(c.outcome_ineff),
                 opt(c.p_value),
                 opt(c.p_accuracy),
             ]);
@@ -350,7 +351,7 @@ fn nca_tables(run: &NcaRun) -> Vec<Table> {
 }
 
 fn nca_export(run: &NcaRun, ext: &str) -> Result<String, String> {
-    let tables = nca_tables(run);
+    let tables = nca_tables(run, ext == "csv");
     let title = format!("NCA {}", run.plan.name);
     render(&tables, ext, &title, || {
         let panels: Vec<(String, &crate::engine::nca::NcaResult)> = run
@@ -362,7 +363,8 @@ fn nca_export(run: &NcaRun, ext: &str) -> Result<String, String> {
     })
 }
 
-fn fsqca_tables(run: &FsqcaRun, necessary: &[String]) -> Vec<Table> {
+fn fsqca_tables(run: &FsqcaRun, necessary: &[String], full: bool) -> Vec<Table> {
+    let f = |v: f64| if full { v.to_string() } else { fixed3(v) };
     let p = &run.plan;
     let r = &run.result;
     let mut tables = Vec::new();
@@ -433,8 +435,8 @@ fn fsqca_tables(run: &FsqcaRun, necessary: &[String]) -> Vec<Table> {
             row.extend([
                 t.out.as_str().to_string(),
                 t.n.to_string(),
-                t.consistency.to_string(),
-                t.pri.to_string(),
+                f(t.consistency),
+                f(t.pri),
                 t.cases.join(","),
             ]);
             row
@@ -494,7 +496,7 @@ fn fsqca_tables(run: &FsqcaRun, necessary: &[String]) -> Vec<Table> {
 }
 
 fn fsqca_export(run: &FsqcaRun, ext: &str, necessary: &[String]) -> Result<String, String> {
-    let mut tables = fsqca_tables(run, necessary);
+    let mut tables = fsqca_tables(run, necessary, ext == "csv");
     if ext != "csv" {
         // Readers of a report want the configurations first.
         tables.rotate_left(1);

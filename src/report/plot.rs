@@ -143,7 +143,7 @@ pub fn nca_svg(
                 .configure_series_labels()
                 .background_style(WHITE.mix(0.8))
                 .border_style(BLACK.mix(0.3))
-                .position(SeriesLabelPosition::LowerRight)
+                .position(SeriesLabelPosition::UpperLeft)
                 .draw()
                 .map_err(|e| e.to_string())?;
         }
@@ -168,6 +168,7 @@ pub fn xy_svg(
         let mut chart = ChartBuilder::on(&root)
             .caption(title, ("sans-serif", 15))
             .margin(14)
+            .margin_top(34)
             .x_label_area_size(34)
             .y_label_area_size(44)
             .build_cartesian_2d(-0.02f64..1.02f64, -0.02f64..1.02f64)
@@ -205,12 +206,8 @@ pub fn xy_svg(
                     .map(|(a, b)| Circle::new((*a, *b), 3, RGBColor(30, 80, 200).filled())),
             )
             .map_err(|e| e.to_string())?;
-        root.draw(&Text::new(
-            caption.to_string(),
-            (60, 440),
-            ("sans-serif", 12),
-        ))
-        .map_err(|e| e.to_string())?;
+        root.draw(&Text::new(caption.to_string(), (60, 8), ("sans-serif", 12)))
+            .map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(svg)
