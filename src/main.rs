@@ -30,7 +30,7 @@ enum Command {
         /// Also write every result as JSON to FILE (`-` = standard output).
         #[arg(long, value_name = "FILE")]
         json: Option<String>,
-        /// No colour in diagnostics.
+        /// No colour, and ASCII symbols in tables.
         #[arg(long)]
         plain: bool,
     },
@@ -92,6 +92,8 @@ fn run(script: &Path, json: Option<&str>, plain: bool, check_only: bool) -> u8 {
     };
     let mut session = Session::new(folder_of(script));
     session.check_only = check_only;
+    session.unicode = !plain;
+    session.progress = std::io::stderr().is_terminal();
     let name = script.display().to_string();
     let result = session.run_text(&name, Some(script.to_path_buf()), text);
     let warnings = std::mem::take(&mut session.pending);
@@ -108,7 +110,8 @@ fn run(script: &Path, json: Option<&str>, plain: bool, check_only: bool) -> u8 {
             }
             let to_stdout = json == Some("-");
             if !to_stdout {
-                print!("{out}");
+                let colored = !plain && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
+                print!("{}", if colored { bold_headers(&out) } else { out });
             }
             if let Some(target) = json {
                 let doc = toe::report::json::document(&session, &name, &bytes);
@@ -131,6 +134,29 @@ fn run(script: &Path, json: Option<&str>, plain: bool, check_only: bool) -> u8 {
             0
         }
     }
+}
+
+/// On a terminal: table headers in bold, their rules dimmed.
+fn bold_headers(text: &str) -> String {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let rule = |l: &str| {
+        let t = l.trim();
+        t.len() > 2 && t.chars().all(|c| c == '-')
+    };
+    let mut out = String::with_capacity(text.len() + 64);
+    for (k, l) in lines.iter().enumerate() {
+        if k > 0 {
+            out.push('\n');
+        }
+        if lines.get(k + 1).is_some_and(|n| rule(n)) {
+            out.push_str(&format!("\x1b[1m{l}\x1b[0m"));
+        } else if rule(l) {
+            out.push_str(&format!("\x1b[2m{l}\x1b[0m"));
+        } else {
+            out.push_str(l);
+        }
+    }
+    out
 }
 
 fn main() -> ExitCode {

@@ -90,7 +90,20 @@ impl Session {
         };
         let y = self.values_of(&p.outcome, p.calibrated);
         let mut conditions = Vec::new();
+        let bar = (self.progress && p.permutations > 0).then(|| {
+            let b = indicatif::ProgressBar::new(p.conditions.len() as u64);
+            b.set_style(
+                indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} conditions, {elapsed}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            b.set_message(format!("nca {}: {} permutations", p.name, p.permutations));
+            b
+        });
         for c in &p.conditions {
+            if let Some(b) = &bar {
+                b.inc(0);
+            }
             let x = self.values_of(c, p.calibrated);
             let complete = x
                 .iter()
@@ -122,6 +135,12 @@ impl Session {
                 );
             }
             conditions.push((c.clone(), r, dropped));
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+        }
+        if let Some(b) = bar {
+            b.finish_and_clear();
         }
         let spec = bottleneck::BottleneckSpec {
             x: unit(&p.bottleneck_type),

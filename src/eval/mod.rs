@@ -43,6 +43,10 @@ pub struct Session {
     pub base_dir: PathBuf,
     /// `toe check`: declarations are applied, queries and analyses only checked.
     pub check_only: bool,
+    /// Unicode symbols in tables (● • ⊗ ⊘); ASCII (O o X x) with `--plain`.
+    pub unicode: bool,
+    /// Show a progress bar on long runs (stderr is a terminal).
+    pub progress: bool,
     pub study: Option<(String, Span)>,
     pub data: Option<DataSet>,
     pub sets: Vec<SetInfo>,
@@ -70,6 +74,8 @@ impl Session {
             sources: SourceMap::new(),
             base_dir: base_dir.into(),
             check_only: false,
+            unicode: true,
+            progress: false,
             study: None,
             data: None,
             sets: Vec::new(),

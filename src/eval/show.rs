@@ -101,7 +101,7 @@ impl Session {
                     _ => Ok(super::fsqca::configurations_text(
                         f,
                         &self.necessary_for(&f.plan.outcome, f.plan.negated),
-                        true,
+                        self.unicode,
                     )),
                 };
             }
