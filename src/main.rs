@@ -110,7 +110,9 @@ fn run(script: &Path, json: Option<&str>, plain: bool, check_only: bool) -> u8 {
             }
             let to_stdout = json == Some("-");
             if !to_stdout {
-                let colored = !plain && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
+                let colored = !plain
+                    && std::env::var_os("NO_COLOR").is_none()
+                    && std::io::stdout().is_terminal();
                 print!("{}", if colored { bold_headers(&out) } else { out });
             }
             if let Some(target) = json {

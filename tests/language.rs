@@ -302,3 +302,75 @@ fn repl_line_handler_continues_blocks_and_survives_errors() {
     assert!(out.contains("consistency"), "{out}");
     assert_eq!(feed(":quit", &mut s, &mut buf), Some(":quit".into()));
 }
+
+#[test]
+fn standard_library_presets_and_frameworks() {
+    let dir = tempfile::tempdir().expect("tmp");
+    // x = 0, 1, …, 20: the p-th percentile (type 7) is p/5, e.g. p25 = 5, p95 = 19.
+    let mut csv = String::from("x\n");
+    for v in 0..=20 {
+        csv.push_str(&format!("{v}\n"));
+    }
+    write(dir.path(), "d.csv", &csv);
+    let s = session_in(
+        dir.path(),
+        "data d = csv(\"d.csv\")\nconditions { Q = x\n R = x\n D = x\n F = x\n M = x }\ncalibration mine = linear(e = p20, c = p50, i = p80)\ncalibrate {\n Q quartiles\n R ragin\n D deciles\n F quartiles_fsqca\n M mine\n}\n",
+    );
+    let anchors = |n: &str| -> Vec<f64> {
+        s.set(n)
+            .and_then(|x| x.calibration.clone())
+            .expect("calibrated")
+            .anchors
+            .iter()
+            .map(|a| a.1)
+            .collect()
+    };
+    assert_eq!(anchors("Q"), vec![5.0, 10.0, 15.0]);
+    assert_eq!(anchors("R"), vec![1.0, 10.0, 19.0]);
+    assert_eq!(anchors("D"), vec![2.0, 10.0, 18.0]);
+    assert_eq!(anchors("M"), vec![4.0, 10.0, 16.0]);
+    assert_eq!(
+        s.set("M")
+            .and_then(|x| x.calibration.clone())
+            .map(|c| c.method),
+        Some("linear")
+    );
+    // logodds = 3 → idm = 1 / (1 + e^-3)
+    let f = s.set("F").and_then(|x| x.calibration.clone()).expect("F");
+    assert!((f.idm.unwrap_or(0.0) - 1.0 / (1.0 + (-3.0f64).exp())).abs() < 1e-15);
+    // Every framework of the standard library.
+    assert_eq!(
+        s.frameworks["toe"],
+        vec!["technology", "organization", "environment"]
+    );
+    assert_eq!(
+        s.frameworks["tooe"],
+        vec!["technology", "organization", "environment", "task"]
+    );
+    assert_eq!(
+        s.frameworks["iceberg"],
+        vec!["process", "institution", "value", "interface"]
+    );
+    // A preset with arguments is refused with a help line.
+    let mut s2 = Session::new(dir.path());
+    let e = s2
+        .run_text(
+            "t",
+            None,
+            "data d = csv(\"d.csv\")\nconditions { Q = x }\ncalibrate { Q quartiles(idm = 0.9) }\n"
+                .into(),
+        )
+        .expect_err("preset with arguments");
+    assert_eq!(e[0].code, "toe::check::bad_argument");
+}
+
+#[test]
+fn the_standard_library_loads_cleanly() {
+    for (name, text) in toe::eval::STDLIB {
+        let program = toe::syntax::parse(text, 0).unwrap_or_else(|d| panic!("std.{name}: {d:?}"));
+        assert!(!program.statements.is_empty(), "std.{name} is empty");
+    }
+    let s = Session::new(".");
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+    assert_eq!(s.presets.len(), 4);
+}

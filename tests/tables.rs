@@ -74,7 +74,10 @@ fn show_tables_of_a_seven_condition_study() {
     let (s, out) = run_ok(base, &script);
     // The configuration table groups by core: HUM*WEB*POL (core HUM, POL) and WEB*ORG*POL
     // (core WEB, ORG, POL) differ in their core, so S1 and S2.
-    let c = s.results["high"]["configurations"].as_array().expect("configurations").clone();
+    let c = s.results["high"]["configurations"]
+        .as_array()
+        .expect("configurations")
+        .clone();
     assert_eq!(c.len(), 2);
     assert_eq!(c[0]["core"], serde_json::json!(["HUM", "POL"]));
     assert_eq!(c[1]["core"], serde_json::json!(["WEB", "ORG", "POL"]));
@@ -85,7 +88,14 @@ fn show_tables_of_a_seven_condition_study() {
 fn plain_tables_use_ascii_symbols() {
     let (mut s, _) = run_ok(fixture(""), LF);
     s.unicode = false;
-    let out = s.run_text("t", None, "show configurations of high\n".into()).expect("show");
-    assert!(out.contains("  URB                  O") && !out.contains('●'), "{out}");
-    assert!(out.contains("O core present, o peripheral present, X core absent, x peripheral absent"));
+    let out = s
+        .run_text("t", None, "show configurations of high\n".into())
+        .expect("show");
+    assert!(
+        out.contains("  URB                  O") && !out.contains('●'),
+        "{out}"
+    );
+    assert!(
+        out.contains("O core present, o peripheral present, X core absent, x peripheral absent")
+    );
 }

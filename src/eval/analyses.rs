@@ -93,9 +93,11 @@ impl Session {
         let bar = (self.progress && p.permutations > 0).then(|| {
             let b = indicatif::ProgressBar::new(p.conditions.len() as u64);
             b.set_style(
-                indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} conditions, {elapsed}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                    .progress_chars("=> "),
+                indicatif::ProgressStyle::with_template(
+                    "{msg} [{bar:30}] {pos}/{len} conditions, {elapsed}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
             );
             b.set_message(format!("nca {}: {} permutations", p.name, p.permutations));
             b

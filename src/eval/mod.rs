@@ -20,7 +20,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The standard library, embedded: (module name, text).
-pub const STDLIB: [(&str, &str); 1] = [("frameworks", include_str!("../../stdlib/frameworks.toe"))];
+pub const STDLIB: [(&str, &str); 2] = [
+    ("frameworks", include_str!("../../stdlib/frameworks.toe")),
+    ("calibration", include_str!("../../stdlib/calibration.toe")),
+];
 
 /// The loaded data set.
 #[derive(Debug, Clone)]
@@ -52,6 +55,8 @@ pub struct Session {
     pub sets: Vec<SetInfo>,
     pub rules: Vec<CalibRule>,
     pub frameworks: BTreeMap<String, Vec<String>>,
+    /// Named calibrations (`calibration quartiles = direct(…)`).
+    pub presets: BTreeMap<String, Call>,
     /// The framework a conditions block declared, and its span.
     pub framework: Option<(String, Span)>,
     pub analyses: Vec<AnalysisPlan>,
@@ -81,6 +86,7 @@ impl Session {
             sets: Vec::new(),
             rules: Vec::new(),
             frameworks: BTreeMap::new(),
+            presets: BTreeMap::new(),
             framework: None,
             analyses: Vec::new(),
             results: BTreeMap::new(),
@@ -91,9 +97,12 @@ impl Session {
             pending: Vec::new(),
             use_stack: Vec::new(),
         };
-        // The prelude: frameworks. A failure here is a bug, caught by a test.
-        if let Err(d) = s.run_module("frameworks") {
-            debug_assert!(false, "the standard library failed to load: {d:?}");
+        // The prelude: every module of the standard library. A failure here is a bug, caught
+        // by a test.
+        for (name, _) in STDLIB {
+            if let Err(d) = s.run_module(name) {
+                debug_assert!(false, "the standard library failed to load: {d:?}");
+            }
         }
         s
     }
@@ -167,6 +176,29 @@ impl Session {
             }
             StmtKind::Data { name, source } => self.run_data(name, source, stmt.span),
             StmtKind::Index { name, call } => self.run_index(name, call),
+            StmtKind::Preset { name, call } => {
+                if check::METHODS.contains(&name.node.as_str()) {
+                    return Err(Diag::error(
+                        codes::DUPLICATE_SET,
+                        format!(
+                            "expected a new calibration name, found the method `{}`",
+                            name.node
+                        ),
+                    )
+                    .at(name.span, "a built-in method")
+                    .help("name the preset differently, e.g. `my_direct`"));
+                }
+                // Check the method now, so that a bad preset fails where it is written.
+                let probe = CalibItem {
+                    targets: vec![Target::Star(name.span)],
+                    method: call.clone(),
+                    bare: false,
+                    span: call.span,
+                };
+                check::calib_rules(&probe)?;
+                self.presets.insert(name.node.clone(), call.clone());
+                Ok(String::new())
+            }
             StmtKind::Framework { name, dimensions } => {
                 let dims: Vec<String> = dimensions.iter().map(|d| d.node.clone()).collect();
                 self.frameworks.insert(name.node.clone(), dims);
@@ -745,7 +777,28 @@ impl Session {
                     }
                 }
             }
-            new_rules.extend(check::calib_rules(it)?);
+            let item = match self.presets.get(&it.method.name.node) {
+                Some(call) if it.method.args.is_empty() => CalibItem {
+                    method: call.clone(),
+                    ..it.clone()
+                },
+                Some(_) => {
+                    return Err(Diag::error(
+                        codes::BAD_ARGUMENT,
+                        format!(
+                            "expected `{}` without arguments, found some",
+                            it.method.name.node
+                        ),
+                    )
+                    .at(it.method.span, "a preset takes no arguments")
+                    .help(format!(
+                        "write `{}` alone, or the method in full to change its anchors",
+                        it.method.name.node
+                    )))
+                }
+                None => it.clone(),
+            };
+            new_rules.extend(check::calib_rules(&item)?);
         }
         for (k, r) in new_rules.iter().enumerate() {
             if let Some(prev) = new_rules[..k].iter().find(|p| p.target == r.target) {

@@ -79,6 +79,10 @@ pub enum StmtKind {
         name: Ident,
         dimensions: Vec<Ident>,
     },
+    Preset {
+        name: Ident,
+        call: Call,
+    },
 }
 
 impl StmtKind {
@@ -100,6 +104,7 @@ impl StmtKind {
             StmtKind::Use(_) => "use",
             StmtKind::Robustness { .. } => "robustness",
             StmtKind::Framework { .. } => "framework",
+            StmtKind::Preset { .. } => "calibration",
         }
     }
 }

@@ -140,6 +140,14 @@ impl Lowerer {
                     varies: inner.map(|v| self.lower_vary(v)).collect(),
                 }
             }
+            Rule::preset_stmt => {
+                let name = self.ident(inner.next()?);
+                self.lower_assign(inner.next()?);
+                StmtKind::Preset {
+                    name,
+                    call: self.lower_call(inner.next()?),
+                }
+            }
             Rule::framework_stmt => {
                 let name = self.ident(inner.next()?);
                 StmtKind::Framework {

@@ -26,7 +26,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | Rule::export_stmt
         | Rule::use_stmt
         | Rule::robustness_stmt
-        | Rule::framework_stmt => "a statement",
+        | Rule::framework_stmt
+        | Rule::preset_stmt => "a statement",
         Rule::ident | Rule::name | Rule::column | Rule::framework => "a name",
         Rule::number => "a number",
         Rule::percentile => "a percentile like p25",
