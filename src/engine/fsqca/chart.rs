@@ -36,7 +36,7 @@ fn popcount(b: &Bits) -> u32 {
 }
 
 struct Search<'a> {
-    cov: Vec<Bits>,
+    cov: &'a [Bits],
     row_cands: &'a [Vec<usize>],
     nrows: usize,
     excluded: Vec<bool>,
@@ -77,6 +77,23 @@ impl Search<'_> {
             }
         }
         let Some((r, _)) = best else { return };
+        // bound: rows no single candidate covers two of need one PI each
+        let mut blocked = bits_new(self.nrows);
+        let mut independent = 0;
+        for q in 0..self.nrows {
+            if !get(uncovered, q) || get(&blocked, q) {
+                continue;
+            }
+            independent += 1;
+            if independent > budget {
+                return;
+            }
+            for p in self.row_cands[q].iter().filter(|p| !self.excluded[**p]) {
+                for (b, c) in blocked.iter_mut().zip(&self.cov[*p]) {
+                    *b |= c;
+                }
+            }
+        }
         let need = popcount(uncovered) as usize;
         if budget >= 2 {
             // bound: the best single PI times the budget must reach every uncovered row
@@ -134,45 +151,173 @@ fn row_candidates(cover: &[Vec<usize>], nrows: usize) -> Vec<Vec<usize>> {
     rc
 }
 
+/// PIs with the same coverage form one class (members ascending, classes in order of
+/// their first member). A minimum cover never holds two PIs of one class.
+fn classes(cover: &[Vec<usize>]) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
+    let mut index: std::collections::HashMap<&[usize], usize> = Default::default();
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    let mut members: Vec<Vec<usize>> = Vec::new();
+    for (p, c) in cover.iter().enumerate() {
+        let i = *index.entry(c.as_slice()).or_insert_with(|| {
+            rows.push(c.clone());
+            members.push(Vec::new());
+            rows.len() - 1
+        });
+        members[i].push(p);
+    }
+    (rows, members)
+}
+
+/// A chart reduced to coverage classes, with its minimum cover size.
+struct ClassChart {
+    members: Vec<Vec<usize>>,
+    cov: Vec<Bits>,
+    row_cands: Vec<Vec<usize>>,
+    nrows: usize,
+    all: Bits,
+    /// Classes whose rows are a strict subset of another class's rows.
+    dominated: Vec<bool>,
+    /// Minimum number of PIs of a cover (0: no cover).
+    size: usize,
+}
+
+impl ClassChart {
+    fn new(cover: &[Vec<usize>], nrows: usize) -> Option<ClassChart> {
+        if nrows == 0 || cover.is_empty() {
+            return None;
+        }
+        let (class_rows, members) = classes(cover);
+        let row_cands = row_candidates(&class_rows, nrows);
+        if row_cands.iter().any(|c| c.is_empty()) {
+            return None;
+        }
+        let cov: Vec<Bits> = class_rows
+            .iter()
+            .map(|rows| {
+                let mut b = bits_new(nrows);
+                rows.iter().for_each(|r| set(&mut b, *r));
+                b
+            })
+            .collect();
+        let mut all = bits_new(nrows);
+        (0..nrows).for_each(|r| set(&mut all, r));
+        // a dominated class can always be swapped for its dominator, so the minimum size
+        // (and the existence of a cover of a given size) can be searched without them
+        let nclass = class_rows.len();
+        let mut dominated = vec![false; nclass];
+        if nclass <= 20_000 {
+            let mut by_size: Vec<usize> = (0..nclass).collect();
+            by_size.sort_by_key(|c| std::cmp::Reverse(class_rows[*c].len()));
+            for (pos, &c) in by_size.iter().enumerate() {
+                dominated[c] = by_size[..pos].iter().any(|d| {
+                    class_rows[*d].len() > class_rows[c].len() && subset(&cov[c], &cov[*d])
+                });
+            }
+        }
+        let mut chart = ClassChart {
+            members,
+            cov,
+            row_cands,
+            nrows,
+            all,
+            dominated,
+            size: 0,
+        };
+        for budget in 1..=nclass {
+            if chart.probe(&chart.all, budget).is_some() {
+                chart.size = budget;
+                break;
+            }
+        }
+        if chart.size == 0 {
+            return None;
+        }
+        Some(chart)
+    }
+
+    /// One cover of `rows` with at most `budget` non-dominated classes.
+    fn probe(&self, rows: &Bits, budget: usize) -> Option<Vec<usize>> {
+        let excluded = self.dominated.clone();
+        let mut s = Search {
+            cov: &self.cov,
+            row_cands: &self.row_cands,
+            nrows: self.nrows,
+            excluded,
+            chosen: Vec::new(),
+            found: Vec::new(),
+            limit: 1,
+        };
+        s.dfs(rows, budget);
+        s.found.pop()
+    }
+
+    /// Every cover of the minimum size, as class indices.
+    fn all_minimum(&self, limit: usize) -> Vec<Vec<usize>> {
+        let mut s = Search {
+            cov: &self.cov,
+            row_cands: &self.row_cands,
+            nrows: self.nrows,
+            excluded: vec![false; self.cov.len()],
+            chosen: Vec::new(),
+            found: Vec::new(),
+            limit,
+        };
+        s.dfs(&self.all, self.size);
+        s.found
+    }
+}
+
 /// Every minimum-cardinality cover of rows 0..nrows by the PIs (`cover[p]` = rows covered
 /// by PI p), in lexicographic order of PI indices. At most `limit` covers are returned.
 pub fn minimum_covers(cover: &[Vec<usize>], nrows: usize, limit: usize) -> Vec<Vec<usize>> {
-    if nrows == 0 || cover.is_empty() {
+    let Some(chart) = ClassChart::new(cover, nrows) else {
         return Vec::new();
-    }
-    let row_cands = row_candidates(cover, nrows);
-    if row_cands.iter().any(|c| c.is_empty()) {
-        return Vec::new();
-    }
-    let cov: Vec<Bits> = cover
-        .iter()
-        .map(|rows| {
-            let mut b = bits_new(nrows);
-            rows.iter().for_each(|r| set(&mut b, *r));
-            b
-        })
-        .collect();
-    let mut all = bits_new(nrows);
-    (0..nrows).for_each(|r| set(&mut all, r));
-    let mut s = Search {
-        cov,
-        row_cands: &row_cands,
-        nrows,
-        excluded: vec![false; cover.len()],
-        chosen: Vec::new(),
-        found: Vec::new(),
-        limit,
     };
-    for budget in 1..=cover.len() {
-        s.dfs(&all, budget);
-        if !s.found.is_empty() {
-            break;
+    let members = &chart.members;
+    let mut found: Vec<Vec<usize>> = Vec::new();
+    for cc in chart.all_minimum(limit) {
+        // every combination of one member per class
+        let mut partial: Vec<Vec<usize>> = vec![Vec::new()];
+        for c in &cc {
+            partial = partial
+                .into_iter()
+                .flat_map(|p| {
+                    members[*c].iter().map(move |m| {
+                        let mut q = p.clone();
+                        q.push(*m);
+                        q
+                    })
+                })
+                .take(limit)
+                .collect();
+        }
+        for mut p in partial {
+            p.sort_unstable();
+            found.push(p);
         }
     }
-    let mut found = s.found;
     found.sort();
     found.dedup();
+    found.truncate(limit);
     found
+}
+
+/// The PIs that belong to at least one minimum cover (the covers are enumerated over
+/// coverage classes, then every member of a class used is reported).
+pub fn pis_in_minimum_covers(cover: &[Vec<usize>], nrows: usize) -> Vec<usize> {
+    let Some(chart) = ClassChart::new(cover, nrows) else {
+        return Vec::new();
+    };
+    let mut in_cover = vec![false; chart.cov.len()];
+    for cc in chart.all_minimum(usize::MAX) {
+        cc.iter().for_each(|c| in_cover[*c] = true);
+    }
+    let mut used: Vec<usize> = (0..in_cover.len())
+        .filter(|c| in_cover[*c])
+        .flat_map(|c| chart.members[c].iter().copied())
+        .collect();
+    used.sort_unstable();
+    used
 }
 
 /// Every irredundant cover (`all.sol = TRUE`): Petrick's product of sums with absorption,
@@ -231,6 +376,23 @@ mod tests {
             vec![vec![0, 1], vec![2, 3]]
         );
         assert!(minimum_covers(&[vec![0]], 2, usize::MAX).is_empty());
+    }
+
+    #[test]
+    fn pis_in_some_minimum_cover() {
+        // rows 0..3; PIs: {0,1}, {2,3}, {1,2}, {0,3}, {0}: the last is in no minimum cover
+        let cov = vec![vec![0, 1], vec![2, 3], vec![1, 2], vec![0, 3], vec![0]];
+        assert_eq!(pis_in_minimum_covers(&cov, 4), vec![0, 1, 2, 3]);
+        let all: Vec<usize> = {
+            let mut v: Vec<usize> = minimum_covers(&cov, 4, usize::MAX)
+                .into_iter()
+                .flatten()
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        assert_eq!(all, vec![0, 1, 2, 3]);
     }
 
     #[test]

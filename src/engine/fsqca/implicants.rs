@@ -37,6 +37,129 @@ pub fn literal_count(imp: &[u32]) -> usize {
 /// in the lexicographic order of the first pair (i < j) of the current list that produces
 /// them, followed by the implicants that did not merge, in their current order.
 pub fn qmc(rows: &[Vec<u32>], levels: &[u32]) -> Vec<Implicant> {
+    if levels.len() <= 32 && levels.iter().all(|l| *l <= 15) {
+        qmc_packed(rows, levels)
+    } else {
+        qmc_generic(rows, levels)
+    }
+}
+
+/// Pack an implicant into 4 bits per condition.
+fn pack(imp: &[u32]) -> u128 {
+    imp.iter()
+        .enumerate()
+        .fold(0u128, |c, (j, v)| c | (*v as u128) << (4 * j))
+}
+
+fn unpack(code: u128, k: usize) -> Implicant {
+    (0..k).map(|j| (code >> (4 * j) & 15) as u32).collect()
+}
+
+/// A fast hasher for packed implicants (multiply–xorshift; no DoS concern here).
+#[derive(Default, Clone, Copy)]
+struct PackedHasher(u64);
+
+impl std::hash::Hasher for PackedHasher {
+    fn finish(&self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x ^= x >> 33;
+        x
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ *b as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+    fn write_u128(&mut self, v: u128) {
+        let lo = v as u64;
+        let hi = (v >> 64) as u64;
+        self.0 = (self.0 ^ lo)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .rotate_left(29)
+            ^ hi;
+        self.0 = self.0.wrapping_mul(0xc2b2_ae3d_27d4_eb4f);
+    }
+}
+
+type PackedMap<V> = HashMap<u128, V, std::hash::BuildHasherDefault<PackedHasher>>;
+
+/// [`qmc`] on packed implicants (≤ 32 conditions, ≤ 15 levels): the same passes and the
+/// same order, with one hash lookup per partner instead of explicit groups.
+fn qmc_packed(rows: &[Vec<u32>], levels: &[u32]) -> Vec<Implicant> {
+    let k = levels.len();
+    let mut seen: HashSet<u128> = HashSet::new();
+    let mut current: Vec<u128> = Vec::new();
+    for r in rows {
+        let imp: Implicant = r.iter().map(|v| v + 1).collect();
+        let code = pack(&imp);
+        if seen.insert(code) {
+            current.push(code);
+        }
+    }
+    drop(seen);
+    loop {
+        if current.len() <= 1 {
+            return current.into_iter().map(|c| unpack(c, k)).collect();
+        }
+        let index: PackedMap<usize> = current.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+        let mut merged = vec![false; current.len()];
+        let mut found: PackedMap<(usize, usize)> = PackedMap::default();
+        let mut members: Vec<usize> = Vec::new();
+        for (i, &code) in current.iter().enumerate() {
+            for (j, &nl) in levels.iter().enumerate() {
+                let shift = 4 * j;
+                let v = code >> shift & 15;
+                if v == 0 {
+                    continue;
+                }
+                let key = code & !(15u128 << shift);
+                members.clear();
+                let mut complete = true;
+                for l in 1..=nl as u128 {
+                    match index.get(&(key | l << shift)) {
+                        Some(m) => members.push(*m),
+                        None => {
+                            complete = false;
+                            break;
+                        }
+                    }
+                }
+                // each complete group is handled once, from its first member
+                if !complete || members.len() < 2 || members.iter().any(|m| *m < i) {
+                    continue;
+                }
+                members.sort_unstable();
+                for m in &members {
+                    merged[*m] = true;
+                }
+                let pair = (members[0], members[1]);
+                found
+                    .entry(key)
+                    .and_modify(|p| *p = (*p).min(pair))
+                    .or_insert(pair);
+            }
+        }
+        if found.is_empty() {
+            return current.into_iter().map(|c| unpack(c, k)).collect();
+        }
+        let mut found: Vec<(u128, (usize, usize))> = found.into_iter().collect();
+        found.sort_by_key(|f| f.1);
+        let mut next: Vec<u128> = found.into_iter().map(|f| f.0).collect();
+        next.extend(
+            current
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !merged[*i])
+                .map(|(_, c)| *c),
+        );
+        current = next;
+    }
+}
+
+/// [`qmc`] on implicant vectors (any number of levels).
+fn qmc_generic(rows: &[Vec<u32>], levels: &[u32]) -> Vec<Implicant> {
     let mut seen: HashSet<Vec<u32>> = HashSet::new();
     let mut current: Vec<Implicant> = Vec::new();
     for r in rows {
@@ -138,6 +261,9 @@ pub fn minimal_transversals(edges: &[u32]) -> Vec<u32> {
     trans
 }
 
+/// CCubes discovery key: (number of literals, condition subset, first positive row).
+type DiscoveryKey = (usize, Vec<usize>, usize);
+
 /// Parsimonious prime implicants: every minimal implicant that covers at least one
 /// positive row and no negative row, in the discovery order of QCA's CCubes (number of
 /// literals, then the condition subset in lexicographic order, then the first positive
@@ -160,7 +286,7 @@ pub fn parsimonious(pos: &[Vec<u32>], neg: &[Vec<u32>]) -> Vec<Implicant> {
             minimal_transversals(&edges)
         })
         .collect();
-    let mut found: HashMap<Implicant, (usize, Vec<usize>, usize)> = HashMap::new();
+    let mut found: HashMap<Implicant, DiscoveryKey> = HashMap::new();
     for (pi, (p, trans)) in pos.iter().zip(per_row).enumerate() {
         for t in trans {
             let imp: Implicant = p
@@ -174,7 +300,7 @@ pub fn parsimonious(pos: &[Vec<u32>], neg: &[Vec<u32>]) -> Vec<Implicant> {
             });
         }
     }
-    let mut v: Vec<(Implicant, (usize, Vec<usize>, usize))> = found.into_iter().collect();
+    let mut v: Vec<(Implicant, DiscoveryKey)> = found.into_iter().collect();
     v.sort_by(|a, b| a.1.cmp(&b.1));
     v.into_iter().map(|(imp, _)| imp).collect()
 }
@@ -239,6 +365,22 @@ mod tests {
         assert_eq!(t, vec![0b010, 0b101]);
         assert_eq!(minimal_transversals(&[]), vec![0]);
         assert!(minimal_transversals(&[0]).is_empty());
+    }
+
+    #[test]
+    fn packed_and_generic_qmc_agree() {
+        let mut state = 99u64;
+        for _ in 0..200 {
+            let mut rows = Vec::new();
+            for r in 0..54u32 {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+                if state >> 62 != 0 {
+                    rows.push(vec![r % 3, r / 3 % 2, r / 6 % 3, r / 18 % 3]);
+                }
+            }
+            let levels = [3, 2, 3, 3];
+            assert_eq!(qmc_packed(&rows, &levels), qmc_generic(&rows, &levels));
+        }
     }
 
     #[test]

@@ -166,14 +166,10 @@ pub fn intermediate(
     out
 }
 
-/// Models (as PI index lists into the returned PI list) of the parsimonious solution of
-/// `pos` against `neg`, without fit.
-fn parsimonious_models(
-    pos: &[Vec<u32>],
-    neg: &[Vec<u32>],
-    all_sol: bool,
-) -> (Vec<Implicant>, Vec<Vec<usize>>) {
-    let pis: Vec<Implicant> = implicants::sorted(implicants::parsimonious(pos, neg))
+/// The parsimonious PIs of `pos` against `neg` that belong to some model (minimum cover,
+/// or irredundant cover with `all_sol`).
+fn parsimonious_used(pos: &[Vec<u32>], neg: &[Vec<u32>], all_sol: bool) -> Vec<Implicant> {
+    let pis: Vec<Implicant> = implicants::parsimonious(pos, neg)
         .into_iter()
         .filter(|p| pos.iter().any(|r| covers(p, r)))
         .collect();
@@ -181,12 +177,18 @@ fn parsimonious_models(
         .iter()
         .map(|p| (0..pos.len()).filter(|r| covers(p, &pos[*r])).collect())
         .collect();
-    let models = if all_sol {
-        chart::irredundant_covers(&cover, pos.len())
+    let used: Vec<usize> = if all_sol {
+        let mut u: Vec<usize> = chart::irredundant_covers(&cover, pos.len())
+            .into_iter()
+            .flatten()
+            .collect();
+        u.sort_unstable();
+        u.dedup();
+        u
     } else {
-        chart::minimum_covers(&cover, pos.len(), usize::MAX)
+        chart::pis_in_minimum_covers(&cover, pos.len())
     };
-    (pis, models)
+    used.into_iter().map(|i| pis[i].clone()).collect()
 }
 
 /// Contradictory simplifying assumptions (`findRows(type = 2)`): remainders in the SA of
@@ -216,12 +218,9 @@ pub fn contradictory_sa(
         .filter(|r| matches!(r.out, Out::Zero | Out::Contradiction))
         .map(|r| r.config.clone())
         .collect();
-    let (pis, models) = parsimonious_models(&pos, &neg, opts.all_sol);
+    let used = parsimonious_used(&pos, &neg, opts.all_sol);
     let positive: HashSet<u128> = pos.iter().map(|c| data.row_number(c)).collect();
-    let mut used: Vec<usize> = models.iter().flatten().copied().collect();
-    used.sort_unstable();
-    used.dedup();
-    let neg_pis: Vec<&Implicant> = used.iter().map(|i| &pis[*i]).collect();
+    let neg_pis: Vec<&Implicant> = used.iter().collect();
     let neg_sa: HashSet<u128> = expand(data, &neg_pis, &positive)
         .into_iter()
         .map(|r| r.row)

@@ -1,0 +1,140 @@
+//! Benchmark of the fsQCA engine: 20 fuzzy conditions × 10,000 cases generated with a
+//! simple LCG; truth table plus the complex, parsimonious and intermediate solutions
+//! (with k = 20 there is no intermediate solution, as in QCA 3.23: 3^20 ≥ 2^31).
+//!
+//! * `clustered`: cases scattered around 200 prototype configurations (as real data,
+//!   where 10,000 cases populate far fewer than 2^20 rows); the outcome follows
+//!   C1*C2 + C3*~C4 with noise.
+//! * `uniform`: every membership uniform in [0, 1], so nearly every case has its own row
+//!   (~10,000 observed rows); measures the truth table alone (consistency and PRI of
+//!   every row summed over all 10,000 cases). Minimizing such data is not meaningful
+//!   (every row is its own configuration).
+//! * `k14_intermediate`: the clustered design with 14 conditions, where the simplifying
+//!   assumptions and the intermediate solution are computed.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use std::hint::black_box;
+use toe::engine::fsqca::{analyse, truth_table, Expectation, FsqcaInput, FsqcaOptions};
+
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+fn outcome(cols: &[Vec<f64>], i: usize, rng: &mut Lcg) -> f64 {
+    let a = cols[0][i].min(cols[1][i]);
+    let b = cols[2][i].min(1.0 - cols[3][i]);
+    (a.max(b) + 0.05 * (rng.next() - 0.5)).clamp(0.0, 1.0)
+}
+
+pub fn clustered(k: usize, n: usize, prototypes: usize, seed: u64) -> FsqcaInput {
+    let mut rng = Lcg(seed);
+    let protos: Vec<Vec<bool>> = (0..prototypes)
+        .map(|_| (0..k).map(|_| rng.next() < 0.5).collect())
+        .collect();
+    let mut cols = vec![Vec::with_capacity(n); k];
+    for _ in 0..n {
+        let p = &protos[(rng.next() * prototypes as f64) as usize % prototypes];
+        for (j, col) in cols.iter_mut().enumerate() {
+            let u = rng.next();
+            col.push(if p[j] {
+                1.0 - 0.45 * u * u * u
+            } else {
+                0.45 * u * u * u
+            });
+        }
+    }
+    let y = (0..n).map(|i| outcome(&cols, i, &mut rng)).collect();
+    FsqcaInput {
+        conditions: (1..=k).map(|j| format!("C{j}")).collect(),
+        memberships: cols,
+        outcome_name: "Y".into(),
+        outcome: y,
+        cases: (1..=n).map(|i| format!("case{i}")).collect(),
+    }
+}
+
+fn uniform(k: usize, n: usize, seed: u64) -> FsqcaInput {
+    let mut rng = Lcg(seed);
+    let cols: Vec<Vec<f64>> = (0..k)
+        .map(|_| (0..n).map(|_| rng.next()).collect())
+        .collect();
+    let y = (0..n).map(|i| outcome(&cols, i, &mut rng)).collect();
+    FsqcaInput {
+        conditions: (1..=k).map(|j| format!("C{j}")).collect(),
+        memberships: cols,
+        outcome_name: "Y".into(),
+        outcome: y,
+        cases: (1..=n).map(|i| format!("case{i}")).collect(),
+    }
+}
+
+fn options(k: usize) -> FsqcaOptions {
+    FsqcaOptions {
+        incl_cut: 0.8,
+        expectations: Some(vec![Expectation::Presence; k]),
+        ..FsqcaOptions::default()
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let mut g = c.benchmark_group("fsqca");
+    g.sample_size(10);
+
+    let inp = clustered(20, 10_000, 200, 42);
+    let r = analyse(&inp, &options(20)).unwrap();
+    eprintln!(
+        "clustered k=20: {} observed rows, {} complex PIs / {} models, {} parsimonious PIs / {} models, {} intermediate",
+        r.truth_table.rows.len(),
+        r.complex.prime_implicants.len(),
+        r.complex.models.len(),
+        r.parsimonious.prime_implicants.len(),
+        r.parsimonious.models.len(),
+        r.intermediate.len()
+    );
+    g.bench_function("clustered_k20_n10000", |b| {
+        b.iter(|| analyse(black_box(&inp), &options(20)).unwrap())
+    });
+
+    let inp = uniform(20, 10_000, 7);
+    let opts = FsqcaOptions {
+        incl_cut: 0.8,
+        ..FsqcaOptions::default()
+    };
+    let data = truth_table::Data::new(&inp).unwrap();
+    let tt = truth_table::build(&data, &data.outcome, &opts);
+    eprintln!("uniform k=20: {} observed rows", tt.rows.len());
+    g.bench_function("uniform_k20_n10000_truth_table", |b| {
+        b.iter(|| {
+            let data = truth_table::Data::new(black_box(&inp)).unwrap();
+            truth_table::build(&data, &data.outcome, &opts)
+        })
+    });
+
+    let inp = clustered(14, 10_000, 200, 42);
+    let r = analyse(&inp, &options(14)).unwrap();
+    eprintln!(
+        "clustered k=14: {} observed rows, {} parsimonious models, {} intermediate pairs, SA sizes {:?}",
+        r.truth_table.rows.len(),
+        r.parsimonious.models.len(),
+        r.intermediate.len(),
+        r.simplifying_assumptions
+            .iter()
+            .map(|s| s.len())
+            .collect::<Vec<_>>()
+    );
+    g.bench_function("clustered_k14_n10000_with_intermediate", |b| {
+        b.iter(|| analyse(black_box(&inp), &options(14)).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
