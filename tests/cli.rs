@@ -27,7 +27,7 @@ fn path(rel: &str) -> String {
 
 #[test]
 fn runs_the_main_example() {
-    let (code, out, err) = toe(&["run", &path("examples/lipset.toe")]);
+    let (code, out, err) = toe(&["run", &path("examples/lipset_raw.toe")]);
     assert_eq!(code, 0, "stderr: {err}");
     // necessary? DEV for SURV: inclN 0.825003112632459 in R's QCA (out_LR.json).
     assert!(
@@ -45,7 +45,7 @@ fn runs_the_main_example() {
 
 #[test]
 fn check_runs_nothing_and_exits_zero() {
-    let (code, out, err) = toe(&["check", &path("examples/lipset.toe")]);
+    let (code, out, err) = toe(&["check", &path("examples/lipset_raw.toe")]);
     assert_eq!(code, 0, "{err}");
     assert!(out.is_empty(), "check prints no tables: {out}");
     assert!(err.contains("ok"));
@@ -53,7 +53,7 @@ fn check_runs_nothing_and_exits_zero() {
 
 #[test]
 fn json_to_stdout_has_the_sets_section() {
-    let (code, out, err) = toe(&["run", &path("examples/lipset.toe"), "--json", "-"]);
+    let (code, out, err) = toe(&["run", &path("examples/lipset_raw.toe"), "--json", "-"]);
     assert_eq!(code, 0, "{err}");
     let doc: serde_json::Value = serde_json::from_str(&out).expect("stdout is JSON alone");
     assert_eq!(doc["toe_version"], env!("CARGO_PKG_VERSION"));
@@ -89,7 +89,7 @@ fn json_is_byte_identical_across_runs() {
     for p in [&a, &b] {
         let (code, _, err) = toe(&[
             "run",
-            &path("examples/lipset.toe"),
+            &path("examples/lipset_raw.toe"),
             "--json",
             &p.display().to_string(),
         ]);
@@ -144,7 +144,7 @@ fn missing_and_binary_scripts_exit_one() {
 fn unwritable_json_target_exits_one() {
     let (code, _, err) = toe(&[
         "run",
-        &path("examples/lipset.toe"),
+        &path("examples/lipset_raw.toe"),
         "--json",
         "/nonexistent/dir/out.json",
     ]);

@@ -194,6 +194,15 @@ fn fresh_seed() -> u32 {
     (t % 2_147_483_647) as u32
 }
 
+/// A p-value as printed: 3 decimals, "<0.001" below that.
+fn p_text(p: f64) -> String {
+    if p < 0.001 {
+        "<0.001".into()
+    } else {
+        fixed3(p)
+    }
+}
+
 /// The first ceiling that is not OLS decides the verdict.
 fn verdict_ceiling(run: &NcaRun) -> Option<String> {
     run.plan
@@ -358,7 +367,7 @@ pub fn nca_summary(run: &NcaRun) -> String {
                     r.n.to_string(),
                     fixed3(d),
                     nca::effect_label(d).as_str().to_string(),
-                    p_value.map(fixed3).unwrap_or_else(|| "-".into()),
+                    p_value.map(p_text).unwrap_or_else(|| "-".into()),
                     verdict.to_string(),
                 ]);
             }
@@ -444,7 +453,7 @@ pub fn nca_details(run: &NcaRun) -> String {
                         c.intercept.map(fixed3).unwrap_or_else(|| "NA".into()),
                         format!("{:.1}%", c.condition_ineff),
                         format!("{:.1}%", c.outcome_ineff),
-                        c.p_value.map(fixed3).unwrap_or_else(|| "-".into()),
+                        c.p_value.map(p_text).unwrap_or_else(|| "-".into()),
                     ]);
                 }
                 out.push_str(&t.render("    "));

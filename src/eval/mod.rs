@@ -36,6 +36,16 @@ pub struct DataSet {
     pub span: Span,
 }
 
+/// A composite index (`index NAME = entropy(…)` or `mean(…)`).
+#[derive(Debug, Clone)]
+pub struct IndexInfo {
+    pub function: String,
+    /// Indicator columns; `true` for a negative indicator (`-col`).
+    pub indicators: Vec<(String, bool)>,
+    pub weights: Vec<f64>,
+    pub values: Vec<f64>,
+}
+
 /// What a result of a query or analysis adds to the JSON document.
 pub type JsonValue = serde_json::Value;
 
@@ -55,6 +65,8 @@ pub struct Session {
     pub sets: Vec<SetInfo>,
     pub rules: Vec<CalibRule>,
     pub frameworks: BTreeMap<String, Vec<String>>,
+    /// Composite indices: name → (function, indicators with their sign, weights, values).
+    pub indices: BTreeMap<String, IndexInfo>,
     /// Named calibrations (`calibration quartiles = direct(…)`).
     pub presets: BTreeMap<String, Call>,
     /// The framework a conditions block declared, and its span.
@@ -87,6 +99,7 @@ impl Session {
             rules: Vec::new(),
             frameworks: BTreeMap::new(),
             presets: BTreeMap::new(),
+            indices: BTreeMap::new(),
             framework: None,
             analyses: Vec::new(),
             results: BTreeMap::new(),
@@ -506,6 +519,7 @@ impl Session {
             .help(suggestion(fun, &["entropy", "mean"], "index function")));
         }
         let mut cols: Vec<(Vec<f64>, bool)> = Vec::new();
+        let mut indicators: Vec<(String, bool)> = Vec::new();
         for a in &call.args {
             if let Some(n) = &a.name {
                 return Err(Diag::error(
@@ -528,6 +542,7 @@ impl Session {
                 }
             };
             let j = self.column_of(&col, a.value.span)?;
+            indicators.push((col.clone(), negative));
             cols.push((self.numeric_column(j, a.value.span)?, negative));
         }
         if cols.is_empty() {
@@ -539,17 +554,19 @@ impl Session {
             .help("for example `entropy(a, b, -c)`"));
         }
         let n = cols[0].0.len();
-        let values: Vec<f64> = if fun == "mean" {
-            (0..n)
+        let (weights, values): (Vec<f64>, Vec<f64>) = if fun == "mean" {
+            let w = vec![1.0 / cols.len() as f64; cols.len()];
+            let v = (0..n)
                 .map(|i| {
                     cols.iter()
                         .map(|(c, neg)| if *neg { -c[i] } else { c[i] })
                         .sum::<f64>()
                         / cols.len() as f64
                 })
-                .collect()
+                .collect();
+            (w, v)
         } else {
-            crate::engine::entropy_index(&cols).map_err(|j| {
+            crate::engine::entropy::entropy_weights(&cols).map_err(|j| {
                 Diag::error(
                     codes::CONSTANT_COLUMN,
                     "expected indicators that vary, found a constant one",
@@ -558,6 +575,15 @@ impl Session {
                 .help("a constant indicator carries no information; drop it")
             })?
         };
+        self.indices.insert(
+            name.node.clone(),
+            IndexInfo {
+                function: fun.to_string(),
+                indicators,
+                weights,
+                values: values.clone(),
+            },
+        );
         if let Some(d) = &mut self.data {
             let t = &mut d.table;
             t.columns.push(name.node.clone());

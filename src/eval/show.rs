@@ -48,12 +48,7 @@ impl Session {
                 "data" => self.show_data(what),
                 "calibration" => Ok(self.show_calibration()),
                 "plan" => Ok(self.show_plan()),
-                _ => Err(Diag::error(
-                    codes::NOT_AVAILABLE,
-                    "expected a statement this version runs, found `show index`",
-                )
-                .at(what.span, "index weights are not shown yet")
-                .help("the index can be used as a column meanwhile")),
+                _ => self.show_index(what, of),
             };
         }
         if ANALYSIS_TOPICS.contains(&topic) {
@@ -158,6 +153,48 @@ impl Session {
             }
         }
         out
+    }
+
+    fn show_index(&self, what: &Ident, name: Option<&Ident>) -> Result<String, Diag> {
+        let names: Vec<&str> = self.indices.keys().map(|s| s.as_str()).collect();
+        let Some(name) = name else {
+            return Err(Diag::error(
+                codes::UNKNOWN_SHOW,
+                "expected `show index NAME`, found no index name",
+            )
+            .at(what.span, "which index?")
+            .help(crate::diagnostics::suggestion("", &names, "index")));
+        };
+        let Some(ix) = self.indices.get(&name.node) else {
+            return Err(crate::check::unknown(
+                codes::UNKNOWN_SET,
+                "index",
+                &name.node,
+                name.span,
+                &names,
+            ));
+        };
+        let mut t = TextTable::new(
+            vec!["indicator".into(), "direction".into(), "weight".into()],
+            vec![Align::Left, Align::Left, Align::Right],
+        );
+        for ((col, neg), w) in ix.indicators.iter().zip(&ix.weights) {
+            t.rows.push(vec![
+                col.clone(),
+                if *neg {
+                    "negative".into()
+                } else {
+                    "positive".into()
+                },
+                format!("{w:.4}"),
+            ]);
+        }
+        Ok(format!(
+            "index {} = {}(…)\n{}\n",
+            name.node,
+            ix.function,
+            t.render("  ")
+        ))
     }
 
     fn show_data(&self, what: &Ident) -> Result<String, Diag> {

@@ -100,6 +100,18 @@ pub fn document(s: &Session, script_path: &str, script: &[u8]) -> JsonValue {
         })
         .collect();
     doc.insert("sets".into(), JsonValue::Array(sets));
+    if !s.indices.is_empty() {
+        let indices: Map<String, JsonValue> = s
+            .indices
+            .iter()
+            .map(|(name, ix)| {
+                let weights: Map<String, JsonValue> =
+                    ix.indicators.iter().zip(&ix.weights).map(|((c, _), w)| (c.clone(), json_num(*w))).collect();
+                (name.clone(), json!({ "function": ix.function, "weights": weights, "values": nums(&ix.values) }))
+            })
+            .collect();
+        doc.insert("indices".into(), JsonValue::Object(indices));
+    }
     let analyses: Vec<JsonValue> = s
         .analyses
         .iter()
