@@ -374,3 +374,20 @@ fn the_standard_library_loads_cleanly() {
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
     assert_eq!(s.presets.len(), 4);
 }
+
+#[test]
+fn every_code_block_of_the_docs_parses() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut blocks = 0;
+    for doc in ["README.md", "docs/language.md"] {
+        let text = std::fs::read_to_string(root.join(doc)).expect("doc");
+        for (k, block) in text.split("```toe\n").skip(1).enumerate() {
+            let code = block.split("```").next().unwrap_or("");
+            toe::syntax::parse(code, 1)
+                .unwrap_or_else(|d| panic!("{doc} block {k}: {:?}\n{code}", d[0].message));
+            blocks += 1;
+        }
+    }
+    // 1 block in the README, 11 in docs/language.md (at the time of writing).
+    assert!(blocks >= 12, "{blocks} blocks");
+}
