@@ -391,3 +391,34 @@ fn every_code_block_of_the_docs_parses() {
     // 1 block in the README, 11 in docs/language.md (at the time of writing).
     assert!(blocks >= 12, "{blocks} blocks");
 }
+
+#[test]
+fn entropy_index_by_group_by_hand() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), "p.csv", "unit,year,a,b\nx1,2019,0,0\nx2,2019,1,2\nx3,2019,2,1\nx1,2020,1,1\nx2,2020,1,2\nx3,2020,3,3\n");
+    let (mut s, _) = run_ok(
+        dir.path().to_path_buf(),
+        "data p = csv(\"p.csv\")\nindex IX = entropy(a, -b, by = year)\n",
+    );
+    let ix = s.indices["IX"].clone();
+    assert_eq!(ix.by.as_deref(), Some("year"));
+    // 2019: a' = [0, .5, 1], b' (negative) = (2 − b)/2 = [1, 0, .5]: the same entropy → 0.5 each.
+    assert_eq!(ix.weights[0].0.as_deref(), Some("2019"));
+    assert!((ix.weights[0].1[0] - 0.5).abs() < 1e-15 && (ix.weights[0].1[1] - 0.5).abs() < 1e-15);
+    // 2020: a' = [0, 0, 1] → p = [0, 0, 1] → e = 0, d = 1; b' = (3 − b)/2 = [1, .5, 0] →
+    // p = [2/3, 1/3, 0] → e = −(2/3 ln 2/3 + 1/3 ln 1/3)/ln 3; w_a = 1/(1 + d_b).
+    let e_b =
+        -((2.0f64 / 3.0) * (2.0f64 / 3.0).ln() + (1.0f64 / 3.0) * (1.0f64 / 3.0).ln()) / 3f64.ln();
+    let d_b = 1.0 - e_b;
+    assert!((ix.weights[1].1[0] - 1.0 / (1.0 + d_b)).abs() < 1e-12);
+    assert!((ix.weights[1].1[1] - d_b / (1.0 + d_b)).abs() < 1e-12);
+    // Values: x3 in 2020 = w_a · 1 + w_b · 0.
+    assert!((ix.values[5] - 1.0 / (1.0 + d_b)).abs() < 1e-12);
+    let out = s
+        .run_text("t", None, "show index IX\n".into())
+        .expect("show");
+    assert!(
+        out.contains("index IX = entropy(…) by year") && out.contains("weight 2020"),
+        "{out}"
+    );
+}

@@ -30,6 +30,8 @@ pub struct Table {
     /// rows × columns; NaN marks a missing value (or a text cell, see `text`).
     pub values: Array2<f64>,
     pub text: Vec<Option<TextCell>>,
+    /// Every cell as written (trimmed), row by row: labels for grouping (`by`, `cluster`).
+    pub cells: Vec<Vec<String>>,
 }
 
 /// Why rows and headers do not make a table.
@@ -137,6 +139,7 @@ impl Table {
             ids,
             values,
             text,
+            cells: raw_text,
         })
     }
 
@@ -146,6 +149,14 @@ impl Table {
 
     pub fn column_index(&self, name: &str) -> Option<usize> {
         self.columns.iter().position(|c| c == name)
+    }
+
+    /// A column's cells as written (for grouping labels).
+    pub fn labels(&self, j: usize) -> Vec<String> {
+        self.cells
+            .iter()
+            .map(|r| r.get(j).cloned().unwrap_or_default())
+            .collect()
     }
 
     /// A column's values (NaN = missing).

@@ -42,7 +42,10 @@ pub struct IndexInfo {
     pub function: String,
     /// Indicator columns; `true` for a negative indicator (`-col`).
     pub indicators: Vec<(String, bool)>,
-    pub weights: Vec<f64>,
+    /// The grouping column of `by = COL`, if any.
+    pub by: Option<String>,
+    /// Weights per group (one unnamed group without `by`), groups in order of appearance.
+    pub weights: Vec<(Option<String>, Vec<f64>)>,
     pub values: Vec<f64>,
 }
 
@@ -520,14 +523,19 @@ impl Session {
         }
         let mut cols: Vec<(Vec<f64>, bool)> = Vec::new();
         let mut indicators: Vec<(String, bool)> = Vec::new();
+        let mut by: Option<(String, Vec<String>)> = None;
         for a in &call.args {
             if let Some(n) = &a.name {
-                return Err(Diag::error(
-                    codes::NOT_AVAILABLE,
-                    format!("expected indicators, found the option `{}`", n.node),
-                )
-                .at(a.span, "options of indices are not available yet")
-                .help("list the indicator columns; `-col` marks a negative indicator"));
+                if n.node == "by" && fun == "entropy" {
+                    let col = column_value(&a.value)?;
+                    let j = self.column_of(&col, a.value.span)?;
+                    let labels = self.data_or_err(a.value.span)?.table.labels(j);
+                    by = Some((col, labels));
+                    continue;
+                }
+                return Err(Diag::error(codes::UNKNOWN_ARGUMENT, format!("expected indicators (and `by = COL` for entropy), found the option `{}`", n.node))
+                    .at(a.span, "unknown option")
+                    .help("list the indicator columns; `-col` marks a negative indicator; `by = year` weights within groups"));
             }
             let (col, negative) = match &a.value.kind {
                 ValueKind::Ident(c) | ValueKind::Str(c) => (c.clone(), false),
@@ -554,7 +562,18 @@ impl Session {
             .help("for example `entropy(a, b, -c)`"));
         }
         let n = cols[0].0.len();
-        let (weights, values): (Vec<f64>, Vec<f64>) = if fun == "mean" {
+        let constant = |j: usize, group: Option<&str>| {
+            let what = group
+                .map(|g| format!(" in group `{g}`"))
+                .unwrap_or_default();
+            Diag::error(
+                codes::CONSTANT_COLUMN,
+                format!("expected indicators that vary{what}, found a constant one"),
+            )
+            .at(call.args[j].span, "constant (or missing) indicator")
+            .help("a constant indicator carries no information; drop it")
+        };
+        let (weights, values): (Vec<(Option<String>, Vec<f64>)>, Vec<f64>) = if fun == "mean" {
             let w = vec![1.0 / cols.len() as f64; cols.len()];
             let v = (0..n)
                 .map(|i| {
@@ -564,22 +583,41 @@ impl Session {
                         / cols.len() as f64
                 })
                 .collect();
-            (w, v)
+            (vec![(None, w)], v)
+        } else if let Some((_, labels)) = &by {
+            let mut groups: Vec<String> = Vec::new();
+            for l in labels {
+                if !groups.contains(l) {
+                    groups.push(l.clone());
+                }
+            }
+            let mut values = vec![f64::NAN; n];
+            let mut weights = Vec::new();
+            for g in &groups {
+                let rows: Vec<usize> = (0..n).filter(|&i| &labels[i] == g).collect();
+                let sub: Vec<(Vec<f64>, bool)> = cols
+                    .iter()
+                    .map(|(c, neg)| (rows.iter().map(|&i| c[i]).collect(), *neg))
+                    .collect();
+                let (w, v) = crate::engine::entropy::entropy_weights(&sub)
+                    .map_err(|j| constant(j, Some(g)))?;
+                for (k, &i) in rows.iter().enumerate() {
+                    values[i] = v[k];
+                }
+                weights.push((Some(g.clone()), w));
+            }
+            (weights, values)
         } else {
-            crate::engine::entropy::entropy_weights(&cols).map_err(|j| {
-                Diag::error(
-                    codes::CONSTANT_COLUMN,
-                    "expected indicators that vary, found a constant one",
-                )
-                .at(call.args[j].span, "constant (or missing) indicator")
-                .help("a constant indicator carries no information; drop it")
-            })?
+            let (w, v) =
+                crate::engine::entropy::entropy_weights(&cols).map_err(|j| constant(j, None))?;
+            (vec![(None, w)], v)
         };
         self.indices.insert(
             name.node.clone(),
             IndexInfo {
                 function: fun.to_string(),
                 indicators,
+                by: by.map(|b| b.0),
                 weights,
                 values: values.clone(),
             },
@@ -588,6 +626,9 @@ impl Session {
             let t = &mut d.table;
             t.columns.push(name.node.clone());
             t.text.push(None);
+            for (row, v) in t.cells.iter_mut().zip(&values) {
+                row.push(crate::engine::data::format_number(*v));
+            }
             let col = ndarray::Array1::from(values);
             let _ = t.values.push_column(col.view());
         }

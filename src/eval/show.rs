@@ -174,23 +174,34 @@ impl Session {
                 &names,
             ));
         };
-        let mut t = TextTable::new(
-            vec!["indicator".into(), "direction".into(), "weight".into()],
-            vec![Align::Left, Align::Left, Align::Right],
-        );
-        for ((col, neg), w) in ix.indicators.iter().zip(&ix.weights) {
-            t.rows.push(vec![
+        let mut headers = vec!["indicator".to_string(), "direction".to_string()];
+        headers.extend(ix.weights.iter().map(|(g, _)| {
+            g.as_ref()
+                .map(|g| format!("weight {g}"))
+                .unwrap_or_else(|| "weight".into())
+        }));
+        let mut align = vec![Align::Left, Align::Left];
+        align.extend(std::iter::repeat_n(Align::Right, ix.weights.len()));
+        let mut t = TextTable::new(headers, align);
+        for (k, (col, neg)) in ix.indicators.iter().enumerate() {
+            let mut row = vec![
                 col.clone(),
                 if *neg {
                     "negative".into()
                 } else {
                     "positive".into()
                 },
-                format!("{w:.4}"),
-            ]);
+            ];
+            row.extend(ix.weights.iter().map(|(_, w)| format!("{:.4}", w[k])));
+            t.rows.push(row);
         }
+        let by = ix
+            .by
+            .as_ref()
+            .map(|b| format!(" by {b}"))
+            .unwrap_or_default();
         Ok(format!(
-            "index {} = {}(…)\n{}\n",
+            "index {} = {}(…){by}\n{}\n",
             name.node,
             ix.function,
             t.render("  ")

@@ -105,9 +105,14 @@ pub fn document(s: &Session, script_path: &str, script: &[u8]) -> JsonValue {
             .indices
             .iter()
             .map(|(name, ix)| {
-                let weights: Map<String, JsonValue> =
-                    ix.indicators.iter().zip(&ix.weights).map(|((c, _), w)| (c.clone(), json_num(*w))).collect();
-                (name.clone(), json!({ "function": ix.function, "weights": weights, "values": nums(&ix.values) }))
+                let one = |w: &[f64]| -> JsonValue {
+                    JsonValue::Object(ix.indicators.iter().zip(w).map(|((c, _), w)| (c.clone(), json_num(*w))).collect())
+                };
+                let weights = match ix.by {
+                    None => ix.weights.first().map(|(_, w)| one(w)).unwrap_or(JsonValue::Null),
+                    Some(_) => JsonValue::Object(ix.weights.iter().map(|(g, w)| (g.clone().unwrap_or_default(), one(w))).collect()),
+                };
+                (name.clone(), json!({ "function": ix.function, "by": ix.by, "weights": weights, "values": nums(&ix.values) }))
             })
             .collect();
         doc.insert("indices".into(), JsonValue::Object(indices));
