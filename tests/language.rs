@@ -422,3 +422,87 @@ fn entropy_index_by_group_by_hand() {
         "{out}"
     );
 }
+
+#[test]
+fn robustness_runs_every_variant_and_matches_single_runs() {
+    let base = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let study = std::fs::read_to_string(base.join("smart_government.toe"))
+        .expect("example")
+        .replace("permutations = 10000", "permutations = 0")
+        .lines()
+        .filter(|l| !l.starts_with("show"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let script = format!("{study}\nrobustness of high {{\n  vary consistency in [0.75, 0.80, 0.85]\n  vary anchors of * by [0, 5] percentile points\n}}\n");
+    let (s, out) = run_ok(base.clone(), &script);
+    let r = s.robustness.last().expect("robustness result").clone();
+    assert_eq!(r["kind"], "robustness");
+    let variants = r["variants"].as_array().expect("variants").clone();
+    assert_eq!(variants.len(), 6, "3 × 2 combinations");
+    // Each variant equals a plain run of the analysis with those settings: consistency 0.85 and
+    // the anchors shifted by 5 points (p30 / p55 / p80).
+    let shifted = study
+        .replace("consistency >= 0.80", "consistency >= 0.85")
+        .replace(
+            "direct(e = p25, c = p50, i = p75)",
+            "direct(e = p30, c = p55, i = p80)",
+        );
+    let (single, _) = run_ok(base, &shifted);
+    let m = &single.results["high"]["solutions"]["intermediate"][0];
+    let v = variants
+        .iter()
+        .find(|v| v["params"]["consistency"] == 0.85 && v["params"]["anchors of *"] == 5.0)
+        .expect("variant");
+    assert_eq!(v["solution"], m["expression"]);
+    assert!(close(
+        v["consistency"].as_f64().unwrap_or(0.0),
+        m["consistency"].as_f64().unwrap_or(1.0)
+    ));
+    assert!(close(
+        v["coverage"].as_f64().unwrap_or(0.0),
+        m["coverage"].as_f64().unwrap_or(1.0)
+    ));
+    // Configurations in every variant form the robust core.
+    for t in r["robust_core"].as_array().expect("core") {
+        let t = t.as_str().expect("term");
+        assert!(variants.iter().all(|v| v["terms"]
+            .as_array()
+            .is_some_and(|ts| ts.iter().any(|x| x == t))));
+    }
+    assert!(out.contains("robustness of high: 6 variants"));
+}
+
+#[test]
+fn robustness_errors_are_coded() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "d.csv",
+        "a,b,y\n1,2,0.1\n2,4,0.6\n3,6,0.9\n4,8,0.3\n",
+    );
+    let base = "data d = csv(\"d.csv\")\nconditions { A = a\n B = b }\noutcome Y = y\ncalibrate { * fuzzy\n A direct(e = 1, c = 2.5, i = 4)\n B direct(e = p10, c = p50, i = p90) }\nfsqca f: Y given A, B { consistency >= 0.8 }\nnca n: Y needs A { on = raw }\n";
+    for (extra, code) in [
+        (
+            "robustness of n { vary consistency in [0.8] }",
+            "toe::check::bad_option",
+        ),
+        (
+            "robustness of f { vary anchors of A by [5] percentile points }",
+            "toe::check::bad_option",
+        ),
+        (
+            "robustness of f { vary colour in [1] }",
+            "toe::check::bad_option",
+        ),
+        (
+            "robustness of nope { vary cases in [1] }",
+            "toe::check::unknown_analysis",
+        ),
+    ] {
+        let mut s = Session::new(dir.path());
+        let e = s
+            .run_text("t", None, format!("{base}{extra}\n"))
+            .expect_err(extra);
+        assert_eq!(e[0].code, code, "{extra}");
+    }
+}

@@ -44,13 +44,7 @@ impl Session {
         if p.negated {
             y = y.iter().map(|v| 1.0 - v).collect();
         }
-        let keep: Vec<usize> = (0..y.len())
-            .filter(|&i| !y[i].is_nan() && columns.iter().all(|c| !c[i].is_nan()))
-            .collect();
-        let dropped: Vec<String> = (0..y.len())
-            .filter(|i| !keep.contains(i))
-            .map(|i| ids[i].clone())
-            .collect();
+        let (input, dropped) = complete_input(p, &ids, &columns, &y);
         if !dropped.is_empty() {
             self.warn(
                 Diag::warning(
@@ -61,38 +55,7 @@ impl Session {
                 .help("fsQCA drops a case missing in any condition or the outcome, as R's QCA does"),
             );
         }
-        let input = FsqcaInput {
-            conditions: p.conditions.clone(),
-            memberships: columns
-                .iter()
-                .map(|c| keep.iter().map(|&i| c[i]).collect())
-                .collect(),
-            outcome_name: p.outcome.clone(),
-            outcome: keep.iter().map(|&i| y[i]).collect(),
-            cases: keep.iter().map(|&i| ids[i].clone()).collect(),
-        };
-        let expectations = p.expect.as_ref().map(|list| {
-            p.conditions
-                .iter()
-                .map(
-                    |c| match list.iter().find(|e| &e.condition == c).map(|e| e.value) {
-                        Some("1") => Expectation::Presence,
-                        Some("0") => Expectation::Absence,
-                        Some(_) => Expectation::Either,
-                        None => Expectation::None,
-                    },
-                )
-                .collect()
-        });
-        let opts = FsqcaOptions {
-            incl_cut: p.consistency,
-            incl_cut0: p.contradictions,
-            n_cut: p.cases.ceil().max(0.0) as usize,
-            pri_cut: p.pri,
-            expectations,
-            all_sol: false,
-            csa: true,
-        };
+        let opts = fsqca_options(p);
         let result = fsqca::analyse(&input, &opts).map_err(|e| {
             Diag::error(
                 codes::UNDEFINED,
@@ -117,6 +80,60 @@ impl Session {
             dropped,
             input,
         })
+    }
+}
+
+/// The engine's input: the cases complete in every set of the analysis (listwise deletion),
+/// and the ids of the dropped ones. `y` is the outcome as analysed (negated if need be).
+pub fn complete_input(
+    p: &FsqcaPlan,
+    ids: &[String],
+    columns: &[Vec<f64>],
+    y: &[f64],
+) -> (FsqcaInput, Vec<String>) {
+    let keep: Vec<usize> = (0..y.len())
+        .filter(|&i| !y[i].is_nan() && columns.iter().all(|c| !c[i].is_nan()))
+        .collect();
+    let dropped: Vec<String> = (0..y.len())
+        .filter(|i| keep.binary_search(i).is_err())
+        .map(|i| ids[i].clone())
+        .collect();
+    let input = FsqcaInput {
+        conditions: p.conditions.clone(),
+        memberships: columns
+            .iter()
+            .map(|c| keep.iter().map(|&i| c[i]).collect())
+            .collect(),
+        outcome_name: p.outcome.clone(),
+        outcome: keep.iter().map(|&i| y[i]).collect(),
+        cases: keep.iter().map(|&i| ids[i].clone()).collect(),
+    };
+    (input, dropped)
+}
+
+/// The engine's options from a checked plan.
+pub fn fsqca_options(p: &FsqcaPlan) -> FsqcaOptions {
+    let expectations = p.expect.as_ref().map(|list| {
+        p.conditions
+            .iter()
+            .map(
+                |c| match list.iter().find(|e| &e.condition == c).map(|e| e.value) {
+                    Some("1") => Expectation::Presence,
+                    Some("0") => Expectation::Absence,
+                    Some(_) => Expectation::Either,
+                    None => Expectation::None,
+                },
+            )
+            .collect()
+    });
+    FsqcaOptions {
+        incl_cut: p.consistency,
+        incl_cut0: p.contradictions,
+        n_cut: p.cases.ceil().max(0.0) as usize,
+        pri_cut: p.pri,
+        expectations,
+        all_sol: false,
+        csa: true,
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod analyses;
 pub mod export;
 pub mod fsqca;
+pub mod robustness;
 mod show;
 
 use crate::check::{self, load, plan::*};
@@ -70,6 +71,8 @@ pub struct Session {
     pub frameworks: BTreeMap<String, Vec<String>>,
     /// Composite indices: name → (function, indicators with their sign, weights, values).
     pub indices: BTreeMap<String, IndexInfo>,
+    /// Results of robustness sweeps, as JSON analyses of kind "robustness".
+    pub robustness: Vec<JsonValue>,
     /// Named calibrations (`calibration quartiles = direct(…)`).
     pub presets: BTreeMap<String, Call>,
     /// The framework a conditions block declared, and its span.
@@ -102,6 +105,7 @@ impl Session {
             rules: Vec::new(),
             frameworks: BTreeMap::new(),
             presets: BTreeMap::new(),
+            robustness: Vec::new(),
             indices: BTreeMap::new(),
             framework: None,
             analyses: Vec::new(),
@@ -246,20 +250,12 @@ impl Session {
                 self.analysis_named(name)?;
                 self.run_export(&name.node, &path.node, path.span)
             }
-            StmtKind::Robustness { of, .. } => {
-                self.analysis_named(of)?;
-                Err(Diag::error(
-                    codes::NOT_AVAILABLE,
-                    "expected a statement this version runs, found `robustness`",
-                )
-                .at(stmt.span, "robustness sweeps are not available yet")
-                .help("rerun the analysis with other thresholds meanwhile"))
-            }
+            StmtKind::Robustness { of, varies } => self.run_robustness(of, varies, stmt.span),
             StmtKind::Use(target) => self.run_use(target),
         }
     }
 
-    fn analysis_named(&self, name: &Ident) -> Result<&AnalysisPlan, Diag> {
+    pub(crate) fn analysis_named(&self, name: &Ident) -> Result<&AnalysisPlan, Diag> {
         self.analyses
             .iter()
             .find(|a| a.name() == name.node)
@@ -728,7 +724,7 @@ impl Session {
         Ok(())
     }
 
-    fn rule_for(&self, name: &str) -> Option<&CalibRule> {
+    pub(crate) fn rule_for(&self, name: &str) -> Option<&CalibRule> {
         self.rules
             .iter()
             .rev()

@@ -117,11 +117,12 @@ pub fn document(s: &Session, script_path: &str, script: &[u8]) -> JsonValue {
             .collect();
         doc.insert("indices".into(), JsonValue::Object(indices));
     }
-    let analyses: Vec<JsonValue> = s
+    let mut analyses: Vec<JsonValue> = s
         .analyses
         .iter()
         .filter_map(|a| s.results.get(a.name()).cloned())
         .collect();
+    analyses.extend(s.robustness.iter().cloned());
     doc.insert("analyses".into(), JsonValue::Array(analyses));
     doc.insert("queries".into(), JsonValue::Array(s.queries.clone()));
     let warnings: Vec<JsonValue> = s
