@@ -506,3 +506,34 @@ fn robustness_errors_are_coded() {
         assert_eq!(e[0].code, code, "{extra}");
     }
 }
+
+#[test]
+fn panel_cluster_diagnostics_by_hand() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), "panel.csv", "obs,unit,year,a,y\nu1_19,u1,2019,0.8,0.9\nu2_19,u2,2019,0.6,0.4\nu1_20,u1,2020,0.3,0.2\nu2_20,u2,2020,0.9,0.7\n");
+    let (s, out) = run_ok(
+        dir.path().to_path_buf(),
+        "data p = csv(\"panel.csv\", id = obs)\nconditions { A = a }\noutcome Y = y\ncalibrate { * fuzzy }\nfsqca f: Y given A {\n  consistency >= 0.7\n  cluster = year\n  unit = unit\n}\n",
+    );
+    let c = &s.results["f"]["clusters"];
+    assert_eq!(c["cluster"], "year");
+    let t = &c["terms"][0];
+    assert_eq!(t["expr"], "A");
+    let g = |v: &serde_json::Value| v.as_f64().unwrap_or(f64::NAN);
+    // Pooled: Σmin(A,Y) = 0.8 + 0.4 + 0.2 + 0.7 = 2.1, ΣA = 2.6, ΣY = 2.2.
+    assert!(close(g(&t["pooled"]["consistency"]), 2.1 / 2.6));
+    assert!(close(g(&t["pooled"]["coverage"]), 2.1 / 2.2));
+    // Between 2019: Σmin = 1.2, ΣA = 1.4, ΣY = 1.3; 2020: Σmin = 0.9, ΣA = 1.2, ΣY = 0.9.
+    assert!(close(g(&t["between"]["2019"]["consistency"]), 1.2 / 1.4));
+    assert!(close(g(&t["between"]["2019"]["coverage"]), 1.2 / 1.3));
+    assert!(close(g(&t["between"]["2020"]["consistency"]), 0.75));
+    assert!(close(g(&t["between"]["2020"]["coverage"]), 1.0));
+    // Within u1: Σmin = 1.0, ΣA = 1.1, ΣY = 1.1; u2: Σmin = 1.1, ΣA = 1.5, ΣY = 1.1.
+    assert!(close(g(&t["within"]["u1"]["consistency"]), 1.0 / 1.1));
+    assert!(close(g(&t["within"]["u2"]["consistency"]), 1.1 / 1.5));
+    assert!(close(g(&t["within"]["u2"]["coverage"]), 1.0));
+    assert!(
+        out.contains("panel diagnostics (parsimonious M1; clusters by year, units by unit)"),
+        "{out}"
+    );
+}

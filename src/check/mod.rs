@@ -495,7 +495,14 @@ pub const NCA_OPTIONS: [&str; 8] = [
     "scope",
     "qr_tau",
 ];
-pub const FSQCA_OPTIONS: [&str; 4] = ["cases", "consistency", "pri", "contradictions"];
+pub const FSQCA_OPTIONS: [&str; 6] = [
+    "cases",
+    "consistency",
+    "pri",
+    "contradictions",
+    "cluster",
+    "unit",
+];
 
 fn unknown_option(key: &Ident, known: &[&str], block: &str) -> Diag {
     if let Some(t) = r_translation(&key.node) {
@@ -908,6 +915,8 @@ pub fn fsqca_plan(a: &Analysis, span: Span) -> Result<FsqcaPlan, Diag> {
         contradictions: None,
         pri: 0.0,
         expect: None,
+        cluster: None,
+        unit: None,
         span,
     };
     let mut seen = Vec::new();
@@ -1010,6 +1019,36 @@ pub fn fsqca_plan(a: &Analysis, span: Span) -> Result<FsqcaPlan, Diag> {
                     return Err(unknown_option(key, &FSQCA_OPTIONS, "fsqca"));
                 }
                 duplicate_option(&mut seen, key)?;
+                if key.node == "cluster" || key.node == "unit" {
+                    let example = if key.node == "cluster" {
+                        "cluster = year"
+                    } else {
+                        "unit = country"
+                    };
+                    expect_op(op, &[CmpOp::Eq], &key.node, example)?;
+                    let v = single(values, key)?;
+                    let col = match &v.kind {
+                        ValueKind::Ident(c) | ValueKind::Str(c) => c.clone(),
+                        other => {
+                            return Err(Diag::error(
+                                codes::BAD_OPTION,
+                                format!(
+                                    "expected a column for `{}`, found {}",
+                                    key.node,
+                                    other.describe()
+                                ),
+                            )
+                            .at(v.span, "not a column")
+                            .help(format!("for panel data: `{example}`")))
+                        }
+                    };
+                    if key.node == "cluster" {
+                        p.cluster = Some((col, v.span));
+                    } else {
+                        p.unit = Some((col, v.span));
+                    }
+                    continue;
+                }
                 let example = match key.node.as_str() {
                     "cases" => "cases >= 1",
                     "pri" => "pri >= 0.7",
@@ -1037,6 +1076,16 @@ pub fn fsqca_plan(a: &Analysis, span: Span) -> Result<FsqcaPlan, Diag> {
                 }
             }
         }
+    }
+    if p.unit.is_some() && p.cluster.is_none() {
+        return Err(Diag::error(
+            codes::BAD_OPTION,
+            "expected `cluster = COL` with `unit = COL`, found `unit` alone",
+        )
+        .at(span, "in this analysis")
+        .help(
+            "panel diagnostics need the cluster (e.g. year); `unit` adds the within-unit figures",
+        ));
     }
     if let Some(c) = p.contradictions {
         if c > p.consistency {

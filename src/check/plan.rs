@@ -158,6 +158,9 @@ pub struct FsqcaPlan {
     pub contradictions: Option<f64>,
     pub pri: f64,
     pub expect: Option<Vec<Expect>>,
+    /// Panel data: the cluster column (e.g. year) and the unit column (e.g. country).
+    pub cluster: Option<(String, Span)>,
+    pub unit: Option<(String, Span)>,
     pub span: Span,
 }
 
@@ -257,6 +260,12 @@ impl FsqcaPlan {
                     .collect();
                 s.push_str(&format!("  expect {}\n", lits.join(", ")));
             }
+        }
+        if let Some((c, _)) = &self.cluster {
+            s.push_str(&format!("  cluster = {c}\n"));
+        }
+        if let Some((u, _)) = &self.unit {
+            s.push_str(&format!("  unit = {u}\n"));
         }
         s
     }

@@ -23,6 +23,173 @@ pub struct FsqcaRun {
     pub dropped: Vec<String>,
     /// What the engine was given (complete cases only): for plots and exports.
     pub input: FsqcaInput,
+    /// Panel diagnostics (`cluster = COL`), if asked for.
+    pub clusters: Option<Clusters>,
+}
+
+/// Pooled, between-cluster and within-unit consistency and coverage of each term of the
+/// reported solution (SetMethods' cluster diagnostics).
+#[derive(Debug, Clone)]
+pub struct Clusters {
+    pub cluster: String,
+    pub unit: Option<String>,
+    /// "intermediate M1" or "parsimonious M1"
+    pub model: String,
+    pub rows: Vec<ClusterRow>,
+}
+
+/// One term (or the whole solution, `expr` = the model's expression).
+#[derive(Debug, Clone)]
+pub struct ClusterRow {
+    pub expr: String,
+    pub pooled: Fit2,
+    pub between: Vec<(String, Fit2)>,
+    pub within: Vec<(String, Fit2)>,
+}
+
+/// Consistency and coverage of a sufficiency relation over some cases.
+#[derive(Debug, Clone, Copy)]
+pub struct Fit2 {
+    pub consistency: f64,
+    pub coverage: f64,
+    pub n: usize,
+}
+
+fn fit2(x: &[f64], y: &[f64], rows: &[usize]) -> Fit2 {
+    let xs: Vec<f64> = rows.iter().map(|&i| x[i]).collect();
+    let ys: Vec<f64> = rows.iter().map(|&i| y[i]).collect();
+    let s = crate::engine::sets::sufficiency(&xs, &ys);
+    Fit2 {
+        consistency: s.consistency,
+        coverage: s.coverage,
+        n: rows.len(),
+    }
+}
+
+fn groups(labels: &[String]) -> Vec<(String, Vec<usize>)> {
+    let mut out: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, l) in labels.iter().enumerate() {
+        match out.iter_mut().find(|(g, _)| g == l) {
+            Some((_, v)) => v.push(i),
+            None => out.push((l.clone(), vec![i])),
+        }
+    }
+    out
+}
+
+/// Cluster diagnostics of the reported model's terms and of the whole solution.
+/// `cluster` and `unit` hold the labels of the analysed (complete) cases.
+pub fn cluster_figures(
+    run: &FsqcaRun,
+    cluster: (&str, &[String]),
+    unit: Option<(&str, &[String])>,
+) -> Option<Clusters> {
+    let r = &run.result;
+    let inter = intermediate_models(r);
+    let (kind, model) = match inter.first() {
+        Some(m) if run.plan.expect.is_some() => ("intermediate", m.clone()),
+        _ => ("parsimonious", r.parsimonious.models.first()?.clone()),
+    };
+    let y = &run.input.outcome;
+    let all: Vec<usize> = (0..y.len()).collect();
+    let between_groups = groups(cluster.1);
+    let within_groups = unit.map(|(_, l)| groups(l)).unwrap_or_default();
+    let mut rows = Vec::new();
+    let mut exprs: Vec<(String, Vec<Vec<u32>>)> = model
+        .terms
+        .iter()
+        .map(|t| (t.expr.clone(), vec![t.implicant.clone()]))
+        .collect();
+    if model.terms.len() > 1 {
+        exprs.push((
+            model.expression.clone(),
+            model.terms.iter().map(|t| t.implicant.clone()).collect(),
+        ));
+    }
+    for (expr, imps) in exprs {
+        let x = super::export::solution_membership(&run.input.memberships, &imps);
+        rows.push(ClusterRow {
+            expr,
+            pooled: fit2(&x, y, &all),
+            between: between_groups
+                .iter()
+                .map(|(g, idx)| (g.clone(), fit2(&x, y, idx)))
+                .collect(),
+            within: within_groups
+                .iter()
+                .map(|(g, idx)| (g.clone(), fit2(&x, y, idx)))
+                .collect(),
+        });
+    }
+    Some(Clusters {
+        cluster: cluster.0.to_string(),
+        unit: unit.map(|u| u.0.to_string()),
+        model: format!("{kind} {}", model.name),
+        rows,
+    })
+}
+
+/// The cluster diagnostics as a text table per term.
+pub fn clusters_text(c: &Clusters) -> String {
+    let mut out = format!(
+        "panel diagnostics ({}; clusters by {}{})\n",
+        c.model,
+        c.cluster,
+        c.unit
+            .as_ref()
+            .map(|u| format!(", units by {u}"))
+            .unwrap_or_default()
+    );
+    for r in &c.rows {
+        let mut t = TextTable::new(
+            vec![
+                "".into(),
+                "cases".into(),
+                "consistency".into(),
+                "coverage".into(),
+            ],
+            vec![Align::Left, Align::Right, Align::Right, Align::Right],
+        );
+        t.rows.push(vec![
+            "pooled".into(),
+            r.pooled.n.to_string(),
+            fixed3(r.pooled.consistency),
+            fixed3(r.pooled.coverage),
+        ]);
+        for (g, f) in &r.between {
+            t.rows.push(vec![
+                format!("between {g}"),
+                f.n.to_string(),
+                fixed3(f.consistency),
+                fixed3(f.coverage),
+            ]);
+        }
+        for (g, f) in &r.within {
+            t.rows.push(vec![
+                format!("within {g}"),
+                f.n.to_string(),
+                fixed3(f.consistency),
+                fixed3(f.coverage),
+            ]);
+        }
+        out.push_str(&format!("  {}\n", r.expr));
+        out.push_str(&t.render("    "));
+    }
+    out.push('\n');
+    out
+}
+
+fn clusters_json(c: &Clusters) -> JsonValue {
+    let f = |x: &Fit2| json!({ "consistency": json_num(x.consistency), "coverage": json_num(x.coverage), "cases": x.n });
+    let m = |v: &[(String, Fit2)]| {
+        JsonValue::Object(v.iter().map(|(g, x)| (g.clone(), f(x))).collect())
+    };
+    json!({
+        "cluster": c.cluster,
+        "unit": c.unit,
+        "model": c.model,
+        "terms": c.rows.iter().map(|r| json!({ "expr": r.expr, "pooled": f(&r.pooled), "between": m(&r.between), "within": m(&r.within) })).collect::<Vec<_>>(),
+    })
 }
 
 impl Session {
@@ -74,12 +241,45 @@ impl Session {
                     .help("R's QCA 3.23 also skips them above 19 conditions (3^k ≥ 2^31); reduce the conditions for an intermediate solution"),
             );
         }
-        Ok(FsqcaRun {
+        let mut run = FsqcaRun {
             plan: p.clone(),
             result,
             dropped,
             input,
-        })
+            clusters: None,
+        };
+        if let (Some((col, span)), Some(data)) = (&p.cluster, &self.data) {
+            let t = &data.table;
+            let labels_of = |c: &str, sp: crate::source::Span| -> Result<Vec<String>, Diag> {
+                let j = t.column_index(c).ok_or_else(|| {
+                    Diag::error(
+                        codes::UNKNOWN_COLUMN,
+                        format!("expected a column of `{}`, found `{c}`", data.path),
+                    )
+                    .at(sp, "no such column")
+                    .help("name the column of the panel's clusters, e.g. `cluster = year`")
+                })?;
+                let all = t.labels(j);
+                Ok(run
+                    .input
+                    .cases
+                    .iter()
+                    .filter_map(|id| t.ids.iter().position(|x| x == id))
+                    .map(|i| all[i].clone())
+                    .collect())
+            };
+            let cl = labels_of(col, *span)?;
+            let un = match &p.unit {
+                Some((u, sp)) => Some((u.clone(), labels_of(u, *sp)?)),
+                None => None,
+            };
+            run.clusters = cluster_figures(
+                &run,
+                (col, &cl),
+                un.as_ref().map(|(u, l)| (u.as_str(), l.as_slice())),
+            );
+        }
+        Ok(run)
     }
 }
 
@@ -256,6 +456,7 @@ pub fn fsqca_json(run: &FsqcaRun) -> JsonValue {
         "easy_counterfactuals": ec,
         "contradictory_simplifying_assumptions": csa,
         "configurations": configurations_json(run),
+        "clusters": run.clusters.as_ref().map(clusters_json),
     })
 }
 
@@ -305,6 +506,9 @@ pub fn fsqca_summary(run: &FsqcaRun) -> String {
         out.push_str(&solution_lines("intermediate", &intermediate_models(r)));
     }
     out.push('\n');
+    if let Some(c) = &run.clusters {
+        out.push_str(&clusters_text(c));
+    }
     out
 }
 

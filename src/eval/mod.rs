@@ -37,6 +37,9 @@ pub struct DataSet {
     pub span: Span,
 }
 
+/// Index weights per group (`None`: no `by`).
+type GroupWeights = Vec<(Option<String>, Vec<f64>)>;
+
 /// A composite index (`index NAME = entropy(…)` or `mean(…)`).
 #[derive(Debug, Clone)]
 pub struct IndexInfo {
@@ -46,7 +49,7 @@ pub struct IndexInfo {
     /// The grouping column of `by = COL`, if any.
     pub by: Option<String>,
     /// Weights per group (one unnamed group without `by`), groups in order of appearance.
-    pub weights: Vec<(Option<String>, Vec<f64>)>,
+    pub weights: GroupWeights,
     pub values: Vec<f64>,
 }
 
@@ -569,7 +572,7 @@ impl Session {
             .at(call.args[j].span, "constant (or missing) indicator")
             .help("a constant indicator carries no information; drop it")
         };
-        let (weights, values): (Vec<(Option<String>, Vec<f64>)>, Vec<f64>) = if fun == "mean" {
+        let (weights, values): (GroupWeights, Vec<f64>) = if fun == "mean" {
             let w = vec![1.0 / cols.len() as f64; cols.len()];
             let v = (0..n)
                 .map(|i| {
@@ -1087,6 +1090,11 @@ impl Session {
         } else {
             AnalysisPlan::Fsqca(check::fsqca_plan(a, span)?)
         };
+        if let AnalysisPlan::Fsqca(p) = &plan {
+            for (col, span) in p.cluster.iter().chain(p.unit.iter()) {
+                self.column_of(col, *span)?;
+            }
+        }
         let needs_calibration = match &plan {
             AnalysisPlan::Nca(p) => p.calibrated,
             AnalysisPlan::Fsqca(_) => true,

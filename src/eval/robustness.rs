@@ -54,10 +54,13 @@ impl Dim {
     }
 }
 
+/// What a variant gives: the model's expression, its terms, consistency and coverage.
+type Solved = (String, Vec<String>, f64, f64);
+
 /// The outcome of one variant.
 struct Variant {
     values: Vec<f64>,
-    result: Result<(String, Vec<String>, f64, f64), String>,
+    result: Result<Solved, String>,
 }
 
 fn shift(rule: &CalibRule, delta: f64) -> CalibRule {
@@ -340,7 +343,7 @@ fn summarise(plan: &FsqcaPlan, dims: &[Dim], variants: &[Variant]) -> (String, J
         }
     }
     terms.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let range = |f: &dyn Fn(&(String, Vec<String>, f64, f64)) -> f64| -> (f64, f64) {
+    let range = |f: &dyn Fn(&Solved) -> f64| -> (f64, f64) {
         ok.iter()
             .filter_map(|v| v.result.as_ref().ok().map(f))
             .filter(|x| x.is_finite())
