@@ -373,6 +373,7 @@ fn the_standard_library_loads_cleanly() {
     let s = Session::new(".");
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
     assert_eq!(s.presets.len(), 4);
+    assert_eq!(s.sweeps.len(), 4);
 }
 
 #[test]
@@ -535,5 +536,36 @@ fn panel_cluster_diagnostics_by_hand() {
     assert!(
         out.contains("panel diagnostics (parsimonious M1; clusters by year, units by unit)"),
         "{out}"
+    );
+}
+
+#[test]
+fn robustness_presets_of_the_standard_library() {
+    let s = Session::new(".");
+    let keys =
+        |n: &str| -> Vec<String> { s.sweeps[n].iter().map(|v| v.key.node.clone()).collect() };
+    assert_eq!(keys("thresholds"), vec!["consistency", "cases"]);
+    assert_eq!(keys("pri_levels"), vec!["pri"]);
+    assert_eq!(keys("anchors"), vec!["anchors"]);
+    assert_eq!(keys("standard"), vec!["consistency", "anchors"]);
+    assert!(s.sweeps["anchors"][0].by && s.sweeps["anchors"][0].points);
+    // Used by name: `thresholds` gives 3 × 2 variants.
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "d.csv",
+        "a,b,y\n0.1,0.9,0.2\n0.8,0.7,0.9\n0.7,0.2,0.6\n0.3,0.4,0.1\n0.9,0.8,0.8\n",
+    );
+    let (s, _) = run_ok(
+        dir.path().to_path_buf(),
+        "data d = csv(\"d.csv\")\nconditions { A = a\n B = b }\noutcome Y = y\ncalibrate { * fuzzy }\nfsqca f: Y given A, B { consistency >= 0.8 }\nrobustness of f { thresholds }\n",
+    );
+    assert_eq!(
+        s.robustness[0]["variants"].as_array().map(|v| v.len()),
+        Some(6)
+    );
+    assert_eq!(
+        s.robustness[0]["dimensions"],
+        serde_json::json!(["consistency", "cases"])
     );
 }

@@ -21,9 +21,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The standard library, embedded: (module name, text).
-pub const STDLIB: [(&str, &str); 2] = [
+pub const STDLIB: [(&str, &str); 3] = [
     ("frameworks", include_str!("../../stdlib/frameworks.toe")),
     ("calibration", include_str!("../../stdlib/calibration.toe")),
+    ("robustness", include_str!("../../stdlib/robustness.toe")),
 ];
 
 /// The loaded data set.
@@ -74,6 +75,8 @@ pub struct Session {
     pub frameworks: BTreeMap<String, Vec<String>>,
     /// Composite indices: name → (function, indicators with their sign, weights, values).
     pub indices: BTreeMap<String, IndexInfo>,
+    /// Named sweeps (`sweep NAME { vary … }`) for robustness blocks.
+    pub sweeps: BTreeMap<String, Vec<Vary>>,
     /// Results of robustness sweeps, as JSON analyses of kind "robustness".
     pub robustness: Vec<JsonValue>,
     /// Named calibrations (`calibration quartiles = direct(…)`).
@@ -109,6 +112,7 @@ impl Session {
             frameworks: BTreeMap::new(),
             presets: BTreeMap::new(),
             robustness: Vec::new(),
+            sweeps: BTreeMap::new(),
             indices: BTreeMap::new(),
             framework: None,
             analyses: Vec::new(),
@@ -253,7 +257,33 @@ impl Session {
                 self.analysis_named(name)?;
                 self.run_export(&name.node, &path.node, path.span)
             }
-            StmtKind::Robustness { of, varies } => self.run_robustness(of, varies, stmt.span),
+            StmtKind::Robustness { of, items } => {
+                let mut varies = Vec::new();
+                for it in items {
+                    match it {
+                        RobustItem::Vary(v) => varies.push(v.clone()),
+                        RobustItem::Sweep(n) => match self.sweeps.get(&n.node) {
+                            Some(vs) => varies.extend(vs.iter().cloned()),
+                            None => {
+                                let names: Vec<&str> =
+                                    self.sweeps.keys().map(|s| s.as_str()).collect();
+                                return Err(check::unknown(
+                                    codes::UNKNOWN_SET,
+                                    "sweep",
+                                    &n.node,
+                                    n.span,
+                                    &names,
+                                ));
+                            }
+                        },
+                    }
+                }
+                self.run_robustness(of, &varies, stmt.span)
+            }
+            StmtKind::Sweep { name, varies } => {
+                self.sweeps.insert(name.node.clone(), varies.clone());
+                Ok(String::new())
+            }
             StmtKind::Use(target) => self.run_use(target),
         }
     }

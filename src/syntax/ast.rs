@@ -73,6 +73,10 @@ pub enum StmtKind {
     Use(UseTarget),
     Robustness {
         of: Ident,
+        items: Vec<RobustItem>,
+    },
+    Sweep {
+        name: Ident,
         varies: Vec<Vary>,
     },
     Framework {
@@ -105,6 +109,7 @@ impl StmtKind {
             StmtKind::Robustness { .. } => "robustness",
             StmtKind::Framework { .. } => "framework",
             StmtKind::Preset { .. } => "calibration",
+            StmtKind::Sweep { .. } => "sweep",
         }
     }
 }
@@ -285,6 +290,14 @@ pub struct Literal {
 pub enum UseTarget {
     File(Spanned<String>),
     Module(Ident),
+}
+
+/// A line of a robustness block.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RobustItem {
+    Vary(Vary),
+    /// The name of a sweep: its `vary` lines.
+    Sweep(Ident),
 }
 
 /// `vary KEY [of TARGET] in|by [ … ] [percentile points]`.

@@ -137,6 +137,24 @@ impl Lowerer {
                 let of = self.ident(inner.next()?);
                 StmtKind::Robustness {
                     of,
+                    items: inner
+                        .map(|v| {
+                            if v.as_rule() == Rule::sweep_ref {
+                                let n = v.into_inner().next().map(|n| self.ident(n));
+                                RobustItem::Sweep(
+                                    n.unwrap_or_else(|| Spanned::new(String::new(), span)),
+                                )
+                            } else {
+                                RobustItem::Vary(self.lower_vary(v))
+                            }
+                        })
+                        .collect(),
+                }
+            }
+            Rule::sweep_stmt => {
+                let name = self.ident(inner.next()?);
+                StmtKind::Sweep {
+                    name,
                     varies: inner.map(|v| self.lower_vary(v)).collect(),
                 }
             }

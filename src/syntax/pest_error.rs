@@ -27,7 +27,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | Rule::use_stmt
         | Rule::robustness_stmt
         | Rule::framework_stmt
-        | Rule::preset_stmt => "a statement",
+        | Rule::preset_stmt
+        | Rule::sweep_stmt => "a statement",
         Rule::ident | Rule::name | Rule::column | Rule::framework => "a name",
         Rule::number => "a number",
         Rule::percentile => "a percentile like p25",
@@ -50,7 +51,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::set_expr | Rule::conj | Rule::factor | Rule::atom | Rule::level_ref => {
             "a set expression"
         }
-        Rule::vary => "`vary …`",
+        Rule::vary | Rule::sweep_ref => "`vary …` or a sweep",
         Rule::vary_in | Rule::vary_by => "`in` or `by`",
         Rule::points => "`percentile points`",
         Rule::keyword => "a keyword",
