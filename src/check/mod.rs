@@ -88,48 +88,61 @@ fn anchor_of(v: &Value) -> Result<Anchor, Diag> {
     }
 }
 
-/// Binds the arguments of a call to parameter names (named or positional).
-fn bind_args<'a>(call: &'a Call, params: &[&str]) -> Result<Vec<Option<&'a Value>>, Diag> {
+/// Binds the arguments of a call to parameter names: named ones by name, and bare values to
+/// the first `positional` parameters in order.
+pub fn bind_args<'a>(
+    call: &'a Call,
+    params: &[&str],
+    positional: usize,
+) -> Result<Vec<Option<&'a Value>>, Diag> {
     let mut out: Vec<Option<&Value>> = vec![None; params.len()];
     let mut pos = 0;
     for a in &call.args {
         let idx = match &a.name {
             Some(n) => params.iter().position(|p| *p == n.node).ok_or_else(|| {
+                let listed: Vec<String> = params.iter().map(|p| format!("`{p}`")).collect();
                 Diag::error(
                     codes::UNKNOWN_ARGUMENT,
                     format!(
                         "expected one of {} for `{}`, found `{}`",
-                        params
-                            .iter()
-                            .map(|p| format!("`{p}`"))
-                            .collect::<Vec<_>>()
-                            .join(", "),
+                        listed.join(", "),
                         call.name.node,
                         n.node
                     ),
                 )
                 .at(n.span, "unknown argument")
-                .help(suggestion(&n.node, params, "argument"))
+                .help(match n.node.as_str() {
+                    "na.strings" => "toe writes `na = [\"\", \"NA\"]`".to_string(),
+                    "header" => "the first line is always the header".to_string(),
+                    _ => suggestion(&n.node, params, "argument"),
+                })
             })?,
             None => {
-                while pos < params.len() && out[pos].is_some() {
+                while pos < positional && out[pos].is_some() {
                     pos += 1;
                 }
-                if pos >= params.len() {
-                    return Err(Diag::error(
-                        codes::BAD_ARGUMENT,
-                        format!(
-                            "expected at most {} arguments for `{}`, found more",
-                            params.len(),
-                            call.name.node
-                        ),
-                    )
-                    .at(a.span, "one argument too many")
-                    .help(format!(
-                        "`{}` takes {}",
-                        call.name.node,
-                        params.join(", ")
-                    )));
+                if pos >= positional {
+                    let (msg, help) = if positional < params.len() {
+                        (
+                            format!(
+                                "expected a named argument ({}), found a bare value",
+                                params[positional..].join(", ")
+                            ),
+                            format!("name it, e.g. `{}`", example_call(&call.name.node)),
+                        )
+                    } else {
+                        (
+                            format!(
+                                "expected at most {} arguments for `{}`, found more",
+                                params.len(),
+                                call.name.node
+                            ),
+                            format!("`{}` takes {}", call.name.node, params.join(", ")),
+                        )
+                    };
+                    return Err(Diag::error(codes::BAD_ARGUMENT, msg)
+                        .at(a.span, "one argument too many")
+                        .help(help));
                 }
                 pos
             }
@@ -180,7 +193,7 @@ pub fn calib_rules(item: &CalibItem) -> Result<Vec<CalibRule>, Diag> {
     let call = &item.method;
     let method = match call.name.node.as_str() {
         "direct" => {
-            let a = bind_args(call, &["e", "c", "i", "idm", "logodds"])?;
+            let a = bind_args(call, &["e", "c", "i", "idm", "logodds"], 5)?;
             let anchors = [
                 anchor_of(required(a[0], "e", call)?)?,
                 anchor_of(required(a[1], "c", call)?)?,
@@ -226,7 +239,7 @@ pub fn calib_rules(item: &CalibItem) -> Result<Vec<CalibRule>, Diag> {
             Method::Direct { anchors, idm }
         }
         "linear" => {
-            let a = bind_args(call, &["e", "c", "i"])?;
+            let a = bind_args(call, &["e", "c", "i"], 3)?;
             Method::Linear {
                 anchors: [
                     anchor_of(required(a[0], "e", call)?)?,
@@ -237,7 +250,7 @@ pub fn calib_rules(item: &CalibItem) -> Result<Vec<CalibRule>, Diag> {
         }
         "bell" => {
             let names = ["e1", "c1", "i1", "i2", "c2", "e2"];
-            let a = bind_args(call, &names)?;
+            let a = bind_args(call, &names, 6)?;
             let mut anchors = [Anchor::Value(0.0); 6];
             for (k, n) in names.iter().enumerate() {
                 anchors[k] = anchor_of(required(a[k], n, call)?)?;
@@ -245,7 +258,7 @@ pub fn calib_rules(item: &CalibItem) -> Result<Vec<CalibRule>, Diag> {
             Method::Bell { anchors }
         }
         "crisp" => {
-            let a = bind_args(call, &["at"])?;
+            let a = bind_args(call, &["at"], 1)?;
             let v = required(a[0], "at", call)?;
             let at = match &v.kind {
                 ValueKind::List(items) if !items.is_empty() => {
@@ -338,20 +351,7 @@ pub fn calibrate_set(
         .into_iter()
         .map(|(n, a)| resolve(a).map(|(v, p)| (n, v, p)))
         .collect::<Result<_, _>>()?;
-    let shown = || {
-        anchors
-            .iter()
-            .map(|(n, v, p)| match p {
-                Some(p) => format!(
-                    "{n} = {} (p{})",
-                    crate::report::num(*v),
-                    crate::engine::data::format_number(*p)
-                ),
-                None => format!("{n} = {}", crate::report::num(*v)),
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let shown = || anchor_texts(&anchors).join(", ");
     let any_percentile = anchors.iter().any(|a| a.2.is_some());
     let anchor_error = |e: calibrate::AnchorError| -> Diag {
         let constant = has_values && {

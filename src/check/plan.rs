@@ -76,6 +76,17 @@ pub struct Resolved {
     pub rule_span: Span,
 }
 
+/// `e = 400`, or `e = 58.12 (p10)` for a percentile anchor, for each anchor.
+pub fn anchor_texts(anchors: &[(&'static str, f64, Option<f64>)]) -> Vec<String> {
+    anchors
+        .iter()
+        .map(|(n, v, p)| match p {
+            Some(p) => format!("{n} = {} (p{})", fmt_num(*v), fmt_num(*p)),
+            None => format!("{n} = {}", fmt_num(*v)),
+        })
+        .collect()
+}
+
 /// Whether a set is a condition or an outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {

@@ -400,7 +400,7 @@ impl Session {
                 .help(help));
             }
         };
-        let args = bind_named(call, params)?;
+        let args = check::bind_args(call, params, 1)?;
         let path_v = args[0].ok_or_else(|| {
             Diag::error(
                 codes::MISSING_ARGUMENT,
@@ -1154,61 +1154,6 @@ impl Session {
         }
         Ok(plan)
     }
-}
-
-/// Binds named arguments (and the first positional one to the first parameter).
-fn bind_named<'a>(call: &'a Call, params: &[&str]) -> Result<Vec<Option<&'a Value>>, Diag> {
-    let mut out = vec![None; params.len()];
-    for (k, a) in call.args.iter().enumerate() {
-        let idx = match &a.name {
-            Some(n) => params.iter().position(|p| *p == n.node).ok_or_else(|| {
-                Diag::error(
-                    codes::UNKNOWN_ARGUMENT,
-                    format!(
-                        "expected one of {} for `{}`, found `{}`",
-                        params
-                            .iter()
-                            .map(|p| format!("`{p}`"))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                        call.name.node,
-                        n.node
-                    ),
-                )
-                .at(n.span, "unknown argument")
-                .help(match n.node.as_str() {
-                    "na.strings" => "toe writes `na = [\"\", \"NA\"]`".to_string(),
-                    "header" => "the first line is always the header".to_string(),
-                    _ => suggestion(&n.node, params, "argument"),
-                })
-            })?,
-            None if k == 0 => 0,
-            None => {
-                return Err(Diag::error(
-                    codes::BAD_ARGUMENT,
-                    format!(
-                        "expected a named argument ({}), found a bare value",
-                        params[1..].join(", ")
-                    ),
-                )
-                .at(a.span, "name this argument")
-                .help(format!(
-                    "for example `{}(\"file\", id = case)`",
-                    call.name.node
-                )))
-            }
-        };
-        if out[idx].is_some() {
-            return Err(Diag::error(
-                codes::BAD_ARGUMENT,
-                format!("expected `{}` once, found it twice", params[idx]),
-            )
-            .at(a.span, "given again")
-            .help("remove one of the two"));
-        }
-        out[idx] = Some(&a.value);
-    }
-    Ok(out)
 }
 
 fn string_value(v: &Value, what: &str) -> Result<String, Diag> {

@@ -270,14 +270,7 @@ impl Session {
             let (method, anchors) = match &s.calibration {
                 None => ("none".to_string(), String::new()),
                 Some(c) => {
-                    let mut a: Vec<String> = c
-                        .anchors
-                        .iter()
-                        .map(|(n, v, p)| match p {
-                            Some(p) => format!("{n} = {} (p{})", num(*v), num(*p)),
-                            None => format!("{n} = {}", num(*v)),
-                        })
-                        .collect();
+                    let mut a: Vec<String> = crate::check::plan::anchor_texts(&c.anchors);
                     if let Some(idm) = c.idm {
                         if idm != crate::engine::calibrate::DEFAULT_IDM {
                             a.push(format!("idm = {}", num(idm)));
@@ -359,14 +352,7 @@ impl Session {
             let cal = match &s.calibration {
                 None => "not calibrated".to_string(),
                 Some(c) => {
-                    let a: Vec<String> = c
-                        .anchors
-                        .iter()
-                        .map(|(n, v, p)| match p {
-                            Some(p) => format!("{n} = {} (p{})", num(*v), num(*p)),
-                            None => format!("{n} = {}", num(*v)),
-                        })
-                        .collect();
+                    let a: Vec<String> = crate::check::plan::anchor_texts(&c.anchors);
                     let idm = c
                         .idm
                         .map(|i| format!(", idm = {}", num(i)))

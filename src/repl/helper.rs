@@ -165,31 +165,6 @@ impl Hinter for ToeHelper {
     }
 }
 
-const KEYWORDS: [&str; 22] = [
-    "study",
-    "data",
-    "index",
-    "conditions",
-    "outcome",
-    "calibrate",
-    "nca",
-    "fsqca",
-    "needs",
-    "given",
-    "show",
-    "export",
-    "use",
-    "robustness",
-    "vary",
-    "for",
-    "of",
-    "to",
-    "when",
-    "and",
-    "expect",
-    "framework",
-];
-
 /// ANSI colouring of one line of the language.
 pub fn highlight_line(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 16);
@@ -224,7 +199,7 @@ pub fn highlight_line(line: &str) -> String {
             }
             let end = chars.get(j).map(|x| x.0).unwrap_or(line.len());
             let word = &line[i..end];
-            if KEYWORDS.contains(&word) || word == "necessary" || word == "sufficient" {
+            if crate::syntax::pest_error::KEYWORDS.contains(&word) {
                 out.push_str("\x1b[1;34m");
                 out.push_str(word);
                 out.push_str("\x1b[0m");
