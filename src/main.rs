@@ -191,3 +191,17 @@ fn main() -> ExitCode {
     };
     ExitCode::from(code)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::bold_headers;
+
+    #[test]
+    fn headers_bold_and_rules_dim() {
+        let t = "title\n  a  b\n  ----\n  1  2\n";
+        assert_eq!(
+            bold_headers(t),
+            "title\n\x1b[1m  a  b\x1b[0m\n\x1b[2m  ----\x1b[0m\n  1  2\n"
+        );
+    }
+}
