@@ -28,6 +28,15 @@ impl Session {
     pub(super) fn run_analysis(&mut self, plan: AnalysisPlan) -> Result<String, Diag> {
         self.analyses.push(plan.clone());
         if self.check_only {
+            if let AnalysisPlan::Nca(p) = &plan {
+                if p.permutations > 0 && p.seed.is_none() {
+                    self.warn(
+                        Diag::warning(codes::NO_SEED, format!("expected a `seed` with permutations, found none in `{}`", p.name))
+                            .at(p.span, "the p-values cannot be reproduced")
+                            .help("add `seed = 2021` (any whole number) so that reruns give the same p-values"),
+                    );
+                }
+            }
             return Ok(String::new());
         }
         match plan {
