@@ -70,6 +70,7 @@ pub mod codes {
     pub const NO_SEED: &str = "toe::run::no_seed";
     pub const WRITE_ERROR: &str = "toe::run::write_error";
     pub const UNDEFINED: &str = "toe::run::undefined";
+    pub const DEPARTURE: &str = "toe::run::departure";
 }
 
 /// Error or warning.

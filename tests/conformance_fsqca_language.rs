@@ -6,7 +6,7 @@
 //! Named exceptions: `out_bug.json` (a reference bug, METHODS.md §4.1, not reproduced); HC's
 //! spec asks for `all.sol`, which the language does not expose (its truth table is compared);
 //! LM's multi-value expectation "1;2" has no `expect` form (its intermediate solution is not
-//! compared).
+//! compared); big20: QCA 3.23 gives no intermediate solution at 20 conditions, toe does.
 
 mod common;
 use common::*;
@@ -217,6 +217,19 @@ fn fsqca_blocks_match_r_qca() {
         for kind in ["complex", "parsimonious"] {
             let theirs: Vec<&Value> = out[kind]["models"].as_array().expect("m").iter().collect();
             compared += compare_models(ds, kind, &a["solutions"][kind], &theirs);
+        }
+        // Named exception: with 20 conditions QCA 3.23 ignores `dir.exp` (no intermediate
+        // solution in out_big20.json); toe computes it (docs/fsqca-engine.md). Here the
+        // departure is only checked to be announced.
+        if ds == "big20" {
+            assert!(
+                session
+                    .warnings
+                    .iter()
+                    .any(|w| w.code == "toe::run::departure"),
+                "big20: the departure is announced"
+            );
+            continue;
         }
         if comparable_intermediate {
             let theirs: Vec<&Value> = out["intermediate"]["solutions"]

@@ -226,8 +226,15 @@ fn check_sa(c: &mut Check, label: &str, ours: &[Vec<ConfigRow>], theirs: &Value)
     }
 }
 
-/// Compare one analysis with its fixture; returns the list of disagreements.
-fn compare(name: &str, res: &FsqcaResult, out: &Value) -> Vec<String> {
+/// Compare one analysis with its fixture; returns the list of disagreements. With
+/// `intermediate_departure` the fixture's (absent) intermediate section is not compared:
+/// see [`fixture_big20`].
+fn compare(
+    name: &str,
+    res: &FsqcaResult,
+    out: &Value,
+    intermediate_departure: bool,
+) -> Vec<String> {
     let mut c = Check {
         name: name.to_string(),
         errors: vec![],
@@ -305,7 +312,7 @@ fn compare(name: &str, res: &FsqcaResult, out: &Value) -> Vec<String> {
     );
     // simplifying assumptions
     let int = &out["intermediate"];
-    if int.is_object() {
+    if int.is_object() && !intermediate_departure {
         check_sa(
             &mut c,
             "intermediate",
@@ -372,16 +379,16 @@ fn compare(name: &str, res: &FsqcaResult, out: &Value) -> Vec<String> {
     c.errors
 }
 
-fn run_fixture(name: &str) -> (FsqcaResult, Vec<String>) {
+fn run_fixture(name: &str, intermediate_departure: bool) -> (FsqcaResult, Vec<String>) {
     let out = fixture(&format!("out_{name}.json"));
     let (input, opts) = setup(&out);
     let res = analyse(&input, &opts).expect("analysis runs");
-    let errors = compare(name, &res, &out);
+    let errors = compare(name, &res, &out, intermediate_departure);
     (res, errors)
 }
 
 fn assert_fixture(name: &str) {
-    let (_, errors) = run_fixture(name);
+    let (_, errors) = run_fixture(name, false);
     for e in errors.iter().take(60) {
         eprintln!("{e}");
     }
@@ -424,9 +431,65 @@ fn fixture_urban() {
     assert_fixture("urban");
 }
 
+/// Named exception — "intermediate solution above 19 conditions" (METHODS.md §4.3,
+/// r-qca.md §5.7): QCA 3.23 computes SA and the intermediate solution only when
+/// 3^k < 2^31, so with k = 20 the fixture has none (`dir.exp` silently ignored). This
+/// engine computes them for every k (a documented departure). Everything else of the
+/// fixture (truth table, necessity, complex and parsimonious solutions, CSA absent) is
+/// compared as usual; the intermediate solution is checked for what it must be instead:
+/// one pair C1P1 whose every model covers every positive row, with terms that are
+/// implicants of the positive rows plus the easy counterfactuals (no negative row).
 #[test]
 fn fixture_big20() {
-    assert_fixture("big20");
+    let (res, errors) = run_fixture("big20", true);
+    for e in errors.iter().take(60) {
+        eprintln!("{e}");
+    }
+    assert!(errors.is_empty(), "big20: {} disagreements", errors.len());
+    let out = fixture("out_big20.json");
+    assert_eq!(
+        out["intermediate"]["solutions"].as_array().map(|a| a.len()),
+        Some(0)
+    );
+    assert!(res.sa_computed);
+    assert_eq!(
+        res.intermediate.len(),
+        res.complex.models.len() * res.parsimonious.models.len()
+    );
+    assert!(!res.intermediate.is_empty());
+    let pos: Vec<&toe::engine::fsqca::TruthTableRow> = res
+        .truth_table
+        .rows
+        .iter()
+        .filter(|r| r.out == toe::engine::fsqca::Out::One)
+        .collect();
+    let neg: Vec<&toe::engine::fsqca::TruthTableRow> = res
+        .truth_table
+        .rows
+        .iter()
+        .filter(|r| r.out == toe::engine::fsqca::Out::Zero)
+        .collect();
+    for i in &res.intermediate {
+        assert!(!i.solution.models.is_empty());
+        for m in &i.solution.models {
+            let imps: Vec<&Vec<u32>> = m
+                .pi_indices
+                .iter()
+                .map(|p| &i.solution.prime_implicants[*p].implicant)
+                .collect();
+            for r in &pos {
+                assert!(imps
+                    .iter()
+                    .any(|t| toe::engine::fsqca::implicants::covers(t, &r.config)));
+            }
+            for r in &neg {
+                assert!(!imps
+                    .iter()
+                    .any(|t| toe::engine::fsqca::implicants::covers(t, &r.config)));
+            }
+        }
+    }
+    println!("out_big20.json: matches QCA 3.23 except the intermediate solution QCA skips");
 }
 
 /// A crisp problem: one case per positive row (Y = 1) and per negative row (Y = 0).

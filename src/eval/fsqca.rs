@@ -236,9 +236,30 @@ impl Session {
         })?;
         if p.expect.is_some() && !result.sa_computed {
             self.warn(
-                Diag::warning(codes::NOT_AVAILABLE, format!("expected an intermediate solution for `{}`, found none: with {} conditions the simplifying assumptions are not computed", p.name, p.conditions.len()))
-                    .at(p.span, "more than 19 conditions")
-                    .help("R's QCA 3.23 also skips them above 19 conditions (3^k ≥ 2^31); reduce the conditions for an intermediate solution"),
+                Diag::warning(codes::NOT_AVAILABLE, format!("expected an intermediate solution for `{}`, found none: its configurations do not fit the engine's 128-bit rows", p.name))
+                    .at(p.span, "too many configurations")
+                    .help("reduce the number of conditions or of levels of multi-value conditions"),
+            );
+        }
+        if p.conditions.len() >= 20 && p.expect.is_some() {
+            self.warn(
+                Diag::warning(codes::DEPARTURE, format!("expected R's QCA to ignore `expect` with {} conditions, found an intermediate solution computed anyway", p.conditions.len()))
+                    .at(p.span, "a departure from QCA 3.23")
+                    .help("QCA 3.23 skips simplifying assumptions at 20 or more conditions; toe computes them exactly with cubes (docs/fsqca-engine.md)"),
+            );
+        }
+        if !result.simplifying_assumptions_listed {
+            self.warn(
+                Diag::warning(codes::NOT_AVAILABLE, format!("expected simplifying assumptions to list for `{}`, found too many: only their counts are reported", p.name))
+                    .at(p.span, "counts only")
+                    .help("the JSON gives `simplifying_assumptions_count`; the solutions themselves are complete"),
+            );
+        }
+        if let Some(note) = &result.contradictory_simplifying_assumptions_note {
+            self.warn(
+                Diag::warning(codes::NOT_AVAILABLE, format!("expected contradictory simplifying assumptions for `{}`, found them not computed: {note}", p.name))
+                    .at(p.span, "no contradictory simplifying assumptions")
+                    .help("they need a second minimization for the negated outcome, skipped where it is too costly"),
             );
         }
         let mut run = FsqcaRun {
@@ -453,8 +474,12 @@ pub fn fsqca_json(run: &FsqcaRun) -> JsonValue {
             "intermediate": JsonValue::Array(intermediate_models(r).iter().map(model_json).collect()),
         },
         "simplifying_assumptions": sa,
+        "simplifying_assumptions_count": r.simplifying_assumptions_count.first().map(|c| row_json(*c)).unwrap_or(JsonValue::Null),
+        "simplifying_assumptions_listed": r.simplifying_assumptions_listed,
         "easy_counterfactuals": ec,
+        "easy_counterfactuals_count": r.intermediate.first().map(|i| row_json(i.easy_counterfactuals_count)).unwrap_or(JsonValue::Null),
         "contradictory_simplifying_assumptions": csa,
+        "contradictory_simplifying_assumptions_note": r.contradictory_simplifying_assumptions_note,
         "configurations": configurations_json(run),
         "clusters": run.clusters.as_ref().map(clusters_json),
     })

@@ -6,8 +6,9 @@
 //! the uncovered row with the fewest candidates and, in branch i, forbids the candidates
 //! of the earlier branches, so every cover is found exactly once. [`irredundant_covers`]
 //! (`all.sol`) returns every irredundant cover of any size (Petrick with absorption),
-//! ordered by size and then lexicographically. An uncoverable chart or an empty one gives
-//! no model.
+//! ordered by size and then lexicographically. [`pis_in_minimum_covers_limited`] gives the
+//! PIs of some minimum cover within a work budget (`None` beyond it). An uncoverable chart
+//! or an empty one gives no model.
 
 type Bits = Vec<u64>;
 
@@ -43,13 +44,16 @@ struct Search<'a> {
     chosen: Vec<usize>,
     found: Vec<Vec<usize>>,
     limit: usize,
+    /// Search nodes still allowed; at 0 the search stops (incomplete).
+    nodes_left: u64,
 }
 
 impl Search<'_> {
     fn dfs(&mut self, uncovered: &Bits, budget: usize) {
-        if self.found.len() >= self.limit {
+        if self.found.len() >= self.limit || self.nodes_left == 0 {
             return;
         }
+        self.nodes_left -= 1;
         if is_empty(uncovered) {
             let mut c = self.chosen.clone();
             c.sort_unstable();
@@ -246,6 +250,7 @@ impl ClassChart {
             chosen: Vec::new(),
             found: Vec::new(),
             limit: 1,
+            nodes_left: u64::MAX,
         };
         s.dfs(rows, budget);
         s.found.pop()
@@ -261,6 +266,7 @@ impl ClassChart {
             chosen: Vec::new(),
             found: Vec::new(),
             limit,
+            nodes_left: u64::MAX,
         };
         s.dfs(&self.all, self.size);
         s.found
@@ -305,19 +311,44 @@ pub fn minimum_covers(cover: &[Vec<usize>], nrows: usize, limit: usize) -> Vec<V
 /// The PIs that belong to at least one minimum cover (the covers are enumerated over
 /// coverage classes, then every member of a class used is reported).
 pub fn pis_in_minimum_covers(cover: &[Vec<usize>], nrows: usize) -> Vec<usize> {
+    pis_in_minimum_covers_limited(cover, nrows, u64::MAX).unwrap_or_default()
+}
+
+/// [`pis_in_minimum_covers`] within a work budget (search nodes × coverage classes):
+/// `None` when the enumeration of the minimum covers would exceed it.
+pub fn pis_in_minimum_covers_limited(
+    cover: &[Vec<usize>],
+    nrows: usize,
+    work: u64,
+) -> Option<Vec<usize>> {
     let Some(chart) = ClassChart::new(cover, nrows) else {
-        return Vec::new();
+        return Some(Vec::new());
     };
-    let mut in_cover = vec![false; chart.cov.len()];
-    for cc in chart.all_minimum(usize::MAX) {
+    let n = chart.cov.len();
+    let mut s = Search {
+        cov: &chart.cov,
+        row_cands: &chart.row_cands,
+        nrows: chart.nrows,
+        excluded: vec![false; n],
+        chosen: Vec::new(),
+        found: Vec::new(),
+        limit: usize::MAX,
+        nodes_left: work / (n as u64).max(1),
+    };
+    s.dfs(&chart.all, chart.size);
+    if s.nodes_left == 0 {
+        return None;
+    }
+    let mut in_cover = vec![false; n];
+    for cc in &s.found {
         cc.iter().for_each(|c| in_cover[*c] = true);
     }
-    let mut used: Vec<usize> = (0..in_cover.len())
+    let mut used: Vec<usize> = (0..n)
         .filter(|c| in_cover[*c])
         .flat_map(|c| chart.members[c].iter().copied())
         .collect();
     used.sort_unstable();
-    used
+    Some(used)
 }
 
 /// Every irredundant cover (`all.sol = TRUE`): Petrick's product of sums with absorption,

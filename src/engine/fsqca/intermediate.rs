@@ -1,66 +1,137 @@
 //! Engine stage: simplifying assumptions, the intermediate solution and contradictory
-//! simplifying assumptions (r-qca.md §5.7–§5.9).
+//! simplifying assumptions (r-qca.md §5.7–§5.9), for any number of conditions.
 //!
-//! Guarantees: the simplifying assumptions of a parsimonious model are the configurations
-//! covered by its PIs minus the positive rows (callers compute them only when
-//! 3^k < 2^31, as QCA 3.23). For every (complex model, parsimonious model) pair the easy
-//! counterfactuals follow the directional expectations exactly as `C_getEC`, the positive
-//! rows plus the easy counterfactuals are minimized anew (QMC) and the chart is solved over
-//! the positive rows only; difficult counterfactuals are SA \ EC. The CSA rebuild the truth
-//! table for 1 − Y with the consistency cuts reversed.
+//! Guarantees: every set of configurations is held as a union of cubes ([`cubes`]), so
+//! nothing enumerates 2^k. The simplifying assumptions (SA) of a parsimonious model are
+//! the configurations covered by its PIs minus the positive rows; for every (complex
+//! model, parsimonious model) pair the easy counterfactuals (EC) follow the directional
+//! expectations exactly as `C_getEC`: with R the union of the `res` terms (each lies in
+//! its parsimonious PI, so R ⊆ the model's PIs), EC = R \ positive rows, and the
+//! difficult counterfactuals are DC = SA \ EC. Each set is counted exactly (u128) and
+//! listed in row order when it has at most [`LIST_LIMIT`] configurations and the
+//! analysis has listed fewer than [`LIST_TOTAL_LIMIT`] rows in all (a [`ListBudget`];
+//! a list is complete iff its length equals its count, otherwise empty).
+//!
+//! The intermediate solution minimizes F = positive rows ∪ EC = positive rows ∪ R. Its
+//! prime implicants are computed on cubes ([`cubes::Space::prime_implicants`]); when the
+//! reference would print a solution (k ≤ 19) and QMC on the configurations of F is cheap
+//! (Σ over those PIs of Π over their free conditions of (levels + 1), a bound on the
+//! implicants QMC builds, at most [`QMC_COST_LIMIT`]), QMC is run instead exactly as the
+//! reference (positive rows, then EC in row order), so the PI order of §5.4 — quirk
+//! included — is QCA's own (every fixture is below the limit: at most 351). Otherwise the
+//! PIs (and so the models) are the same sets, but the order among PIs that tie in the
+//! §5.4 sort may differ from what R would print. The chart is solved over the positive
+//! rows only.
+//! The contradictory SA rebuild the truth table for 1 − Y with the consistency cuts
+//! reversed and intersect the two unions of cubes.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
+use super::cubes::{self, Cube, Space};
 use super::fit::Context;
 use super::implicants::{self, covers, subsumes, Implicant};
-use super::truth_table::{self, Data, Out, TruthTableRow};
-use super::{chart, ConfigRow, Expectation, FsqcaOptions, IntermediateSolution, Model, Solution};
+use super::truth_table::{self, Data, Out};
+use super::{
+    chart, ConfigRow, Expectation, FsqcaOptions, IntermediateSolution, Solution, TruthTableRow,
+};
 
-/// Every configuration covered by one of `pis` that is not a positive row, in row order.
-pub fn expand(data: &Data, pis: &[&Implicant], positive: &HashSet<u128>) -> Vec<ConfigRow> {
-    let mut out: BTreeMap<u128, Vec<u32>> = BTreeMap::new();
-    for imp in pis {
-        let free: Vec<usize> = (0..data.k).filter(|j| imp[*j] == 0).collect();
-        let mut cfg: Vec<u32> = imp.iter().map(|v| v.saturating_sub(1)).collect();
-        loop {
-            let row = data.row_number(&cfg);
-            if !positive.contains(&row) {
-                out.entry(row).or_insert_with(|| cfg.clone());
-            }
-            // odometer over the free positions (last position fastest)
-            let mut advanced = false;
-            for &j in free.iter().rev() {
-                if cfg[j] + 1 < data.levels[j] {
-                    cfg[j] += 1;
-                    advanced = true;
-                    break;
-                }
-                cfg[j] = 0;
-            }
-            if !advanced {
-                break;
-            }
-        }
+/// Sets of configurations (SA, EC, DC, CSA) are listed only up to this size; above it
+/// only their count is reported.
+pub const LIST_LIMIT: u128 = 100_000;
+
+/// At most this many rows are listed over all the SA, EC, DC and CSA lists of one
+/// analysis (memory bound; many models can each have a listable set).
+pub const LIST_TOTAL_LIMIT: u128 = 1_000_000;
+
+/// Rows that may still be listed in one analysis.
+#[derive(Debug, Clone)]
+pub struct ListBudget(pub u128);
+
+impl Default for ListBudget {
+    fn default() -> Self {
+        ListBudget(LIST_TOTAL_LIMIT)
     }
-    out.into_iter()
-        .map(|(row, config)| ConfigRow { row, config })
-        .collect()
 }
 
-/// Simplifying assumptions of one parsimonious model.
+impl ListBudget {
+    /// Reserve `n` rows if the list is small enough and the budget allows it.
+    pub fn take(&mut self, n: u128) -> bool {
+        if n <= LIST_LIMIT && n <= self.0 {
+            self.0 -= n;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// Bound on the implicants the explicit QMC of the intermediate solution may build
+/// (Σ over the PIs of F of Π over their free conditions of levels + 1); above it the
+/// cube path is used.
+pub const QMC_COST_LIMIT: u128 = 1 << 16;
+
+/// The contradictory SA need the PIs of every minimum cover of the ~Y chart; when
+/// enumerating those covers takes more than this work (search nodes × coverage classes;
+/// about half a second) the CSA are not computed.
+pub const CSA_WORK_LIMIT: u64 = 200_000_000;
+
+/// How the intermediate solution's prime implicants are found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Minimizer {
+    /// QMC when the reference prints an intermediate solution (k ≤ 19) and QMC is cheap
+    /// (at most [`QMC_COST_LIMIT`]); the cube path otherwise.
+    #[default]
+    Auto,
+    /// Always QMC on the configurations of F (exponential: for tests and small data).
+    Qmc,
+    /// Always the cube path.
+    Cubes,
+}
+
+/// A set of configurations with its exact size; `rows` (row order) is complete iff
+/// `rows.len() == count`, otherwise it is empty.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Counted {
+    pub count: u128,
+    pub rows: Vec<ConfigRow>,
+}
+
+impl Counted {
+    pub fn listed(&self) -> bool {
+        self.rows.len() as u128 == self.count
+    }
+}
+
+fn counted(
+    space: &Space,
+    cubes: &[Cube],
+    exclude: &HashSet<u128>,
+    excluded_inside: usize,
+    budget: &mut ListBudget,
+) -> Counted {
+    let count = space.count(cubes).saturating_sub(excluded_inside as u128);
+    let rows = if budget.take(count) {
+        space.list(cubes, exclude)
+    } else {
+        Vec::new()
+    };
+    Counted { count, rows }
+}
+
+/// Simplifying assumptions of one parsimonious model (its PIs as implicants).
 pub fn simplifying_assumptions(
-    data: &Data,
-    pars: &Solution,
-    model: &Model,
-    pos: &[&TruthTableRow],
-) -> Vec<ConfigRow> {
-    let positive: HashSet<u128> = pos.iter().map(|r| r.row).collect();
-    let pis: Vec<&Implicant> = model
-        .pi_indices
+    space: &Space,
+    pis: &[&Implicant],
+    pos_cfg: &[Vec<u32>],
+    budget: &mut ListBudget,
+) -> Counted {
+    let cubes: Vec<Cube> = pis.iter().map(|p| space.cube(p)).collect();
+    let positive: HashSet<u128> = pos_cfg.iter().map(|c| space.row_of(c)).collect();
+    let inside = pos_cfg
         .iter()
-        .map(|i| &pars.prime_implicants[*i].implicant)
-        .collect();
-    expand(data, &pis, &positive)
+        .filter(|c| pis.iter().any(|p| covers(p, c)))
+        .count();
+    counted(space, &cubes, &positive, inside, budget)
 }
 
 fn expected_levels(e: &Expectation) -> Option<Vec<u32>> {
@@ -102,20 +173,90 @@ pub fn easy_terms(
     res_terms
 }
 
+/// Order of the cube path's PIs before the §5.4 sort: fewest literals first (as QMC,
+/// whose later passes come first), then by implicant.
+fn cube_order(mut pis: Vec<Implicant>) -> Vec<Implicant> {
+    pis.sort_by(|a, b| {
+        implicants::literal_count(a)
+            .cmp(&implicants::literal_count(b))
+            .then_with(|| a.cmp(b))
+    });
+    pis
+}
+
+/// Bound on the number of implicants QMC builds for the function whose PIs are `pis`.
+fn qmc_cost(space: &Space, levels: &[u32], pis: &[Cube]) -> u128 {
+    pis.iter()
+        .map(|c| {
+            space
+                .implicant(c)
+                .iter()
+                .zip(levels)
+                .filter(|(v, _)| **v == 0)
+                .fold(1u128, |a, (_, l)| a.saturating_mul(*l as u128 + 1))
+        })
+        .fold(0u128, |a, b| a.saturating_add(b))
+}
+
+/// Prime implicants of F = positive rows ∪ R (R the union of `res`; `bcf` the PIs of F
+/// from the cube path), in reference order (QMC path) or in [`cube_order`] then sorted
+/// (cube path).
+#[allow(clippy::too_many_arguments)]
+fn minimize_f(
+    space: &Space,
+    levels: &[u32],
+    bcf: &[Cube],
+    res: &[Cube],
+    pos_cfg: &[Vec<u32>],
+    ec: &Counted,
+    positive: &HashSet<u128>,
+    minimizer: Minimizer,
+) -> Vec<Implicant> {
+    let use_qmc = match minimizer {
+        Minimizer::Qmc => true,
+        Minimizer::Cubes => false,
+        // above 19 conditions QCA prints no intermediate solution: no order to match
+        Minimizer::Auto => {
+            super::sa_allowed(levels.len()) && qmc_cost(space, levels, bcf) <= QMC_COST_LIMIT
+        }
+    };
+    if use_qmc {
+        let mut rows: Vec<Vec<u32>> = pos_cfg.to_vec();
+        if ec.listed() {
+            rows.extend(ec.rows.iter().map(|r| r.config.clone()));
+        } else {
+            rows.extend(space.list(res, positive).into_iter().map(|r| r.config));
+        }
+        implicants::sorted(implicants::qmc(&rows, levels))
+    } else {
+        let pis: Vec<Implicant> = bcf
+            .iter()
+            .map(|c| space.implicant(c))
+            .filter(|imp| pos_cfg.iter().any(|p| covers(imp, p)))
+            .collect();
+        implicants::sorted(cube_order(pis))
+    }
+}
+
 /// Intermediate solutions for every (complex model, parsimonious model) pair.
 #[allow(clippy::too_many_arguments)]
 pub fn intermediate(
     ctx: &Context,
+    space: &Space,
     complex: &Solution,
     pars: &Solution,
-    sas: &[Vec<ConfigRow>],
+    sas: &[Counted],
     exp: &[Expectation],
     pos: &[&TruthTableRow],
     pos_cfg: &[Vec<u32>],
     all_sol: bool,
+    minimizer: Minimizer,
+    budget: &mut ListBudget,
 ) -> Vec<IntermediateSolution> {
+    let positive: HashSet<u128> = pos.iter().map(|r| r.row).collect();
     let mut out = Vec::new();
-    let mut cache: HashMap<Vec<u128>, Solution> = HashMap::new();
+    let mut cache: HashMap<Vec<Cube>, Solution> = HashMap::new();
+    let no_sa = Counted::default();
     for (ci, cm) in complex.models.iter().enumerate() {
         let cpis: Vec<&Implicant> = cm
             .pi_indices
@@ -129,14 +270,37 @@ pub fn intermediate(
                 .map(|i| &pars.prime_implicants[*i].implicant)
                 .collect();
             let res = easy_terms(&cpis, &ppis, exp);
-            let (ec, dc): (Vec<ConfigRow>, Vec<ConfigRow>) = sas[pi]
+            let res_cubes: Vec<Cube> = res.iter().map(|t| space.cube(t)).collect();
+            let pos_in_r = pos_cfg
                 .iter()
-                .cloned()
-                .partition(|r| res.iter().any(|t| covers(t, &r.config)));
+                .filter(|p| res.iter().any(|t| covers(t, p)))
+                .count();
+            let sa = sas.get(pi).unwrap_or(&no_sa);
+            let mut ec = Counted {
+                count: space.count(&res_cubes).saturating_sub(pos_in_r as u128),
+                rows: Vec::new(),
+            };
+            let mut dc = Counted {
+                count: sa.count.saturating_sub(ec.count),
+                rows: Vec::new(),
+            };
+            if sa.listed() && budget.take(sa.count) {
+                (ec.rows, dc.rows) = sa
+                    .rows
+                    .iter()
+                    .cloned()
+                    .partition(|r| res.iter().any(|t| covers(t, &r.config)));
+            } else if budget.take(ec.count) {
+                ec.rows = space.list(&res_cubes, &positive);
+            }
             let label = format!("C{}P{}", ci + 1, pi + 1);
-            // pairs with the same easy counterfactuals share one re-minimization
-            let key: Vec<u128> = ec.iter().map(|r| r.row).collect();
-            let solution = match cache.get(&key) {
+            // pairs with the same function F share one re-minimization (its prime
+            // implicants are canonical)
+            let mut f: Vec<Cube> = res_cubes.clone();
+            f.extend(pos_cfg.iter().map(|c| space.minterm(c)));
+            let mut bcf = space.prime_implicants(&f);
+            bcf.sort_unstable();
+            let solution = match cache.get(&bcf) {
                 Some(sol) => {
                     let mut sol: Solution = Clone::clone(sol);
                     for m in &mut sol.models {
@@ -145,11 +309,18 @@ pub fn intermediate(
                     sol
                 }
                 None => {
-                    let mut rows: Vec<Vec<u32>> = pos_cfg.to_vec();
-                    rows.extend(ec.iter().map(|r| r.config.clone()));
-                    let pis = implicants::sorted(implicants::qmc(&rows, &ctx.data.levels));
+                    let pis = minimize_f(
+                        space,
+                        &ctx.data.levels,
+                        &bcf,
+                        &res_cubes,
+                        pos_cfg,
+                        &ec,
+                        &positive,
+                        minimizer,
+                    );
                     let sol = ctx.solution(pis, pos, all_sol, Some(&label));
-                    cache.insert(key, sol.clone());
+                    cache.insert(bcf, sol.clone());
                     sol
                 }
             };
@@ -158,8 +329,11 @@ pub fn intermediate(
                 complex_model: ci,
                 parsimonious_model: pi,
                 solution,
-                easy_counterfactuals: ec,
-                difficult_counterfactuals: dc,
+                counterfactuals_listed: ec.listed() && dc.listed(),
+                easy_counterfactuals_count: ec.count,
+                difficult_counterfactuals_count: dc.count,
+                easy_counterfactuals: ec.rows,
+                difficult_counterfactuals: dc.rows,
             });
         }
     }
@@ -167,8 +341,9 @@ pub fn intermediate(
 }
 
 /// The parsimonious PIs of `pos` against `neg` that belong to some model (minimum cover,
-/// or irredundant cover with `all_sol`).
-fn parsimonious_used(pos: &[Vec<u32>], neg: &[Vec<u32>], all_sol: bool) -> Vec<Implicant> {
+/// or irredundant cover with `all_sol`); `None` when enumerating the minimum covers
+/// exceeds [`CSA_WORK_LIMIT`].
+fn parsimonious_used(pos: &[Vec<u32>], neg: &[Vec<u32>], all_sol: bool) -> Option<Vec<Implicant>> {
     let pis: Vec<Implicant> = implicants::parsimonious(pos, neg)
         .into_iter()
         .filter(|p| pos.iter().any(|r| covers(p, r)))
@@ -186,19 +361,24 @@ fn parsimonious_used(pos: &[Vec<u32>], neg: &[Vec<u32>], all_sol: bool) -> Vec<I
         u.dedup();
         u
     } else {
-        chart::pis_in_minimum_covers(&cover, pos.len())
+        chart::pis_in_minimum_covers_limited(&cover, pos.len(), CSA_WORK_LIMIT)?
     };
-    used.into_iter().map(|i| pis[i].clone()).collect()
+    Some(used.into_iter().map(|i| pis[i].clone()).collect())
 }
 
 /// Contradictory simplifying assumptions (`findRows(type = 2)`): remainders in the SA of
 /// some parsimonious model for Y and of some parsimonious model for ~Y (truth table of
-/// 1 − Y with `incl.cut` reversed).
+/// 1 − Y with `incl.cut` reversed); `None` when the ~Y chart is too costly (see
+/// [`CSA_WORK_LIMIT`]). Computed on cubes: the pairwise intersections of the
+/// PIs used by the two solutions, minus the positive rows of either table.
 pub fn contradictory_sa(
     data: &Data,
+    space: &Space,
     opts: &FsqcaOptions,
-    sas: &[Vec<ConfigRow>],
-) -> Vec<ConfigRow> {
+    pars: &Solution,
+    pos_cfg: &[Vec<u32>],
+    budget: &mut ListBudget,
+) -> Option<Counted> {
     let ny: Vec<f64> = data.outcome.iter().map(|y| 1.0 - y).collect();
     let mut nopts = opts.clone();
     if let Some(ic0) = opts.incl_cut0 {
@@ -206,32 +386,48 @@ pub fn contradictory_sa(
         nopts.incl_cut0 = Some(opts.incl_cut);
     }
     let tt = truth_table::build(data, &ny, &nopts);
-    let pos: Vec<Vec<u32>> = tt
+    let npos: Vec<Vec<u32>> = tt
         .rows
         .iter()
         .filter(|r| r.out == Out::One)
         .map(|r| r.config.clone())
         .collect();
-    let neg: Vec<Vec<u32>> = tt
+    let nneg: Vec<Vec<u32>> = tt
         .rows
         .iter()
         .filter(|r| matches!(r.out, Out::Zero | Out::Contradiction))
         .map(|r| r.config.clone())
         .collect();
-    let used = parsimonious_used(&pos, &neg, opts.all_sol);
-    let positive: HashSet<u128> = pos.iter().map(|c| data.row_number(c)).collect();
-    let neg_pis: Vec<&Implicant> = used.iter().collect();
-    let neg_sa: HashSet<u128> = expand(data, &neg_pis, &positive)
-        .into_iter()
-        .map(|r| r.row)
+    let used_n: Vec<Cube> = parsimonious_used(&npos, &nneg, opts.all_sol)?
+        .iter()
+        .map(|p| space.cube(p))
         .collect();
-    let mut out: BTreeMap<u128, Vec<u32>> = BTreeMap::new();
-    for r in sas.iter().flatten() {
-        if neg_sa.contains(&r.row) {
-            out.insert(r.row, r.config.clone());
+    let mut idx: Vec<usize> = pars
+        .models
+        .iter()
+        .flat_map(|m| m.pi_indices.iter().copied())
+        .collect();
+    idx.sort_unstable();
+    idx.dedup();
+    let used_y: Vec<Cube> = idx
+        .iter()
+        .map(|i| space.cube(&pars.prime_implicants[*i].implicant))
+        .collect();
+    let both: Vec<Cube> = cubes::maximal(
+        used_y
+            .iter()
+            .flat_map(|a| used_n.iter().filter_map(move |b| a.intersect(b)))
+            .collect(),
+    );
+    let mut exclude: HashSet<u128> = HashSet::new();
+    let mut inside = 0;
+    for c in pos_cfg.iter().chain(&npos) {
+        if exclude.insert(space.row_of(c)) {
+            let m = space.minterm(c);
+            if both.iter().any(|b| b.contains(&m)) {
+                inside += 1;
+            }
         }
     }
-    out.into_iter()
-        .map(|(row, config)| ConfigRow { row, config })
-        .collect()
+    Some(counted(space, &both, &exclude, inside, budget))
 }

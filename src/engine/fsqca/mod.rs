@@ -7,10 +7,18 @@
 //! minimum cover of the prime implicant chart as a model), the simplifying assumptions and
 //! the contradictory simplifying assumptions. Numbers are never rounded except by the
 //! reference's own zeroing in `sets.rs`. Invalid input gives an [`FsqcaError`], never a
-//! panic; nothing enumerates all 2^k configurations except the simplifying assumptions,
-//! which (as in QCA 3.23) are only computed when 3^k < 2^31.
+//! panic; nothing enumerates all 2^k configurations: the simplifying assumptions, easy
+//! and difficult counterfactuals and contradictory simplifying assumptions are unions of
+//! cubes, counted exactly and listed only up to [`LIST_LIMIT`] rows each and
+//! [`LIST_TOTAL_LIMIT`] rows in all.
+//!
+//! Departure (documented): QCA 3.23 computes SA and the intermediate solution only when
+//! 3^k < 2^31 (k ≤ 19) and silently ignores `dir.exp` above; here they are computed for
+//! every k (see [`sa_allowed`] for the reference's rule). The contradictory simplifying
+//! assumptions keep the reference's rule (k ≤ 19), within a work limit.
 
 pub mod chart;
+pub mod cubes;
 pub mod fit;
 pub mod implicants;
 pub mod intermediate;
@@ -20,6 +28,7 @@ use std::fmt;
 
 pub use fit::{NecessityRow, TermFit};
 pub use implicants::Implicant;
+pub use intermediate::{Minimizer, LIST_LIMIT, LIST_TOTAL_LIMIT, QMC_COST_LIMIT};
 pub use truth_table::{Out, TruthTable, TruthTableRow};
 
 /// Hard limit on the number of conditions.
@@ -198,10 +207,19 @@ pub struct IntermediateSolution {
     pub complex_model: usize,
     pub parsimonious_model: usize,
     pub solution: Solution,
-    /// Easy counterfactuals, in row order.
+    /// Easy counterfactuals, in row order; complete iff its length equals
+    /// `easy_counterfactuals_count` (listed up to [`LIST_LIMIT`] rows within
+    /// [`LIST_TOTAL_LIMIT`], else empty).
     pub easy_counterfactuals: Vec<ConfigRow>,
-    /// Difficult counterfactuals (SA of the parsimonious model minus EC), in row order.
+    /// Difficult counterfactuals (SA of the parsimonious model minus EC), in row order;
+    /// complete iff its length equals `difficult_counterfactuals_count`.
     pub difficult_counterfactuals: Vec<ConfigRow>,
+    /// Exact number of easy counterfactuals.
+    pub easy_counterfactuals_count: u128,
+    /// Exact number of difficult counterfactuals.
+    pub difficult_counterfactuals_count: u128,
+    /// Both lists above are complete.
+    pub counterfactuals_listed: bool,
 }
 
 /// Result of one analysis.
@@ -214,25 +232,54 @@ pub struct FsqcaResult {
     /// One per (complex model, parsimonious model) pair; empty without expectations or
     /// when the simplifying assumptions are not computed.
     pub intermediate: Vec<IntermediateSolution>,
-    /// Whether the simplifying assumptions (and so the intermediate solution) were
-    /// computed: only when 3^k < 2^31 (k ≤ 19), as QCA 3.23.
+    /// Whether the simplifying assumptions (and so the intermediate solution and CSA)
+    /// were computed. Always, for any k (a departure: QCA 3.23 only when k ≤ 19, see
+    /// [`sa_allowed`]), except when the configurations cannot be packed in 128 bits (a
+    /// crisp condition with more than 15 levels and more than 16 conditions, …).
     pub sa_computed: bool,
-    /// Simplifying assumptions per parsimonious model (same order as its models).
+    /// Simplifying assumptions per parsimonious model (same order as its models), in row
+    /// order; a model's list is complete iff its length equals its count (listed up to
+    /// [`LIST_LIMIT`] rows within [`LIST_TOTAL_LIMIT`], else empty).
     pub simplifying_assumptions: Vec<Vec<ConfigRow>>,
-    /// Contradictory simplifying assumptions; `None` when not computed.
+    /// Exact number of simplifying assumptions per parsimonious model.
+    pub simplifying_assumptions_count: Vec<u128>,
+    /// Every list in `simplifying_assumptions` is complete.
+    pub simplifying_assumptions_listed: bool,
+    /// Contradictory simplifying assumptions, in row order; `None` when not computed
+    /// (`csa` off, k ≥ 20, the work limit, or SA not computed; see the note) or when
+    /// there are too many to list (then only the count is given).
     pub contradictory_simplifying_assumptions: Option<Vec<ConfigRow>>,
+    /// Exact number of contradictory simplifying assumptions; `None` when not computed.
+    pub contradictory_simplifying_assumptions_count: Option<u128>,
+    /// Why the contradictory simplifying assumptions are not listed although `csa` was
+    /// asked for: too many to list (the count is given); k ≥ 20 (not
+    /// computed, as QCA 3.23); the ~Y chart exceeds [`intermediate::CSA_WORK_LIMIT`]; or
+    /// SA not computed.
+    pub contradictory_simplifying_assumptions_note: Option<String>,
     /// Cases with a fuzzy membership of exactly 0.5 in some condition (placed in the 0
     /// row, counted in no row).
     pub half_membership_cases: Vec<String>,
 }
 
 /// True when QCA 3.23 computes simplifying assumptions for k conditions (3^k < 2^31).
+/// This engine computes them for every k; above this the intermediate solution and CSA
+/// are a documented departure (QCA would report none).
 pub fn sa_allowed(k: usize) -> bool {
     k <= 19
 }
 
 /// Run one analysis.
 pub fn analyse(input: &FsqcaInput, opts: &FsqcaOptions) -> Result<FsqcaResult, FsqcaError> {
+    analyse_with(input, opts, Minimizer::Auto)
+}
+
+/// [`analyse`] with a chosen minimizer for the intermediate solution (tests compare the
+/// QMC and cube paths; [`Minimizer::Qmc`] is exponential in k).
+pub fn analyse_with(
+    input: &FsqcaInput,
+    opts: &FsqcaOptions,
+    minimizer: Minimizer,
+) -> Result<FsqcaResult, FsqcaError> {
     let data = truth_table::Data::new(input)?;
     if let Some(e) = &opts.expectations {
         if e.len() != data.k {
@@ -260,36 +307,80 @@ pub fn analyse(input: &FsqcaInput, opts: &FsqcaOptions) -> Result<FsqcaResult, F
     let pars_pis = implicants::sorted(implicants::parsimonious(&pos_cfg, &neg_cfg));
     let parsimonious = ctx.solution(pars_pis, &pos, opts.all_sol, None);
 
-    let sa_computed = sa_allowed(data.k);
-    let mut simplifying_assumptions = Vec::new();
+    let space = cubes::Space::new(&data.levels, &data.weights);
+    let sa_computed = space.is_some();
+    let mut sas: Vec<intermediate::Counted> = Vec::new();
+    let mut budget = intermediate::ListBudget::default();
     let mut intermediate_sols = Vec::new();
     let mut csa = None;
-    if sa_computed {
-        simplifying_assumptions = parsimonious
+    let mut csa_note = None;
+    if let Some(space) = &space {
+        sas = parsimonious
             .models
             .iter()
-            .map(|m| intermediate::simplifying_assumptions(&data, &parsimonious, m, &pos))
+            .map(|m| {
+                let pis: Vec<&Implicant> = m
+                    .pi_indices
+                    .iter()
+                    .map(|i| &parsimonious.prime_implicants[*i].implicant)
+                    .collect();
+                intermediate::simplifying_assumptions(space, &pis, &pos_cfg, &mut budget)
+            })
             .collect();
         if let Some(exp) = &opts.expectations {
             intermediate_sols = intermediate::intermediate(
                 &ctx,
+                space,
                 &complex,
                 &parsimonious,
-                &simplifying_assumptions,
+                &sas,
                 exp,
                 &pos,
                 &pos_cfg,
                 opts.all_sol,
+                minimizer,
+                &mut budget,
             );
         }
-        if opts.csa {
-            csa = Some(intermediate::contradictory_sa(
+        if opts.csa && !sa_allowed(data.k) {
+            csa_note = Some(
+                "not computed with 20 or more conditions (as QCA 3.23): they need a second \
+                 parsimonious solution, for the negated outcome, and its every minimum cover"
+                    .to_string(),
+            );
+        } else if opts.csa {
+            csa = intermediate::contradictory_sa(
                 &data,
+                space,
                 opts,
-                &simplifying_assumptions,
-            ));
+                &parsimonious,
+                &pos_cfg,
+                &mut budget,
+            );
+            if csa.is_none() {
+                csa_note = Some(
+                    "not computed: enumerating the minimum covers of the negated outcome's \
+                     parsimonious chart exceeds the work limit"
+                        .to_string(),
+                );
+            }
         }
     }
+    let simplifying_assumptions_listed = sas.iter().all(|s| s.listed());
+    let simplifying_assumptions_count = sas.iter().map(|s| s.count).collect();
+    let simplifying_assumptions = sas.into_iter().map(|s| s.rows).collect();
+    let csa_count = csa.as_ref().map(|c: &intermediate::Counted| c.count);
+    if let Some(c) = csa.as_ref().filter(|c| !c.listed()) {
+        csa_note = Some(format!(
+            "{} contradictory simplifying assumptions: not listed (more than {LIST_LIMIT}, \
+             or more than {LIST_TOTAL_LIMIT} rows listed in all)",
+            c.count
+        ));
+    }
+    if opts.csa && space.is_none() {
+        csa_note = Some("not computed: the configurations do not fit in 128 bits".into());
+    }
+    let csa = csa.filter(|c| c.listed()).map(|c| c.rows);
 
     Ok(FsqcaResult {
         necessity,
@@ -306,7 +397,11 @@ pub fn analyse(input: &FsqcaInput, opts: &FsqcaOptions) -> Result<FsqcaResult, F
         intermediate: intermediate_sols,
         sa_computed,
         simplifying_assumptions,
+        simplifying_assumptions_count,
+        simplifying_assumptions_listed,
         contradictory_simplifying_assumptions: csa,
+        contradictory_simplifying_assumptions_count: csa_count,
+        contradictory_simplifying_assumptions_note: csa_note,
     })
 }
 

@@ -1,0 +1,119 @@
+//! Timing of one analysis on the clustered benchmark design: `cargo run --release
+//! --example fsqca_timing -- K [N] [PROTOTYPES]`.
+
+use std::time::Instant;
+use toe::engine::fsqca::{analyse, Expectation, FsqcaInput, FsqcaOptions};
+
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+fn clustered(k: usize, n: usize, prototypes: usize, seed: u64) -> FsqcaInput {
+    let mut rng = Lcg(seed);
+    let protos: Vec<Vec<bool>> = (0..prototypes)
+        .map(|_| (0..k).map(|_| rng.next() < 0.5).collect())
+        .collect();
+    let mut cols = vec![Vec::with_capacity(n); k];
+    for _ in 0..n {
+        let p = &protos[(rng.next() * prototypes as f64) as usize % prototypes];
+        for (j, col) in cols.iter_mut().enumerate() {
+            let u = rng.next();
+            col.push(if p[j] {
+                1.0 - 0.45 * u * u * u
+            } else {
+                0.45 * u * u * u
+            });
+        }
+    }
+    let y = (0..n)
+        .map(|i| {
+            let a = cols[0][i].min(cols[1][i]);
+            let b = cols[2][i].min(1.0 - cols[3][i]);
+            (a.max(b) + 0.05 * (rng.next() - 0.5)).clamp(0.0, 1.0)
+        })
+        .collect();
+    FsqcaInput {
+        conditions: (1..=k).map(|j| format!("C{j}")).collect(),
+        memberships: cols,
+        outcome_name: "Y".into(),
+        outcome: y,
+        cases: (1..=n).map(|i| format!("case{i}")).collect(),
+    }
+}
+
+fn main() {
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .map(|a| a.parse().expect("number"))
+        .collect();
+    let k = args.first().copied().unwrap_or(17);
+    let n = args.get(1).copied().unwrap_or(10_000);
+    let protos = args.get(2).copied().unwrap_or(200);
+    // PROTOTYPES = 0: every membership uniform in [0, 1] (nearly one row per case)
+    let inp = if protos == 0 {
+        let mut rng = Lcg(7);
+        let mut inp = clustered(k, n, 1, 42);
+        for col in inp.memberships.iter_mut() {
+            col.iter_mut().for_each(|v| *v = rng.next());
+        }
+        inp.outcome = (0..n)
+            .map(|i| {
+                let m = &inp.memberships;
+                m[0][i].min(m[1][i]).max(m[2][i].min(1.0 - m[3][i]))
+            })
+            .collect();
+        inp
+    } else {
+        clustered(k, n, protos, 42)
+    };
+    let opts = FsqcaOptions {
+        incl_cut: 0.8,
+        expectations: Some(vec![Expectation::Presence; k]),
+        ..FsqcaOptions::default()
+    };
+    let t = Instant::now();
+    let r = analyse(&inp, &opts).expect("analysis");
+    let el = t.elapsed();
+    println!(
+        "k={k} n={n}: {:.3} s; {} rows, {} pos, complex {} PIs/{} models, pars {} PIs/{} models, {} intermediate pairs",
+        el.as_secs_f64(),
+        r.truth_table.rows.len(),
+        r.truth_table.rows.iter().filter(|x| x.out == toe::engine::fsqca::Out::One).count(),
+        r.complex.prime_implicants.len(),
+        r.complex.models.len(),
+        r.parsimonious.prime_implicants.len(),
+        r.parsimonious.models.len(),
+        r.intermediate.len()
+    );
+    println!(
+        "  SA {:?} listed {}; CSA {:?} {:?}",
+        r.simplifying_assumptions_count,
+        r.simplifying_assumptions_listed,
+        r.contradictory_simplifying_assumptions_count,
+        r.contradictory_simplifying_assumptions_note
+    );
+    for i in &r.intermediate {
+        println!(
+            "  {}: EC {} DC {} (listed: {}), {} PIs, {} models, M1 = {}",
+            i.from,
+            i.easy_counterfactuals_count,
+            i.difficult_counterfactuals_count,
+            i.counterfactuals_listed,
+            i.solution.prime_implicants.len(),
+            i.solution.models.len(),
+            i.solution
+                .models
+                .first()
+                .map(|m| m.expression.as_str())
+                .unwrap_or("-")
+        );
+    }
+}
