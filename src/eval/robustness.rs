@@ -250,6 +250,18 @@ impl Session {
                     .map(|input| (input, fsqca_options(&p))),
             );
         }
+        let bar = self.progress.then(|| {
+            let b = indicatif::ProgressBar::new(jobs.len() as u64);
+            b.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{msg} [{bar:30}] {pos}/{len} variants, {elapsed}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            b.set_message(format!("robustness of {}", plan.name));
+            b
+        });
         let results: Vec<Variant> = jobs
             .into_par_iter()
             .zip(combos.into_par_iter())
@@ -272,9 +284,15 @@ impl Session {
                         None => (String::new(), Vec::new(), f64::NAN, f64::NAN),
                     })
                 });
+                if let Some(b) = &bar {
+                    b.inc(1);
+                }
                 Variant { values, result }
             })
             .collect();
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
         let (text, json) = summarise(&plan, &dims, &results);
         self.robustness.push(json);
         Ok(text)
