@@ -114,72 +114,57 @@ fn lipset_raw_gives_r_qca_calibration_and_solutions_for_lr() {
     }
 }
 
-#[test]
-fn nca_example_gives_r_nca_p_values() {
-    let (s, _) = run_example("nca_example.toe");
-    let out = load_json("nca/out_example.json");
-    let results = s.results["nec"]["results"]
-        .as_array()
-        .expect("results")
-        .clone();
-    for (ours, theirs) in [("IND", "Individualism"), ("RISK", "Risk taking")] {
-        for c in ["ce_fdh", "cr_fdh", "ols"] {
+/// Effect sizes (and p-values, for every ceiling but OLS) of an example's nca analysis
+/// against an NCA fixture; `pairs` maps the example's set names to the fixture's columns.
+fn assert_nca_like_r(
+    results: &Value,
+    fixture_name: &str,
+    pairs: &[(&str, &str)],
+    ceilings: &[&str],
+) {
+    let out = load_json(fixture_name);
+    let results = results.as_array().expect("results");
+    for (ours, theirs) in pairs {
+        for c in ceilings {
             let r = results
                 .iter()
-                .find(|r| r["condition"] == ours && r["ceiling"] == c)
+                .find(|r| r["condition"] == *ours && r["ceiling"] == *c)
                 .expect("result");
             let w = &out["results"][theirs]["ceilings"][c];
-            assert!(
-                close(
-                    r["effect_size"].as_f64().unwrap_or(0.0),
-                    w["effect_size"].as_f64().unwrap_or(1.0)
-                ),
-                "{ours} {c}"
-            );
-            if c != "ols" {
-                assert!(
-                    close(
-                        r["p_value"].as_f64().unwrap_or(0.0),
-                        w["p_value"].as_f64().unwrap_or(1.0)
-                    ),
-                    "{ours} {c} p"
+            for stat in ["effect_size", "p_value"] {
+                if stat == "p_value" && *c == "ols" {
+                    continue;
+                }
+                let (g, want) = (
+                    r[stat].as_f64().unwrap_or(0.0),
+                    w[stat].as_f64().unwrap_or(1.0),
                 );
+                assert!(close(g, want), "{ours} {c} {stat}: toe {g} vs R {want}");
             }
         }
     }
 }
 
 #[test]
+fn nca_example_gives_r_nca_p_values() {
+    let (s, _) = run_example("nca_example.toe");
+    assert_nca_like_r(
+        &s.results["nec"]["results"],
+        "nca/out_example.json",
+        &[("IND", "Individualism"), ("RISK", "Risk taking")],
+        &["ce_fdh", "cr_fdh", "ols"],
+    );
+}
+
+#[test]
 fn survey_likert_gives_r_nca_p_values() {
     let (s, _) = run_example("survey_likert.toe");
-    let out = load_json("nca/out_likert.json");
-    let results = s.results["raw_scale"]["results"]
-        .as_array()
-        .expect("results")
-        .clone();
-    for (ours, theirs) in [("A", "L1"), ("B", "L2")] {
-        for c in ["ce_fdh", "cr_fdh"] {
-            let r = results
-                .iter()
-                .find(|r| r["condition"] == ours && r["ceiling"] == c)
-                .expect("result");
-            let w = &out["results"][theirs]["ceilings"][c];
-            assert!(
-                close(
-                    r["effect_size"].as_f64().unwrap_or(0.0),
-                    w["effect_size"].as_f64().unwrap_or(1.0)
-                ),
-                "{ours} {c}"
-            );
-            assert!(
-                close(
-                    r["p_value"].as_f64().unwrap_or(0.0),
-                    w["p_value"].as_f64().unwrap_or(1.0)
-                ),
-                "{ours} {c} p"
-            );
-        }
-    }
+    assert_nca_like_r(
+        &s.results["raw_scale"]["results"],
+        "nca/out_likert.json",
+        &[("A", "L1"), ("B", "L2")],
+        &["ce_fdh", "cr_fdh"],
+    );
     // A*B with consistency 0.7498724… passes `consistency >= 0.7`.
     assert_eq!(
         expressions(&s.results["high"]["solutions"]["intermediate"]),

@@ -5,7 +5,7 @@
 //! each NCA condition uses its own complete cases and says how many it dropped; a permutation
 //! test without a seed draws a fresh one and reports it.
 
-use super::{json_num, JsonValue, Session};
+use super::{json_num, opt_num, JsonValue, Session};
 use crate::check::plan::{AnalysisPlan, Levels, NcaPlan};
 use crate::diagnostics::{codes, Diag};
 use crate::engine::nca::{self, bottleneck, Ceiling, NcaOptions, NcaResult};
@@ -221,10 +221,31 @@ fn verdict_ceiling(run: &NcaRun) -> Option<String> {
         .cloned()
 }
 
+impl NcaRun {
+    /// The verdict of the analysis' rule for one ceiling's result: `None` unless this is the
+    /// deciding ceiling and a permutation test gave p (the rule needs both d and p).
+    pub fn verdict(&self, c: &nca::CeilingResult) -> Option<bool> {
+        let deciding = verdict_ceiling(self).is_some_and(|f| f == c.ceiling.name());
+        (deciding && c.p_value.is_some())
+            .then(|| nca::is_necessary(c.effect_size, c.p_value, self.plan.d_min, self.plan.p_max))
+    }
+
+    /// The conditions this analysis found necessary.
+    pub fn necessary_conditions(&self) -> Vec<&str> {
+        self.conditions
+            .iter()
+            .filter(|(_, r, _)| {
+                r.as_ref()
+                    .is_ok_and(|r| r.ceilings.iter().any(|c| self.verdict(c) == Some(true)))
+            })
+            .map(|(c, _, _)| c.as_str())
+            .collect()
+    }
+}
+
 /// The NCA results as OUTPUT.md writes them.
 pub fn nca_json(run: &NcaRun) -> JsonValue {
     let p = &run.plan;
-    let first = verdict_ceiling(run);
     let mut results = Vec::new();
     for (cond, r, dropped) in &run.conditions {
         let Ok(r) = r else {
@@ -233,17 +254,10 @@ pub fn nca_json(run: &NcaRun) -> JsonValue {
         };
         for c in &r.ceilings {
             let name = c.ceiling.name();
-            // The rule needs both d and p: without a permutation test there is no verdict.
-            let necessary = if Some(name.to_string()) == first && c.p_value.is_some() {
-                JsonValue::Bool(nca::is_necessary(
-                    c.effect_size,
-                    c.p_value,
-                    p.d_min,
-                    p.p_max,
-                ))
-            } else {
-                JsonValue::Null
-            };
+            let necessary = run
+                .verdict(c)
+                .map(JsonValue::Bool)
+                .unwrap_or(JsonValue::Null);
             let mut m = Map::new();
             m.insert("condition".into(), cond.clone().into());
             m.insert("ceiling".into(), name.into());
@@ -258,25 +272,13 @@ pub fn nca_json(run: &NcaRun) -> JsonValue {
             m.insert("scope".into(), json_num(r.scope));
             m.insert("accuracy".into(), json_num(c.accuracy));
             m.insert("fit".into(), json_num(c.fit));
-            m.insert(
-                "slope".into(),
-                c.slope.map(json_num).unwrap_or(JsonValue::Null),
-            );
-            m.insert(
-                "intercept".into(),
-                c.intercept.map(json_num).unwrap_or(JsonValue::Null),
-            );
+            m.insert("slope".into(), opt_num(c.slope));
+            m.insert("intercept".into(), opt_num(c.intercept));
             m.insert("condition_inefficiency".into(), json_num(c.condition_ineff));
             m.insert("outcome_inefficiency".into(), json_num(c.outcome_ineff));
             m.insert("above".into(), json_num(c.above));
-            m.insert(
-                "p_value".into(),
-                c.p_value.map(json_num).unwrap_or(JsonValue::Null),
-            );
-            m.insert(
-                "p_accuracy".into(),
-                c.p_accuracy.map(json_num).unwrap_or(JsonValue::Null),
-            );
+            m.insert("p_value".into(), opt_num(c.p_value));
+            m.insert("p_accuracy".into(), opt_num(c.p_accuracy));
             m.insert("xmin".into(), json_num(r.xmin));
             m.insert("xmax".into(), json_num(r.xmax));
             m.insert("ymin".into(), json_num(r.ymin));
@@ -366,9 +368,9 @@ pub fn nca_summary(run: &NcaRun) -> String {
                 let (d, p_value) = c
                     .map(|c| (c.effect_size, c.p_value))
                     .unwrap_or((f64::NAN, None));
-                let verdict = match p_value {
-                    Some(_) if nca::is_necessary(d, p_value, p.d_min, p.p_max) => "yes",
-                    Some(_) => "no",
+                let verdict = match c.and_then(|c| run.verdict(c)) {
+                    Some(true) => "yes",
+                    Some(false) => "no",
                     None => "untested",
                 };
                 t.rows.push(vec![

@@ -5,7 +5,7 @@
 //! outcome is analysed as 1 − Y; the JSON follows OUTPUT.md (rows in row-number order, models
 //! M1, M2 …, intermediate models with their `from` pair); numbers unrounded in the JSON.
 
-use super::{json_num, JsonValue, Session};
+use super::{json_num, opt_num, JsonValue, Session};
 use crate::check::plan::FsqcaPlan;
 use crate::diagnostics::{codes, Diag};
 use crate::engine::fsqca::{
@@ -378,7 +378,7 @@ fn model_json(m: &Model) -> JsonValue {
                 "consistency": json_num(t.consistency),
                 "pri": json_num(t.pri),
                 "coverage": json_num(t.coverage),
-                "unique_coverage": t.unique_coverage.map(json_num).unwrap_or(JsonValue::Null),
+                "unique_coverage": opt_num(t.unique_coverage),
                 "cases": t.cases.iter().flatten().collect::<Vec<_>>(),
             })
         })
@@ -830,7 +830,7 @@ pub fn configurations_json(run: &FsqcaRun) -> JsonValue {
                     "core_absent": pick(c, CellKind::CoreAbsent), "peripheral_absent": pick(c, CellKind::PeripheralAbsent),
                     "consistency": json_num(term.consistency), "pri": json_num(term.pri),
                     "coverage": json_num(term.coverage),
-                    "unique_coverage": term.unique_coverage.map(json_num).unwrap_or(JsonValue::Null),
+                    "unique_coverage": opt_num(term.unique_coverage),
                     "cases": term.cases.iter().flatten().collect::<Vec<_>>(),
                     "no_core": c.no_core,
                 })

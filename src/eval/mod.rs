@@ -1204,6 +1204,11 @@ pub fn json_num(v: f64) -> JsonValue {
     }
 }
 
+/// An optional number for JSON: `null` when absent.
+pub fn opt_num(v: Option<f64>) -> JsonValue {
+    v.map(json_num).unwrap_or(JsonValue::Null)
+}
+
 /// The SHA-256 of some bytes, in hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};

@@ -128,27 +128,11 @@ impl Session {
         if negated {
             return Vec::new();
         }
-        let mut out = Vec::new();
+        let mut out: Vec<String> = Vec::new();
         for run in self.nca_runs.values().filter(|r| r.plan.outcome == outcome) {
-            let first = run.plan.ceilings.iter().find(|c| c.as_str() != "ols");
-            for (cond, r, _) in &run.conditions {
-                let Ok(r) = r else { continue };
-                let c = r
-                    .ceilings
-                    .iter()
-                    .find(|c| Some(&c.ceiling.name().to_string()) == first);
-                if let Some(c) = c {
-                    if c.p_value.is_some()
-                        && crate::engine::nca::is_necessary(
-                            c.effect_size,
-                            c.p_value,
-                            run.plan.d_min,
-                            run.plan.p_max,
-                        )
-                        && !out.contains(cond)
-                    {
-                        out.push(cond.clone());
-                    }
+            for cond in run.necessary_conditions() {
+                if !out.iter().any(|c| c == cond) {
+                    out.push(cond.to_string());
                 }
             }
         }
