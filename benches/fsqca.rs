@@ -22,67 +22,11 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
-use toe::engine::fsqca::{analyse, truth_table, Expectation, FsqcaInput, FsqcaOptions};
+use toe::engine::fsqca::{analyse, truth_table, Expectation, FsqcaOptions};
 
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> f64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
-fn outcome(cols: &[Vec<f64>], i: usize, rng: &mut Lcg) -> f64 {
-    let a = cols[0][i].min(cols[1][i]);
-    let b = cols[2][i].min(1.0 - cols[3][i]);
-    (a.max(b) + 0.05 * (rng.next() - 0.5)).clamp(0.0, 1.0)
-}
-
-pub fn clustered(k: usize, n: usize, prototypes: usize, seed: u64) -> FsqcaInput {
-    let mut rng = Lcg(seed);
-    let protos: Vec<Vec<bool>> = (0..prototypes)
-        .map(|_| (0..k).map(|_| rng.next() < 0.5).collect())
-        .collect();
-    let mut cols = vec![Vec::with_capacity(n); k];
-    for _ in 0..n {
-        let p = &protos[(rng.next() * prototypes as f64) as usize % prototypes];
-        for (j, col) in cols.iter_mut().enumerate() {
-            let u = rng.next();
-            col.push(if p[j] {
-                1.0 - 0.45 * u * u * u
-            } else {
-                0.45 * u * u * u
-            });
-        }
-    }
-    let y = (0..n).map(|i| outcome(&cols, i, &mut rng)).collect();
-    FsqcaInput {
-        conditions: (1..=k).map(|j| format!("C{j}")).collect(),
-        memberships: cols,
-        outcome_name: "Y".into(),
-        outcome: y,
-        cases: (1..=n).map(|i| format!("case{i}")).collect(),
-    }
-}
-
-fn uniform(k: usize, n: usize, seed: u64) -> FsqcaInput {
-    let mut rng = Lcg(seed);
-    let cols: Vec<Vec<f64>> = (0..k)
-        .map(|_| (0..n).map(|_| rng.next()).collect())
-        .collect();
-    let y = (0..n).map(|i| outcome(&cols, i, &mut rng)).collect();
-    FsqcaInput {
-        conditions: (1..=k).map(|j| format!("C{j}")).collect(),
-        memberships: cols,
-        outcome_name: "Y".into(),
-        outcome: y,
-        cases: (1..=n).map(|i| format!("case{i}")).collect(),
-    }
-}
+#[path = "../tests/integration/generate.rs"]
+mod generate;
+use generate::{clustered, uniform};
 
 fn options(k: usize) -> FsqcaOptions {
     FsqcaOptions {

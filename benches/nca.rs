@@ -8,21 +8,9 @@ use std::hint::black_box;
 use std::time::Duration;
 use toe::engine::nca::*;
 
-fn data(n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
-    let mut s = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407)
-        | 1;
-    let mut next = || {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        (s >> 11) as f64 / (1u64 << 53) as f64
-    };
-    let x: Vec<f64> = (0..n).map(|_| next()).collect();
-    let y: Vec<f64> = x.iter().map(|&v| v * next()).collect();
-    (x, y)
-}
+#[path = "../tests/integration/generate.rs"]
+mod generate;
+use generate::nca_data as data;
 
 fn bench(c: &mut Criterion) {
     let threads: usize = std::env::var("NCA_BENCH_THREADS")

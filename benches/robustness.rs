@@ -22,7 +22,7 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10).measurement_time(Duration::from_secs(5));
     g.bench_function("smart_government_3x2_variants", |b| {
         b.iter(|| {
-            let mut s = toe::eval::Session::new(&base);
+            let mut s = toe::Session::new(&base);
             let out = s.run_text("bench.toe", None, script.clone()).expect("runs");
             assert!(out.contains("6 variants"));
         })

@@ -1,32 +1,39 @@
 //! `toe`: a small language and an exact engine for configurational studies (NCA and fsQCA).
 //!
-//! The pipeline, one stage per module:
+//! The pipeline, one stage per module, one function per arrow:
 //!
 //! ```text
-//!  source ──► pest pairs ──► AST with spans ──► checked plan ──► engine ──► report
-//!  source.rs   syntax/parser   syntax/lower      check/           engine/    report/
-//!                               syntax/ast        check/plan       (numbers   (tables,
-//!                                                                   only)      JSON)
-//!                         eval/ runs statement by statement: `toe run`, `toe check` and
-//!                         the REPL share it.
+//!  source ─parse─► AST ─check─► plan ─record/execute─► results ─report─► tables, JSON, files
+//!  source.rs     syntax/      check/           eval/            eval/results   report/
+//!                               └─ reads data files (files.rs)   └─ engine/ (numbers only)
 //! ```
 //!
-//! | stage | module | type |
-//! |---|---|---|
-//! | sources | [`source`] | [`source::SourceMap`], [`source::Span`] |
-//! | parse | [`syntax::parser`] | pest `Pair<Rule>` |
-//! | lower | [`syntax::lower`] | [`syntax::ast::Program`] |
-//! | check | [`check`] | [`check::plan`] types |
-//! | evaluate | [`eval`] | [`eval::Session`] |
-//! | engine | [`engine`] | vectors, [`engine::data::Table`] |
-//! | report | [`report`] | text tables, [`report::json`] |
-//! | diagnostics | [`diagnostics`] | [`diagnostics::Diag`] with a stable code |
+//! | stage | module | arrow | type |
+//! |---|---|---|---|
+//! | sources | [`source`] | | [`source::SourceMap`], [`source::Span`] |
+//! | parse | [`syntax`] | [`syntax::parse`] | [`syntax::ast::Program`] |
+//! | check | [`check`] | [`check::check_stmt`] | [`check::plan::Step`] |
+//! | evaluate | [`eval`] | [`eval::Interpreter::record`], [`eval::Interpreter::execute`] | [`eval::results`] |
+//! | engine | [`engine`] | called by `eval` | vectors, [`engine::data::Table`] |
+//! | report | [`report`] | [`report::outcome`], [`report::export::export`], [`report::json::document`] | [`report::table::Doc`] |
+//! | files | [`files`] | scripts and data in, exports out | |
+//! | diagnostics | [`diagnostics`] | | [`diagnostics::Diag`] with a stable code |
+//! | driver | [`session`] | all arrows in order, for `toe run`, `toe check` and the REPL | |
+//!
+//! Imports go one way: `engine` imports nothing outside itself; `check` knows syntax and
+//! the engine's types; `eval` knows the plan and the engine, never the report; `report` knows
+//! results (`eval::results`), the plan and the engine; only `session`, `repl` and the command
+//! line see every stage. A test derives the import graph and fails on a cycle.
 
 pub mod check;
 pub mod diagnostics;
 pub mod engine;
 pub mod eval;
+pub mod files;
 pub mod repl;
 pub mod report;
+pub mod session;
 pub mod source;
 pub mod syntax;
+
+pub use session::{Mode, Session};

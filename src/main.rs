@@ -8,7 +8,8 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use toe::diagnostics::{render, Diag};
-use toe::eval::{folder_of, Session};
+use toe::files;
+use toe::{Mode, Session};
 
 #[derive(Parser)]
 #[command(
@@ -66,76 +67,47 @@ fn print_diags(session: &Session, diags: &[Diag], plain: bool) {
     }
 }
 
-/// Reads a script; a missing or non-text file is a diagnostic (exit 1).
-fn read_script(path: &Path) -> Result<(Vec<u8>, String), String> {
-    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => format!("toe::data::missing_file\n  × expected a script at `{}`, found no file\n  help: check the path", path.display()),
-        _ => format!("toe::data::read_error\n  × expected a readable script at `{}`, found an error: {e}\n  help: check the file's permissions", path.display()),
-    })?;
-    let text = String::from_utf8(bytes.clone()).map_err(|e| {
-        format!(
-            "toe::parse::not_utf8\n  × expected a UTF-8 text script, found other bytes at byte {} of `{}`\n  help: save the script as UTF-8 text",
-            e.utf8_error().valid_up_to(),
-            path.display()
-        )
-    })?;
-    Ok((bytes, text))
-}
-
-fn run(script: &Path, json: Option<&str>, plain: bool, check_only: bool) -> u8 {
-    let (bytes, text) = match read_script(script) {
-        Ok(x) => x,
-        Err(msg) => {
-            eprintln!("{msg}");
-            return 1;
-        }
-    };
-    let mut session = Session::new(folder_of(script));
-    session.check_only = check_only;
-    session.unicode = !plain;
-    session.progress = std::io::stderr().is_terminal();
-    let name = script.display().to_string();
-    let result = session.run_text(&name, Some(script.to_path_buf()), text);
-    let warnings = std::mem::take(&mut session.pending);
+fn run(script: &Path, json: Option<&str>, plain: bool, mode: Mode) -> u8 {
+    let mut session = Session::new(files::folder_of(script));
+    session.style.unicode = !plain;
+    if std::io::stderr().is_terminal() {
+        session.interp.progress = Box::new(toe::report::progress::Bar::default());
+    }
+    let result = session.run_file(script, mode);
+    let warnings = session.take_pending();
     print_diags(&session, &warnings, plain);
-    match result {
+    let out = match result {
         Err(diags) => {
             print_diags(&session, &diags, plain);
-            1
+            return 1;
         }
-        Ok(out) => {
-            if check_only {
-                eprintln!("{name}: ok");
-                return 0;
-            }
-            let to_stdout = json == Some("-");
-            if !to_stdout {
-                let colored = !plain
-                    && std::env::var_os("NO_COLOR").is_none()
-                    && std::io::stdout().is_terminal();
-                print!("{}", if colored { bold_headers(&out) } else { out });
-            }
-            if let Some(target) = json {
-                let doc = toe::report::json::document(&session, &name, &bytes);
-                let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-                s.push('\n');
-                if to_stdout {
-                    print!("{s}");
-                } else {
-                    let path = PathBuf::from(target);
-                    let tmp = path.with_extension("json.tmp");
-                    let written = std::fs::write(&tmp, s.as_bytes())
-                        .and_then(|_| std::fs::rename(&tmp, &path));
-                    if let Err(e) = written {
-                        let _ = std::fs::remove_file(&tmp);
-                        eprintln!("toe::run::write_error\n  × expected to write `{target}`, found an error: {e}\n  help: check that the folder exists and is writable");
-                        return 1;
-                    }
-                }
-            }
-            0
+        Ok(out) => out,
+    };
+    let name = script.display().to_string();
+    if mode == Mode::Check {
+        eprintln!("{name}: ok");
+        return 0;
+    }
+    let to_stdout = json == Some("-");
+    if !to_stdout {
+        let colored =
+            !plain && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
+        print!("{}", if colored { bold_headers(&out) } else { out });
+    }
+    if let Some(target) = json {
+        let doc = session.document(&name, &files::bytes_of(script));
+        let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        s.push('\n');
+        if to_stdout {
+            print!("{s}");
+        } else if let Err(e) =
+            files::write_atomically(Path::new(target), s.as_bytes(), files::Folder::MustExist)
+        {
+            print_diags(&session, &[files::write_diag(target, &e, None)], plain);
+            return 1;
         }
     }
+    0
 }
 
 /// On a terminal: table headers in bold, their rules dimmed.
@@ -174,12 +146,12 @@ fn main() -> ExitCode {
             script,
             json,
             plain,
-        } => run(&script, json.as_deref(), plain, false),
-        Command::Check { script, plain } => run(&script, None, plain, true),
+        } => run(&script, json.as_deref(), plain, Mode::Run),
+        Command::Check { script, plain } => run(&script, None, plain, Mode::Check),
         Command::Repl { script } => {
             let base = script
                 .as_deref()
-                .map(folder_of)
+                .map(files::folder_of)
                 .unwrap_or_else(|| PathBuf::from("."));
             let mut session = Session::new(base);
             if let Some(s) = &script {

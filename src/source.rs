@@ -1,5 +1,5 @@
 //! Stage 0, sources: every text the interpreter reads (scripts, `use`d files, the standard
-//! library) gets a [`SourceId`] in a [`SourceMap`]; a [`Span`] is a byte range in one of them.
+//! library) gets an id in a [`SourceMap`]; a [`Span`] is a byte range in one of them.
 //!
 //! Guarantees: spans are plain data (diagnostics hold spans only); the map supplies the text
 //! when a diagnostic is rendered, so every file's diagnostics point at their own text.
@@ -7,7 +7,14 @@
 use std::path::PathBuf;
 
 /// The standard library's source id (its modules are registered first).
-pub const STDLIB: u32 = 0;
+pub const STDLIB_ID: u32 = 0;
+
+/// The standard library, written in the language itself and embedded: (module, text).
+pub const STDLIB: [(&str, &str); 3] = [
+    ("frameworks", include_str!("../stdlib/frameworks.toe")),
+    ("calibration", include_str!("../stdlib/calibration.toe")),
+    ("robustness", include_str!("../stdlib/robustness.toe")),
+];
 
 /// A byte range `start..end` in the source `source`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]

@@ -1,5 +1,7 @@
-//! Fuzz target: any text run as a script (parse, check, evaluate) in a folder with a small
-//! data file, and every diagnostic rendered. Paths that could reach device files are skipped.
+//! Fuzz target: any text through the whole pipeline in a folder with a small data file —
+//! checked as `toe check` does (parse, check, record), then run as `toe run` does (execute,
+//! report, JSON document) — and every diagnostic rendered. Paths that could reach device
+//! files are skipped.
 //! Run: `RUSTC_BOOTSTRAP=1 cargo fuzz run session -- -max_total_time=300`.
 #![no_main]
 
@@ -21,10 +23,24 @@ fuzz_target!(|data: &[u8]| {
     if text.contains("dev") || text.contains("proc") || text.contains("sys") || text.contains('/') {
         return;
     }
-    let mut s = toe::eval::Session::new(folder());
-    if let Err(diags) = s.run_text("fuzz.toe", None, text.to_string()) {
+    let mut c = toe::Session::new(folder());
+    if let Err(diags) = c.check_text("fuzz.toe", None, text.to_string()) {
         for d in &diags {
-            let _ = toe::diagnostics::render(d, &s.sources, false, 80);
+            let _ = toe::diagnostics::render(d, &c.sources, false, 80);
         }
+    }
+    let mut s = toe::Session::new(folder());
+    match s.run_text("fuzz.toe", None, text.to_string()) {
+        Err(diags) => {
+            for d in &diags {
+                let _ = toe::diagnostics::render(d, &s.sources, false, 80);
+            }
+        }
+        Ok(_) => {
+            let _ = serde_json::to_string(&s.document("fuzz.toe", data));
+        }
+    }
+    for w in s.take_pending() {
+        let _ = toe::diagnostics::render(&w, &s.sources, false, 80);
     }
 });

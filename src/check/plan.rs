@@ -1,17 +1,20 @@
-//! Stage 3, the checked plan: every statement resolved (names, columns, percentile anchors,
-//! defaults filled in) and printable by `show plan`.
+//! Stage 3, the checked plan: every statement resolved by the checker — names, columns,
+//! percentile anchors, options with their defaults — into typed steps for the interpreter.
 //!
-//! Guarantees: a plan value holds no AST and no pest types; spans remain only so that later
-//! failures can still point at the script.
+//! Guarantees: a plan value holds no pest types and no strings to be parsed again (ceilings,
+//! bottleneck units, expectations, calibration methods, show topics and export formats are
+//! enums); spans remain only so that later failures can still point at the script.
 
+pub use crate::engine::calibrate::Anchor;
+use crate::engine::calibrate::Calibration;
+use crate::engine::data::Table;
+use crate::engine::fsqca::Expectation;
+use crate::engine::index::IndexFunction;
+use crate::engine::nca::bottleneck::{BottleneckUnit, Steps};
+use crate::engine::nca::Ceiling;
 use crate::source::Span;
-
-/// An anchor as written: a value or a percentile of the column.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Anchor {
-    Value(f64),
-    Percentile(f64),
-}
+use crate::syntax::ast::Vary;
+use std::path::PathBuf;
 
 /// A calibration method with unresolved anchors (a line of a `calibrate` block).
 #[derive(Debug, Clone, PartialEq)]
@@ -55,6 +58,31 @@ impl Method {
             Method::Fuzzy => Vec::new(),
         }
     }
+    /// The same method with every percentile anchor moved by `delta` points.
+    pub fn shifted(&self, delta: f64) -> Method {
+        let mv = |a: &Anchor| a.shifted(delta);
+        match self {
+            Method::Direct { anchors, idm } => Method::Direct {
+                anchors: anchors.map(|a| mv(&a)),
+                idm: *idm,
+            },
+            Method::Linear { anchors } => Method::Linear {
+                anchors: anchors.map(|a| mv(&a)),
+            },
+            Method::Bell { anchors } => Method::Bell {
+                anchors: anchors.map(|a| mv(&a)),
+            },
+            Method::Crisp { at } => Method::Crisp {
+                at: at.iter().map(mv).collect(),
+            },
+            Method::Fuzzy => Method::Fuzzy,
+        }
+    }
+    pub fn has_percentiles(&self) -> bool {
+        self.anchors()
+            .iter()
+            .any(|(_, a)| matches!(a, Anchor::Percentile(_)))
+    }
 }
 
 /// A line of a calibrate block.
@@ -74,17 +102,8 @@ pub struct Resolved {
     pub anchors: Vec<(&'static str, f64, Option<f64>)>,
     pub idm: Option<f64>,
     pub rule_span: Span,
-}
-
-/// `e = 400`, or `e = 58.12 (p10)` for a percentile anchor, for each anchor.
-pub fn anchor_texts(anchors: &[(&'static str, f64, Option<f64>)]) -> Vec<String> {
-    anchors
-        .iter()
-        .map(|(n, v, p)| match p {
-            Some(p) => format!("{n} = {} (p{})", fmt_num(*v), fmt_num(*p)),
-            None => format!("{n} = {}", fmt_num(*v)),
-        })
-        .collect()
+    /// What the engine computes the memberships with.
+    pub calibration: Calibration,
 }
 
 /// Whether a set is a condition or an outcome.
@@ -103,7 +122,18 @@ impl Role {
     }
 }
 
-/// A declared set.
+/// The loaded data set.
+#[derive(Debug, Clone)]
+pub struct DataSet {
+    pub name: String,
+    /// The path as written in the script.
+    pub path: String,
+    pub sha256: String,
+    pub table: Table,
+    pub span: Span,
+}
+
+/// A declared set; `membership` is filled in by the interpreter from `calibration`.
 #[derive(Debug, Clone)]
 pub struct SetInfo {
     pub name: String,
@@ -118,16 +148,45 @@ pub struct SetInfo {
     pub membership: Option<Vec<f64>>,
 }
 
-/// The ceilings of NCA.
-pub const CEILINGS: [&str; 8] = [
-    "ce_fdh", "cr_fdh", "ols", "c_lp", "qr", "ce_vrs", "cr_vrs", "cols",
-];
-
 /// Outcome levels of a bottleneck table.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Levels {
     Steps(usize),
     List(Vec<f64>),
+}
+
+impl Levels {
+    pub fn steps(&self) -> Steps {
+        match self {
+            Levels::Steps(n) => Steps::Count(*n),
+            Levels::List(v) => Steps::Levels(v.clone()),
+        }
+    }
+}
+
+/// The unit of a bottleneck table (`bottlenecks = …, percentage | actual | percentile`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BottleneckType {
+    Percentage,
+    Actual,
+    Percentile,
+}
+
+impl BottleneckType {
+    pub fn name(self) -> &'static str {
+        match self {
+            BottleneckType::Percentage => "percentage",
+            BottleneckType::Actual => "actual",
+            BottleneckType::Percentile => "percentile",
+        }
+    }
+    pub fn unit(self) -> BottleneckUnit {
+        match self {
+            BottleneckType::Percentage => BottleneckUnit::PercentageRange,
+            BottleneckType::Actual => BottleneckUnit::Actual,
+            BottleneckType::Percentile => BottleneckUnit::Percentile,
+        }
+    }
 }
 
 /// A checked `nca` block with every default filled in.
@@ -136,13 +195,13 @@ pub struct NcaPlan {
     pub name: String,
     pub outcome: String,
     pub conditions: Vec<String>,
-    pub ceilings: Vec<String>,
+    pub ceilings: Vec<Ceiling>,
     pub permutations: usize,
     pub seed: Option<u32>,
     pub d_min: f64,
     pub p_max: f64,
     pub bottleneck_levels: Levels,
-    pub bottleneck_type: String,
+    pub bottleneck_type: BottleneckType,
     pub calibrated: bool,
     pub corner: u8,
     pub scope: Option<[f64; 4]>,
@@ -150,11 +209,32 @@ pub struct NcaPlan {
     pub span: Span,
 }
 
-/// A directional expectation: "1", "0" or "-" (either).
+impl NcaPlan {
+    /// The ceiling that decides the verdict: the first that is not OLS.
+    pub fn verdict_ceiling(&self) -> Option<Ceiling> {
+        self.ceilings
+            .iter()
+            .find(|c| !matches!(c, Ceiling::Ols))
+            .copied()
+    }
+}
+
+/// A directional expectation of one condition.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expect {
     pub condition: String,
-    pub value: &'static str,
+    pub value: Expectation,
+}
+
+impl Expect {
+    /// As R's `dir.exp` writes it: "1", "0" or "-" (either).
+    pub fn code(&self) -> &'static str {
+        match self.value {
+            Expectation::Presence => "1",
+            Expectation::Absence => "0",
+            _ => "-",
+        }
+    }
 }
 
 /// A checked `fsqca` block with every default filled in.
@@ -195,89 +275,219 @@ impl AnalysisPlan {
             AnalysisPlan::Fsqca(_) => "fsqca",
         }
     }
-}
-
-fn fmt_num(v: f64) -> String {
-    crate::engine::data::format_number(v)
-}
-
-impl NcaPlan {
-    /// The plan as `show plan` prints it: one setting per line, defaults included.
-    pub fn describe(&self) -> String {
-        let levels = match &self.bottleneck_levels {
-            Levels::Steps(n) => format!("steps({n})"),
-            Levels::List(v) => format!(
-                "[{}]",
-                v.iter().map(|x| fmt_num(*x)).collect::<Vec<_>>().join(", ")
-            ),
-        };
-        let mut s = format!(
-            "nca {}: {} needs {}\n  ceilings = [{}]\n  permutations = {}\n  seed = {}\n  necessary when d >= {} and p <= {}\n  bottlenecks = {}, {}\n  on = {}\n  corner = {}\n",
-            self.name,
-            self.outcome,
-            self.conditions.join(", "),
-            self.ceilings.join(", "),
-            self.permutations,
-            self.seed.map(|s| s.to_string()).unwrap_or_else(|| "none".into()),
-            fmt_num(self.d_min),
-            fmt_num(self.p_max),
-            levels,
-            self.bottleneck_type,
-            if self.calibrated { "calibrated" } else { "raw" },
-            self.corner,
-        );
-        if let Some(sc) = self.scope {
-            s.push_str(&format!(
-                "  scope = [{}]\n",
-                sc.iter()
-                    .map(|x| fmt_num(*x))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
+    pub fn span(&self) -> Span {
+        match self {
+            AnalysisPlan::Nca(p) => p.span,
+            AnalysisPlan::Fsqca(p) => p.span,
         }
-        if self.ceilings.iter().any(|c| c == "qr") {
-            s.push_str(&format!("  qr_tau = {}\n", fmt_num(self.qr_tau)));
-        }
-        s
     }
 }
 
-impl FsqcaPlan {
-    /// The plan as `show plan` prints it.
-    pub fn describe(&self) -> String {
-        let mut s = format!(
-            "fsqca {}: {}{} given {}\n  cases >= {}\n  consistency >= {}",
-            self.name,
-            if self.negated { "~" } else { "" },
-            self.outcome,
-            self.conditions.join(", "),
-            fmt_num(self.cases),
-            fmt_num(self.consistency),
-        );
-        if let Some(c) = self.contradictions {
-            s.push_str(&format!(", contradictions >= {}", fmt_num(c)));
+/// `index NAME = entropy(…)` or `mean(…)`, its columns resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexPlan {
+    pub name: String,
+    pub function: IndexFunction,
+    /// Indicator columns: name, column index, negative?, the argument's span.
+    pub indicators: Vec<(String, usize, bool, Span)>,
+    /// `by = COL`: the grouping column's name and index.
+    pub by: Option<(String, usize)>,
+    pub span: Span,
+}
+
+/// A set expression with every name resolved to a calibrated set.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    Set(String),
+    Level(String, f64),
+    Not(Box<Expr>),
+    And(Vec<Expr>),
+    Or(Vec<Expr>),
+}
+
+/// `necessary? X for Y` or `sufficient? X for Y`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryPlan {
+    pub necessary: bool,
+    pub expr: Expr,
+    pub outcome: Expr,
+    /// The query as the literature writes it: `necessary? DEV*STB for SURV`.
+    pub text: String,
+    pub span: Span,
+}
+
+/// A kind of fsQCA solution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SolutionKind {
+    Complex,
+    Parsimonious,
+    Intermediate,
+}
+
+impl SolutionKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            SolutionKind::Complex => "complex",
+            SolutionKind::Parsimonious => "parsimonious",
+            SolutionKind::Intermediate => "intermediate",
         }
-        s.push_str(&format!("\n  pri >= {}\n", fmt_num(self.pri)));
-        match &self.expect {
-            None => s.push_str("  expect (none: no intermediate solution)\n"),
-            Some(e) => {
-                let lits: Vec<String> = e
-                    .iter()
-                    .map(|x| match x.value {
-                        "1" => x.condition.clone(),
-                        "0" => format!("~{}", x.condition),
-                        _ => format!("{} | ~{}", x.condition, x.condition),
-                    })
-                    .collect();
-                s.push_str(&format!("  expect {}\n", lits.join(", ")));
-            }
+    }
+}
+
+/// What a `show` statement asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Show {
+    Data,
+    Calibration,
+    Plan,
+    Index(String),
+    Nca(String),
+    Bottlenecks(String),
+    Necessity(String),
+    TruthTable(String),
+    Solutions(String, Option<SolutionKind>),
+    Configurations(String),
+    Cases(String),
+}
+
+/// The formats `export` writes, by the file's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Csv,
+    Markdown,
+    Latex,
+    Html,
+    Svg,
+}
+
+impl Format {
+    pub const ALL: [Format; 6] = [
+        Format::Json,
+        Format::Csv,
+        Format::Markdown,
+        Format::Latex,
+        Format::Html,
+        Format::Svg,
+    ];
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Markdown => "md",
+            Format::Latex => "tex",
+            Format::Html => "html",
+            Format::Svg => "svg",
         }
-        if let Some((c, _)) = &self.cluster {
-            s.push_str(&format!("  cluster = {c}\n"));
+    }
+}
+
+/// `export NAME to "file.ext"`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportPlan {
+    pub analysis: String,
+    /// The path as written, and resolved against the script's folder.
+    pub path: String,
+    pub target: PathBuf,
+    pub format: Format,
+    pub span: Span,
+}
+
+/// One dimension of a robustness sweep.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Dim {
+    Consistency(Vec<f64>),
+    Cases(Vec<f64>),
+    Pri(Vec<f64>),
+    /// Shift (percentile points) of the percentile anchors of these sets; the label names
+    /// the target as written (`*` or a set).
+    Anchors(Vec<String>, Vec<f64>, String),
+}
+
+impl Dim {
+    pub fn label(&self) -> String {
+        match self {
+            Dim::Consistency(_) => "consistency".into(),
+            Dim::Cases(_) => "cases".into(),
+            Dim::Pri(_) => "pri".into(),
+            Dim::Anchors(_, _, target) => format!("anchors of {target}"),
         }
-        if let Some((u, _)) = &self.unit {
-            s.push_str(&format!("  unit = {u}\n"));
+    }
+    pub fn values(&self) -> &[f64] {
+        match self {
+            Dim::Consistency(v) | Dim::Cases(v) | Dim::Pri(v) | Dim::Anchors(_, v, _) => v,
         }
-        s
+    }
+    /// The analysis' own setting on this dimension (anchors: no shift).
+    pub fn baseline(&self, p: &FsqcaPlan) -> f64 {
+        match self {
+            Dim::Consistency(_) => p.consistency,
+            Dim::Cases(_) => p.cases,
+            Dim::Pri(_) => p.pri,
+            Dim::Anchors(..) => 0.0,
+        }
+    }
+}
+
+/// `robustness of NAME { vary … }` with its variants enumerated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RobustnessPlan {
+    pub of: FsqcaPlan,
+    pub dims: Vec<Dim>,
+    /// Every combination of the dimensions' values, in a fixed order (the Cartesian product
+    /// in the order of the `vary` lines).
+    pub combos: Vec<Vec<f64>>,
+    pub span: Span,
+}
+
+/// A declared set, with its calibration resolved if a rule applies.
+#[derive(Debug, Clone)]
+pub struct SetDecl {
+    pub info: SetInfo,
+}
+
+/// `use "file.toe"` or `use std.NAME`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UsePlan {
+    Module(String),
+    /// The canonical path (for cycle detection), the path as written, and its span.
+    File(PathBuf, String, Span),
+}
+
+/// One checked statement.
+#[derive(Debug, Clone)]
+pub enum Step {
+    Study(String, Span),
+    Data(Box<DataSet>),
+    Index(IndexPlan),
+    Preset(String, Method),
+    Framework(String, Vec<String>),
+    /// Conditions with their framework (name and span), each calibrated if a rule applies.
+    Conditions(Option<(String, Span)>, Vec<SetInfo>),
+    Outcome(Box<SetInfo>),
+    /// The rules after the block, and the calibration of every declared set under them
+    /// (by position in the scope's sets).
+    Calibrate(Vec<CalibRule>, Vec<(usize, Resolved)>),
+    Analysis(AnalysisPlan),
+    Query(QueryPlan),
+    Show(Show),
+    Export(ExportPlan),
+    Robustness(Box<RobustnessPlan>),
+    Sweep(String, Vec<Vary>),
+    Use(UsePlan),
+}
+
+impl Step {
+    /// Declarations change what later statements may name; `toe check` applies them (and
+    /// loads the data) but runs nothing else.
+    pub fn is_declaration(&self) -> bool {
+        !matches!(
+            self,
+            Step::Analysis(_)
+                | Step::Query(_)
+                | Step::Show(_)
+                | Step::Export(_)
+                | Step::Robustness(_)
+        )
     }
 }

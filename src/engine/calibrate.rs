@@ -1,10 +1,63 @@
-//! Engine stage: calibration of raw values into set memberships (r-qca.md §1, METHODS.md §1).
+//! Engine stage: calibration of raw values into set memberships (docs/methods.md, "Calibration").
 //!
 //! Guarantees: the reference's formulas exactly — logistic direct calibration with separate
 //! slopes below and above the crossover, the linear (s-shape) and bell forms, crisp thresholds
 //! (a value equal to a threshold goes up), R's quantile type 7; memberships below 1e-4 become
 //! 0 and above 0.9999 become 1, nothing else is rounded. Missing values (NaN) stay missing.
 //! Anchors must be validated by the caller ([`check_anchors`]); the functions never panic.
+
+/// An anchor as written: a value or a percentile of the column.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Anchor {
+    Value(f64),
+    Percentile(f64),
+}
+
+impl Anchor {
+    /// A percentile anchor moved by `delta` percentile points, kept inside p0…p100; a value
+    /// anchor stays where it is (robustness sweeps shift percentile anchors only).
+    pub fn shifted(self, delta: f64) -> Anchor {
+        match self {
+            Anchor::Percentile(p) => Anchor::Percentile((p + delta).clamp(0.0, 100.0)),
+            v => v,
+        }
+    }
+}
+
+/// A calibration with its anchors resolved to raw values (checked by the caller).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Calibration {
+    Direct {
+        e: f64,
+        c: f64,
+        i: f64,
+        idm: f64,
+    },
+    Linear {
+        e: f64,
+        c: f64,
+        i: f64,
+    },
+    Bell([f64; 6]),
+    /// Thresholds in increasing order.
+    Crisp(Vec<f64>),
+    Fuzzy,
+}
+
+impl Calibration {
+    /// The memberships of raw values (NaN stays missing).
+    pub fn apply(&self, raw: &[f64]) -> Vec<f64> {
+        match self {
+            Calibration::Direct { e, c, i, idm } => {
+                raw.iter().map(|x| direct(*x, *e, *c, *i, *idm)).collect()
+            }
+            Calibration::Linear { e, c, i } => raw.iter().map(|x| linear(*x, *e, *c, *i)).collect(),
+            Calibration::Bell(a) => raw.iter().map(|x| bell(*x, *a)).collect(),
+            Calibration::Crisp(t) => raw.iter().map(|x| crisp(*x, t)).collect(),
+            Calibration::Fuzzy => raw.to_vec(),
+        }
+    }
+}
 
 /// R QCA's default inclusion degree at the outer anchors.
 pub const DEFAULT_IDM: f64 = 0.95;
@@ -164,7 +217,7 @@ mod tests {
 
     #[test]
     fn direct_hits_the_anchors() {
-        // At e the membership is 1 - idm = 0.05, at c 0.5, at i idm = 0.95 (r-qca §1.2).
+        // At e the membership is 1 - idm = 0.05, at c 0.5, at i idm = 0.95 (docs/methods.md §1).
         assert!((direct(400.0, 400.0, 550.0, 900.0, 0.95) - 0.05).abs() < 1e-12);
         assert_eq!(direct(550.0, 400.0, 550.0, 900.0, 0.95), 0.5);
         assert!((direct(900.0, 400.0, 550.0, 900.0, 0.95) - 0.95).abs() < 1e-12);

@@ -1,5 +1,5 @@
 //! Engine stage: the configuration table of core and peripheral conditions
-//! (LANGUAGE.md §4, METHODS.md §5).
+//! (docs/methods.md §5).
 //!
 //! Guarantees: a condition of a solution term is core when its literal belongs to a
 //! parsimonious prime implicant contained in the term, under every parsimonious model the
@@ -134,7 +134,7 @@ mod tests {
     #[test]
     fn lipset_by_hand() {
         // LF, conditions DEV URB LIT IND STB. Intermediate DEV*URB*LIT*STB + DEV*LIT*~IND*STB,
-        // parsimonious DEV*~IND + URB*STB (METHODS.md §5): the first term contains URB*STB,
+        // parsimonious DEV*~IND + URB*STB (docs/methods.md §5): the first term contains URB*STB,
         // the second DEV*~IND.
         let terms = vec![vec![2, 2, 2, 0, 2], vec![2, 0, 2, 1, 2]];
         let pars = vec![vec![vec![2, 0, 0, 1, 0], vec![0, 2, 0, 0, 2]]];

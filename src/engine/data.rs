@@ -102,7 +102,7 @@ impl Table {
                 }
                 texts.push(match cell {
                     Cell::Empty => String::new(),
-                    Cell::Number(n) => format_number(*n),
+                    Cell::Number(n) => label_of(*n),
                     Cell::Text(s) => s.trim().to_string(),
                 });
             }
@@ -159,9 +159,30 @@ impl Table {
             .collect()
     }
 
+    /// Adds a computed numeric column (an index); its labels are the values' shortest
+    /// round-trip text, so that grouping by it is grouping by value.
+    pub fn push_column(&mut self, name: &str, values: &[f64]) {
+        self.columns.push(name.to_string());
+        self.text.push(None);
+        for (row, v) in self.cells.iter_mut().zip(values) {
+            row.push(label_of(*v));
+        }
+        let col = ndarray::Array1::from(values.to_vec());
+        let _ = self.values.push_column(col.view());
+    }
+
     /// A column's values (NaN = missing).
     pub fn column(&self, j: usize) -> Vec<f64> {
         self.values.column(j).to_vec()
+    }
+}
+
+/// The label of a number cell (a grouping key, not a display format).
+fn label_of(v: f64) -> String {
+    if v.is_nan() {
+        String::new()
+    } else {
+        v.to_string()
     }
 }
 
@@ -182,23 +203,6 @@ fn classify(cell: &Cell, na: &[String]) -> (f64, Option<String>) {
             }
         }
     }
-}
-
-/// Numbers for display: integers without decimals, others with at most 10 decimals and no
-/// trailing zeros (58.120000000000005 → 58.12). Never used for stored or JSON values.
-pub fn format_number(v: f64) -> String {
-    if v.is_nan() {
-        return "NA".into();
-    }
-    if v == v.trunc() && v.abs() < 1e15 {
-        return format!("{}", v as i64);
-    }
-    if v.abs() >= 1e15 || v.abs() < 1e-6 {
-        return format!("{v:e}");
-    }
-    let s = format!("{v:.10}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    s.to_string()
 }
 
 #[cfg(test)]
@@ -222,9 +226,6 @@ mod tests {
         )
         .expect("table");
         assert_eq!(tab.ids, vec!["a", "b"]);
-        assert_eq!(format_number(58.120000000000005), "58.12");
-        assert_eq!(format_number(-3.0), "-3");
-        assert_eq!(format_number(0.25), "0.25");
         assert_eq!(tab.values[[0, 1]], 1.5);
         assert!(tab.values[[1, 1]].is_nan());
         assert!(tab.text[1].is_none());

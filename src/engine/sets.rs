@@ -1,22 +1,86 @@
-//! Engine stage: set algebra and parameters of fit (r-qca.md §2–3).
+//! Engine stage: set algebra and parameters of fit (docs/methods.md, "Set algebra and
+//! parameters of fit").
 //!
-//! Guarantees: pure functions over membership vectors of equal length; no rounding except
-//! the reference's own zeroing of values below 1e-5 (`pof`). Empty or zero denominators
-//! give `NaN`, never a panic.
+//! Guarantees: pure functions over membership vectors of equal length; a missing membership
+//! (NaN) stays missing through every operation (`min`/`max` would otherwise drop it); no
+//! rounding except the reference's own zeroing of values below 1e-5 (`pof`). Empty or zero
+//! denominators give `NaN`, never a panic.
 
-/// `~X` = 1 − X.
+/// `~X` = 1 − X (missing stays missing).
 pub fn not(x: &[f64]) -> Vec<f64> {
     x.iter().map(|v| 1.0 - v).collect()
 }
 
-/// `X * Y` = element-wise minimum.
-pub fn and(x: &[f64], y: &[f64]) -> Vec<f64> {
-    x.iter().zip(y).map(|(a, b)| a.min(*b)).collect()
+fn nan_aware(a: &[f64], b: &[f64], f: fn(f64, f64) -> f64) -> Vec<f64> {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| {
+            if x.is_nan() || y.is_nan() {
+                f64::NAN
+            } else {
+                f(*x, *y)
+            }
+        })
+        .collect()
 }
 
-/// `X + Y` = element-wise maximum.
+/// `X * Y` = element-wise minimum; missing where either is missing.
+pub fn and(x: &[f64], y: &[f64]) -> Vec<f64> {
+    nan_aware(x, y, f64::min)
+}
+
+/// `X + Y` = element-wise maximum; missing where either is missing.
 pub fn or(x: &[f64], y: &[f64]) -> Vec<f64> {
-    x.iter().zip(y).map(|(a, b)| a.max(*b)).collect()
+    nan_aware(x, y, f64::max)
+}
+
+/// `X[v]`: 1 where the (multi-value) membership equals `v`, else 0; missing stays missing.
+pub fn level(x: &[f64], v: f64) -> Vec<f64> {
+    x.iter()
+        .map(|x| {
+            if x.is_nan() {
+                f64::NAN
+            } else if *x == v {
+                1.0
+            } else {
+                0.0
+            }
+        })
+        .collect()
+}
+
+/// Membership of each case in a sum of terms, each term an implicant (0 = the condition is
+/// absent from the term, level + 1 otherwise; for a binary condition 1 = ~X, 2 = X).
+pub fn solution_membership(columns: &[Vec<f64>], terms: &[Vec<u32>]) -> Vec<f64> {
+    let n = columns.first().map(|c| c.len()).unwrap_or(0);
+    let multi: Vec<bool> = columns.iter().map(|c| c.iter().any(|v| *v > 1.0)).collect();
+    (0..n)
+        .map(|i| {
+            terms
+                .iter()
+                .map(|t| {
+                    t.iter()
+                        .enumerate()
+                        .filter(|(_, v)| **v != 0)
+                        .map(|(j, v)| {
+                            let x = columns[j][i];
+                            if multi[j] {
+                                if x == (*v - 1) as f64 {
+                                    1.0
+                                } else {
+                                    0.0
+                                }
+                            } else if *v == 2 {
+                                x
+                            } else {
+                                1.0 - x
+                            }
+                        })
+                        .fold(1.0, f64::min)
+                })
+                .fold(0.0, f64::max)
+        })
+        .collect()
 }
 
 /// The reference's `pof` sets values below 1e-5 to 0.
@@ -167,6 +231,32 @@ mod tests {
         let u = unique_coverage(&[vec![1.0, 0.0], vec![0.0, 1.0]], &[1.0, 1.0]);
         assert_eq!(u, vec![Some(0.5), Some(0.5)]);
         assert_eq!(unique_coverage(&[vec![1.0]], &[1.0]), vec![None]);
+    }
+
+    #[test]
+    fn missing_stays_missing() {
+        let a = [0.2, f64::NAN, 0.7];
+        let b = [0.5, 0.5, f64::NAN];
+        let and = and(&a, &b);
+        assert_eq!(and[0], 0.2);
+        assert!(and[1].is_nan() && and[2].is_nan());
+        let or = or(&a, &b);
+        assert_eq!(or[0], 0.5);
+        assert!(or[1].is_nan() && or[2].is_nan());
+        let l = level(&[1.0, 2.0, f64::NAN], 2.0);
+        assert_eq!(&l[..2], &[0.0, 1.0]);
+        assert!(l[2].is_nan());
+    }
+
+    #[test]
+    fn solution_membership_by_hand() {
+        // A = [0.2, 0.9], B = [0.7, 0.4]; A*~B + B → case 1: max(min(0.2, 0.3), 0.7) = 0.7;
+        // case 2: max(min(0.9, 0.6), 0.4) = 0.6.
+        let cols = vec![vec![0.2, 0.9], vec![0.7, 0.4]];
+        assert_eq!(
+            solution_membership(&cols, &[vec![2, 1], vec![0, 2]]),
+            vec![0.7, 0.6]
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! a string) file paths; validation asks the parser whether the input ended early; colour only
 //! when asked for.
 
-use crate::eval::Session;
+use crate::session::Session;
 use rustyline::completion::{Completer, FilenameCompleter, Pair};
 use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::{Hinter, HistoryHinter};
@@ -76,13 +76,18 @@ pub struct Names {
 
 impl Names {
     pub fn update(&mut self, s: &Session) {
-        self.sets = s.sets.iter().map(|x| x.name.clone()).collect();
-        self.columns = s
+        let scope = s.scope();
+        self.sets = scope.sets.iter().map(|x| x.name.clone()).collect();
+        self.columns = scope
             .data
             .as_ref()
             .map(|d| d.table.columns.clone())
             .unwrap_or_default();
-        self.analyses = s.analyses.iter().map(|a| a.name().to_string()).collect();
+        self.analyses = scope
+            .analyses
+            .iter()
+            .map(|a| a.name().to_string())
+            .collect();
     }
 
     /// Completions of `prefix`, sorted, without duplicates.

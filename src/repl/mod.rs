@@ -8,7 +8,7 @@
 mod helper;
 
 use crate::diagnostics::render;
-use crate::eval::{folder_of, Session};
+use crate::session::{Mode, Session};
 use std::path::{Path, PathBuf};
 
 pub use helper::{Names, ToeHelper};
@@ -80,8 +80,13 @@ pub fn handle(session: &mut Session, buffer: &mut String, line: &str) -> Step {
 /// Runs text in the session; returns results, warnings and diagnostics as text.
 fn feed(session: &mut Session, name: &str, path: Option<PathBuf>, text: &str) -> String {
     let result = session.run_text(name, path, text.to_string());
+    report(session, result)
+}
+
+/// Warnings, then results or the diagnostics of the failure, as text.
+fn report(session: &mut Session, result: Result<String, Vec<crate::diagnostics::Diag>>) -> String {
     let mut out = String::new();
-    for w in std::mem::take(&mut session.pending) {
+    for w in session.take_pending() {
         out.push_str(&render(&w, &session.sources, false, 100));
     }
     match result {
@@ -97,16 +102,8 @@ fn feed(session: &mut Session, name: &str, path: Option<PathBuf>, text: &str) ->
 
 /// Loads a script into the session (`toe repl study.toe` and `:load`).
 pub fn load(session: &mut Session, path: &Path) -> String {
-    match std::fs::read(path) {
-        Err(e) => format!("toe::data::missing_file\n  × expected a script at `{}`, found an error: {e}\n  help: check the path\n", path.display()),
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Err(_) => format!("toe::parse::not_utf8\n  × expected a UTF-8 text script at `{}`, found other bytes\n  help: save the script as UTF-8\n", path.display()),
-            Ok(text) => {
-                session.base_dir = folder_of(path);
-                feed(session, &path.display().to_string(), Some(path.to_path_buf()), &text)
-            }
-        },
-    }
+    let result = session.run_file(path, Mode::Run);
+    report(session, result)
 }
 
 fn meta(session: &mut Session, cmd: &str) -> Step {
@@ -118,13 +115,13 @@ fn meta(session: &mut Session, cmd: &str) -> Step {
         ":help" | ":h" => Step::Output(help(arg)),
         ":plan" => Step::Output(feed(session, "<repl>", None, "show plan")),
         ":reset" => {
-            let base = session.base_dir.clone();
+            let base = session.interp.base_dir.clone();
             *session = Session::new(base);
             Step::Output("session reset: no data, sets or analyses\n".into())
         }
         ":load" if arg.is_empty() => Step::Output("usage: :load file.toe\n".into()),
         ":load" => {
-            let p = session.base_dir.join(arg.trim_matches('"'));
+            let p = session.interp.base_dir.join(arg.trim_matches('"'));
             Step::Output(load(session, &p))
         }
         ":ast" if arg.is_empty() => Step::Output("usage: :ast STATEMENT\n".into()),

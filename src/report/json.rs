@@ -1,20 +1,350 @@
-//! Stage 5, the JSON document of OUTPUT.md: every result of a script, full precision.
+//! Stage 5, the JSON document (docs/output.md): every result of a script at full precision.
 //!
-//! Guarantees: the required field names of OUTPUT.md; missing values as `null`; arrays of cases
-//! in the order of the data file; the same session gives the same bytes.
+//! Guarantees: the field names of docs/output.md; missing values as `null`; arrays of cases in
+//! the order of the data file; the same results give the same bytes.
 
-use crate::eval::{json_num, sha256_hex, JsonValue, Session};
-use serde_json::{json, Map};
+use crate::check::plan::FsqcaPlan;
+use crate::check::Scope;
+use crate::diagnostics::Diag;
+use crate::engine::configurations::{CellKind, Configuration};
+use crate::engine::fsqca::{self, ConfigRow, Model};
+use crate::engine::nca::{self, bottleneck};
+use crate::eval::results::*;
+use crate::files::sha256_hex;
+use serde_json::{json, Map, Value as JsonValue};
 
 /// The version written into every document.
 pub const TOE_VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// A number for JSON: full precision, `null` when missing or not finite.
+pub fn num(v: f64) -> JsonValue {
+    if v.is_finite() {
+        serde_json::Number::from_f64(v)
+            .map(JsonValue::Number)
+            .unwrap_or(JsonValue::Null)
+    } else {
+        JsonValue::Null
+    }
+}
+
+/// An optional number for JSON: `null` when absent.
+pub fn opt_num(v: Option<f64>) -> JsonValue {
+    v.map(num).unwrap_or(JsonValue::Null)
+}
+
 fn nums(v: &[f64]) -> JsonValue {
-    JsonValue::Array(v.iter().map(|x| json_num(*x)).collect())
+    JsonValue::Array(v.iter().map(|x| num(*x)).collect())
+}
+
+/// The JSON of an analysis by name (`None` when it has no results).
+pub fn analysis(results: &Results, name: &str) -> Option<JsonValue> {
+    results
+        .nca
+        .get(name)
+        .map(nca)
+        .or_else(|| results.fsqca.get(name).map(fsqca))
+}
+
+/// The NCA results as docs/output.md writes them.
+pub fn nca(run: &NcaRun) -> JsonValue {
+    let p = &run.plan;
+    let mut results = Vec::new();
+    for (cond, r, dropped) in &run.conditions {
+        let Ok(r) = r else {
+            results.push(json!({ "condition": cond, "error": r.as_ref().err() }));
+            continue;
+        };
+        for c in &r.ceilings {
+            let necessary = run
+                .verdict(c)
+                .map(JsonValue::Bool)
+                .unwrap_or(JsonValue::Null);
+            let mut m = Map::new();
+            m.insert("condition".into(), cond.clone().into());
+            m.insert("ceiling".into(), c.ceiling.name().into());
+            m.insert("n".into(), r.n.into());
+            m.insert("dropped_cases".into(), (*dropped).into());
+            m.insert("effect_size".into(), num(c.effect_size));
+            m.insert(
+                "effect_label".into(),
+                nca::effect_label(c.effect_size).as_str().into(),
+            );
+            m.insert("ceiling_zone".into(), num(c.ceiling_zone));
+            m.insert("scope".into(), num(r.scope));
+            m.insert("accuracy".into(), num(c.accuracy));
+            m.insert("fit".into(), num(c.fit));
+            m.insert("slope".into(), opt_num(c.slope));
+            m.insert("intercept".into(), opt_num(c.intercept));
+            m.insert("condition_inefficiency".into(), num(c.condition_ineff));
+            m.insert("outcome_inefficiency".into(), num(c.outcome_ineff));
+            m.insert("above".into(), num(c.above));
+            m.insert("p_value".into(), opt_num(c.p_value));
+            m.insert("p_accuracy".into(), opt_num(c.p_accuracy));
+            m.insert("xmin".into(), num(r.xmin));
+            m.insert("xmax".into(), num(r.xmax));
+            m.insert("ymin".into(), num(r.ymin));
+            m.insert("ymax".into(), num(r.ymax));
+            m.insert("necessary".into(), necessary);
+            results.push(JsonValue::Object(m));
+        }
+    }
+    let analysed = run.analysed();
+    let bottlenecks: Vec<JsonValue> = run
+        .bottlenecks
+        .iter()
+        .map(|t| {
+            let rows: Vec<JsonValue> = t
+                .levels
+                .display
+                .iter()
+                .enumerate()
+                .map(|(k, level)| {
+                    let mut values = Map::new();
+                    for ((cond, _), col) in analysed.iter().zip(&t.columns) {
+                        let v = match col.cells.get(k) {
+                            Some(bottleneck::Cell::Value(v)) => num(*v),
+                            Some(bottleneck::Cell::NN) => "NN".into(),
+                            _ => "NA".into(),
+                        };
+                        values.insert(cond.to_string(), v);
+                    }
+                    json!({ "outcome": num(*level), "values": values })
+                })
+                .collect();
+            json!({ "ceiling": t.ceiling.name(), "type": p.bottleneck_type.name(), "rows": rows })
+        })
+        .collect();
+    json!({
+        "name": p.name,
+        "kind": "nca",
+        "outcome": p.outcome,
+        "conditions": p.conditions,
+        "on": if p.calibrated { "calibrated" } else { "raw" },
+        "permutations": p.permutations,
+        "seed": run.seed,
+        "rule": { "d_min": p.d_min, "p_max": p.p_max },
+        "results": results,
+        "bottlenecks": bottlenecks,
+    })
+}
+
+fn row_json(r: u128) -> JsonValue {
+    u64::try_from(r)
+        .map(JsonValue::from)
+        .unwrap_or_else(|_| JsonValue::String(r.to_string()))
+}
+
+fn config_json(c: &ConfigRow) -> JsonValue {
+    json!({ "row": row_json(c.row), "config": c.config })
+}
+
+fn model_json(m: &Model) -> JsonValue {
+    let terms: Vec<JsonValue> = m
+        .terms
+        .iter()
+        .map(|t| {
+            json!({
+                "expr": t.expr,
+                "consistency": num(t.consistency),
+                "pri": num(t.pri),
+                "coverage": num(t.coverage),
+                "unique_coverage": opt_num(t.unique_coverage),
+                "cases": t.cases.iter().flatten().collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let mut o = Map::new();
+    o.insert("model".into(), m.name.clone().into());
+    if let Some(f) = &m.from {
+        o.insert("from".into(), f.clone().into());
+    }
+    o.insert("expression".into(), m.expression.clone().into());
+    o.insert("consistency".into(), num(m.consistency));
+    o.insert("pri".into(), num(m.pri));
+    o.insert("coverage".into(), num(m.coverage));
+    o.insert("terms".into(), JsonValue::Array(terms));
+    JsonValue::Object(o)
+}
+
+/// The configurations of the first model, as docs/output.md's `configurations`.
+fn configurations(run: &FsqcaRun) -> JsonValue {
+    let sets = run.configurations();
+    let Some(t) = sets.first() else {
+        return JsonValue::Array(Vec::new());
+    };
+    let conds = &run.plan.conditions;
+    let pick = |c: &Configuration, kind: CellKind| -> Vec<String> {
+        c.cells
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| **x == kind)
+            .map(|(j, _)| conds[j].clone())
+            .collect()
+    };
+    JsonValue::Array(
+        t.configurations
+            .iter()
+            .map(|c| {
+                let term = &t.model.terms[c.term];
+                json!({
+                    "id": c.id, "term": term.expr, "model": t.model.name, "from": t.model.from, "solution": t.kind,
+                    "core": pick(c, CellKind::CorePresent), "peripheral": pick(c, CellKind::PeripheralPresent),
+                    "core_absent": pick(c, CellKind::CoreAbsent), "peripheral_absent": pick(c, CellKind::PeripheralAbsent),
+                    "consistency": num(term.consistency), "pri": num(term.pri),
+                    "coverage": num(term.coverage),
+                    "unique_coverage": opt_num(term.unique_coverage),
+                    "cases": term.cases.iter().flatten().collect::<Vec<_>>(),
+                    "no_core": c.no_core,
+                })
+            })
+            .collect(),
+    )
+}
+
+fn clusters(c: &Clusters) -> JsonValue {
+    let f = |x: &crate::engine::clusters::Fit2| json!({ "consistency": num(x.consistency), "coverage": num(x.coverage), "cases": x.n });
+    let m = |v: &[(String, crate::engine::clusters::Fit2)]| {
+        JsonValue::Object(v.iter().map(|(g, x)| (g.clone(), f(x))).collect())
+    };
+    json!({
+        "cluster": c.cluster,
+        "unit": c.unit,
+        "model": format!("{} {}", c.model.0, c.model.1),
+        "terms": c.rows.iter().map(|r| json!({ "expr": r.expr, "pooled": f(&r.fit.pooled), "between": m(&r.fit.between), "within": m(&r.fit.within) })).collect::<Vec<_>>(),
+    })
+}
+
+fn expect(p: &FsqcaPlan) -> JsonValue {
+    match &p.expect {
+        None => JsonValue::Null,
+        Some(e) => JsonValue::Object(
+            expectation_codes(e)
+                .into_iter()
+                .map(|(c, v)| (c, JsonValue::from(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// The fsQCA results as docs/output.md writes them.
+pub fn fsqca(run: &FsqcaRun) -> JsonValue {
+    let p = &run.plan;
+    let r = &run.result;
+    let necessity: Vec<JsonValue> = r
+        .necessity
+        .iter()
+        .map(|n| json!({ "expr": n.expr, "consistency": num(n.consistency), "coverage": num(n.coverage), "relevance": num(n.relevance) }))
+        .collect();
+    let tt: Vec<JsonValue> = r
+        .truth_table
+        .rows
+        .iter()
+        .map(|t| {
+            json!({
+                "row": row_json(t.row), "config": t.config, "out": t.out.as_str(), "n": t.n,
+                "consistency": num(t.consistency), "pri": num(t.pri), "cases": t.cases,
+            })
+        })
+        .collect();
+    let models = |s: &fsqca::Solution| JsonValue::Array(s.models.iter().map(model_json).collect());
+    let sa = r
+        .simplifying_assumptions
+        .first()
+        .map(|v| v.iter().map(config_json).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let ec = r
+        .intermediate
+        .first()
+        .map(|i| {
+            i.easy_counterfactuals
+                .iter()
+                .map(config_json)
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let csa = r
+        .contradictory_simplifying_assumptions
+        .as_ref()
+        .map(|v| JsonValue::Array(v.iter().map(config_json).collect()))
+        .unwrap_or(JsonValue::Null);
+    json!({
+        "name": p.name,
+        "kind": "fsqca",
+        "outcome": p.outcome,
+        "negated": p.negated,
+        "conditions": p.conditions,
+        "thresholds": { "cases": p.cases, "consistency": p.consistency, "contradictions": p.contradictions, "pri": p.pri },
+        "expect": expect(p),
+        "dropped_cases": run.dropped,
+        "necessity": necessity,
+        "truth_table": tt,
+        "solutions": {
+            "complex": models(&r.complex),
+            "parsimonious": models(&r.parsimonious),
+            "intermediate": JsonValue::Array(run.intermediate_models().iter().map(model_json).collect()),
+        },
+        "simplifying_assumptions": sa,
+        "simplifying_assumptions_count": r.simplifying_assumptions_count.first().map(|c| row_json(*c)).unwrap_or(JsonValue::Null),
+        "simplifying_assumptions_listed": r.simplifying_assumptions_listed,
+        "easy_counterfactuals": ec,
+        "easy_counterfactuals_count": r.intermediate.first().map(|i| row_json(i.easy_counterfactuals_count)).unwrap_or(JsonValue::Null),
+        "contradictory_simplifying_assumptions": csa,
+        "contradictory_simplifying_assumptions_note": r.contradictory_simplifying_assumptions_note,
+        "configurations": configurations(run),
+        "clusters": run.clusters.as_ref().map(clusters),
+    })
+}
+
+/// A robustness sweep, kind "robustness".
+pub fn robustness(r: &RobustnessRun) -> JsonValue {
+    let labels: Vec<String> = r.plan.dims.iter().map(|d| d.label()).collect();
+    let variants: Vec<JsonValue> = r
+        .variants
+        .iter()
+        .map(|v| {
+            let params: Map<String, JsonValue> = labels.iter().cloned().zip(v.values.iter().map(|x| num(*x))).collect();
+            match &v.result {
+                Ok(s) => json!({ "params": params, "solution": s.expression, "terms": s.terms, "consistency": num(s.consistency), "coverage": num(s.coverage) }),
+                Err(e) => json!({ "params": params, "error": e }),
+            }
+        })
+        .collect();
+    json!({
+        "name": format!("{}.robustness", r.plan.of.name),
+        "kind": "robustness",
+        "of": r.plan.of.name,
+        "dimensions": labels,
+        "variants": variants,
+        "configurations": r.terms.iter().map(|(t, c)| json!({ "term": t, "variants": c, "share": *c as f64 / r.ran.max(1) as f64 })).collect::<Vec<_>>(),
+        "consistency_range": [num(r.consistency_range.0), num(r.consistency_range.1)],
+        "coverage_range": [num(r.coverage_range.0), num(r.coverage_range.1)],
+        "sensitivity": r.sensitivity.iter().map(|(l, s)| (l.clone(), s.map(|(a, b)| json!([a, b])).unwrap_or(JsonValue::Null))).collect::<Map<String, JsonValue>>(),
+        "robust_core": r.robust_core,
+    })
+}
+
+/// A query and its statistics.
+pub fn query(q: &QueryResult) -> JsonValue {
+    let mut j = Map::new();
+    j.insert("query".into(), q.plan.text.clone().into());
+    for (k, v) in &q.stats {
+        j.insert((*k).into(), num(*v));
+    }
+    j.insert("cases".into(), q.cases.into());
+    if q.dropped > 0 {
+        j.insert("dropped_cases".into(), q.dropped.into());
+    }
+    JsonValue::Object(j)
 }
 
 /// Builds the document. `script` is the path as given and the script's bytes.
-pub fn document(s: &Session, script_path: &str, script: &[u8]) -> JsonValue {
+pub fn document(
+    s: &Scope,
+    results: &Results,
+    warnings: &[Diag],
+    script_path: &str,
+    script: &[u8],
+) -> JsonValue {
     let mut doc = Map::new();
     doc.insert("toe_version".into(), TOE_VERSION.into());
     doc.insert(
@@ -66,20 +396,20 @@ pub fn document(s: &Session, script_path: &str, script: &[u8]) -> JsonValue {
                         if c.method == "crisp" {
                             cm.insert(
                                 "at".into(),
-                                JsonValue::Array(c.anchors.iter().map(|a| json_num(a.1)).collect()),
+                                JsonValue::Array(c.anchors.iter().map(|a| num(a.1)).collect()),
                             );
                         } else {
                             for (n, v, _) in &c.anchors {
-                                cm.insert((*n).into(), json_num(*v));
+                                cm.insert((*n).into(), num(*v));
                             }
                         }
                         if let Some(idm) = c.idm {
-                            cm.insert("idm".into(), json_num(idm));
+                            cm.insert("idm".into(), num(idm));
                         }
                         let pct: Map<String, JsonValue> = c
                             .anchors
                             .iter()
-                            .filter_map(|(n, _, p)| p.map(|p| ((*n).to_string(), json_num(p))))
+                            .filter_map(|(n, _, p)| p.map(|p| ((*n).to_string(), num(p))))
                             .collect();
                         if !pct.is_empty() {
                             cm.insert("percentiles".into(), JsonValue::Object(pct));
@@ -100,19 +430,19 @@ pub fn document(s: &Session, script_path: &str, script: &[u8]) -> JsonValue {
         })
         .collect();
     doc.insert("sets".into(), JsonValue::Array(sets));
-    if !s.indices.is_empty() {
-        let indices: Map<String, JsonValue> = s
+    if !results.indices.is_empty() {
+        let indices: Map<String, JsonValue> = results
             .indices
             .iter()
             .map(|(name, ix)| {
                 let one = |w: &[f64]| -> JsonValue {
-                    JsonValue::Object(ix.indicators.iter().zip(w).map(|((c, _), w)| (c.clone(), json_num(*w))).collect())
+                    JsonValue::Object(ix.indicators.iter().zip(w).map(|((c, _), w)| (c.clone(), num(*w))).collect())
                 };
                 let weights = match ix.by {
                     None => ix.weights.first().map(|(_, w)| one(w)).unwrap_or(JsonValue::Null),
                     Some(_) => JsonValue::Object(ix.weights.iter().map(|(g, w)| (g.clone().unwrap_or_default(), one(w))).collect()),
                 };
-                (name.clone(), json!({ "function": ix.function, "by": ix.by, "weights": weights, "values": nums(&ix.values) }))
+                (name.clone(), json!({ "function": ix.function.name(), "by": ix.by, "weights": weights, "values": nums(&ix.values) }))
             })
             .collect();
         doc.insert("indices".into(), JsonValue::Object(indices));
@@ -120,13 +450,15 @@ pub fn document(s: &Session, script_path: &str, script: &[u8]) -> JsonValue {
     let mut analyses: Vec<JsonValue> = s
         .analyses
         .iter()
-        .filter_map(|a| s.results.get(a.name()).cloned())
+        .filter_map(|a| analysis(results, a.name()))
         .collect();
-    analyses.extend(s.robustness.iter().cloned());
+    analyses.extend(results.robustness.iter().map(robustness));
     doc.insert("analyses".into(), JsonValue::Array(analyses));
-    doc.insert("queries".into(), JsonValue::Array(s.queries.clone()));
-    let warnings: Vec<JsonValue> = s
-        .warnings
+    doc.insert(
+        "queries".into(),
+        JsonValue::Array(results.queries.iter().map(query).collect()),
+    );
+    let warnings: Vec<JsonValue> = warnings
         .iter()
         .map(|w| json!({ "code": w.code, "message": w.message }))
         .collect();

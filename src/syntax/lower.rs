@@ -182,7 +182,7 @@ impl Lowerer {
         if p.as_str() == "<-" {
             let span = self.span(&p);
             self.diags.push(
-                Diag::error(codes::R_ASSIGN, "expected `=`, found R's `<-`")
+                Diag::error(codes::R_ASSIGNMENT, "expected `=`, found R's `<-`")
                     .at(span, "write `=` here")
                     .help("toe writes `=` where R writes `<-`"),
             );

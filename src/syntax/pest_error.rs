@@ -203,7 +203,7 @@ pub fn convert(err: pest::error::Error<Rule>, text: &str, source: u32) -> Diag {
     } else if found == "the end of the input" {
         "a block or a list was left open: close it with `}`, `]` or `)`".to_string()
     } else {
-        "see LANGUAGE.md §2 for the forms of each statement".to_string()
+        "see docs/language.md for the forms of each statement".to_string()
     };
     Diag::error(
         codes::SYNTAX,

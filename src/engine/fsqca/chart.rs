@@ -1,4 +1,4 @@
-//! Engine stage: the prime implicant chart (r-qca.md §5.3).
+//! Engine stage: the prime implicant chart (docs/methods.md §4.2, the chart).
 //!
 //! Guarantees: [`minimum_covers`] returns every cover of minimum cardinality (number of
 //! PIs, not literals), each as ascending PI indices, in lexicographic order — the models

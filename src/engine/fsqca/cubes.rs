@@ -1,4 +1,4 @@
-//! Engine stage: sets of configurations held as unions of cubes (METHODS.md §4.5).
+//! Engine stage: sets of configurations held as unions of cubes (docs/methods.md §4.5).
 //!
 //! Guarantees: a [`Space`] packs an implicant into one lane per condition (4 bits when
 //! every condition has ≤ 15 levels and k ≤ 32; 8, 16 or 32 bits for fewer conditions with
@@ -20,8 +20,7 @@ use std::collections::HashSet;
 
 use rayon::prelude::*;
 
-use super::implicants::Implicant;
-use super::ConfigRow;
+use super::types::{ConfigRow, Implicant};
 
 /// A cube: `mask` has every bit of the lane of a bound condition set, `vals` holds
 /// level + 1 in that lane (0 elsewhere).

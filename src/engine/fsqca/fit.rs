@@ -1,5 +1,5 @@
 //! Engine stage: parameters of fit of terms, models and single conditions
-//! (r-qca.md §3, §5.3).
+//! (docs/methods.md §2, §4.2).
 //!
 //! Guarantees: every statistic comes from `crate::engine::sets` (sums in case order, the
 //! reference's zeroing of values below 1e-5, NaN for a zero denominator). Unique coverage
@@ -11,48 +11,12 @@
 use std::collections::HashMap;
 
 use super::chart;
-use super::implicants::{covers, term_string, Implicant};
+use super::implicants::{covers, term_string};
 use super::truth_table::{Data, TruthTable, TruthTableRow};
-use super::{model_names, Model, PrimeImplicant, Solution};
+use super::types::{
+    model_names, Implicant, Model, NecessityRow, PrimeImplicant, Solution, TermFit,
+};
 use crate::engine::sets;
-
-/// Parameters of fit of one term (a prime implicant within a model).
-#[derive(Debug, Clone, PartialEq)]
-pub struct TermFit {
-    pub implicant: Implicant,
-    pub expr: String,
-    pub consistency: f64,
-    pub pri: f64,
-    pub coverage: f64,
-    /// Against the other terms of the same model; `None` for a one-term model.
-    pub unique_coverage: Option<f64>,
-    /// Cases of the positive rows the term covers, one group per row (row order).
-    pub cases: Vec<Vec<String>>,
-}
-
-impl TermFit {
-    /// The reference's printout of the cases: "A,B; C".
-    pub fn cases_string(&self) -> String {
-        self.cases
-            .iter()
-            .map(|g| g.join(","))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-}
-
-/// One row of the necessity table.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NecessityRow {
-    /// "~X", "X" or, for multi-value data, "X[v]".
-    pub expr: String,
-    pub condition: usize,
-    /// Literal as in an implicant: 1 = `~X` / level 0, 2 = `X` / level 1, …
-    pub literal: u32,
-    pub consistency: f64,
-    pub coverage: f64,
-    pub relevance: f64,
-}
 
 /// Necessity of every condition and its negation (multi-value: every observed level).
 pub fn necessity_table(data: &Data) -> Vec<NecessityRow> {

@@ -1,4 +1,4 @@
-//! Engine stage: prime implicants (r-qca.md §5.1, §5.2, §5.4, §5.5).
+//! Engine stage: prime implicants (docs/methods.md §4.2).
 //!
 //! Guarantees: [`qmc`] returns all prime implicants of a set of configurations
 //! (Quine–McCluskey with the multi-value merging rule: a condition is dropped only when
@@ -6,15 +6,14 @@
 //! that covers at least one positive row and no negative row (every remainder a don't
 //! care) without enumerating 2^k configurations: the implicants of a positive row p are
 //! the minimal hitting sets of {positions where a negative row differs from p}. [`sorted`]
-//! orders them as the reference (§5.4, quirk included) and [`term_string`] writes them as
-//! the reference (§5.5).
+//! orders them as the reference (docs/methods.md §4.2, quirk included) and [`term_string`] writes them as
+//! the reference (docs/methods.md §4.2).
 
 use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
-/// An implicant: per condition 0 = absent, level + 1 otherwise (binary: 1 = `~X`, 2 = `X`).
-pub type Implicant = Vec<u32>;
+pub use super::types::Implicant;
 
 /// Whether `imp` covers the configuration `config`.
 pub fn covers(imp: &[u32], config: &[u32]) -> bool {
@@ -305,7 +304,7 @@ pub fn parsimonious(pos: &[Vec<u32>], neg: &[Vec<u32>]) -> Vec<Implicant> {
     v.into_iter().map(|(imp, _)| imp).collect()
 }
 
-/// The reference's PI order (src/sort_cols.c, §5.4), quirk included.
+/// The reference's PI order (QCA's src/sort_cols.c, docs/methods.md §4.2), quirk included.
 pub fn sorted(mut pis: Vec<Implicant>) -> Vec<Implicant> {
     let n = pis.len();
     if n == 0 {
@@ -321,7 +320,7 @@ pub fn sorted(mut pis: Vec<Implicant>) -> Vec<Implicant> {
     pis
 }
 
-/// Term string (§5.5): literals joined by `*` in condition order, `~X` for the absence of
+/// Term string (docs/methods.md §4.2): literals joined by `*` in condition order, `~X` for the absence of
 /// a binary condition, `X[v]` for every literal when `bracket` (multi-value data). The
 /// empty implicant is "1".
 pub fn term_string(imp: &[u32], names: &[String], fuzzy: &[bool], bracket: bool) -> String {
@@ -352,7 +351,7 @@ mod tests {
 
     #[test]
     fn quirk_order() {
-        // ~A*~B and A*B come out as A*B, ~A*~B (§5.4)
+        // ~A*~B and A*B come out as A*B, ~A*~B (docs/methods.md §4.2)
         let s = sorted(vec![vec![1, 1], vec![2, 2]]);
         assert_eq!(s, vec![vec![2, 2], vec![1, 1]]);
     }

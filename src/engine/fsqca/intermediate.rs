@@ -1,5 +1,5 @@
 //! Engine stage: simplifying assumptions, the intermediate solution and contradictory
-//! simplifying assumptions (r-qca.md §5.7–§5.9), for any number of conditions.
+//! simplifying assumptions (docs/methods.md §4.3–§4.4), for any number of conditions.
 //!
 //! Guarantees: every set of configurations is held as a union of cubes ([`cubes`]), so
 //! nothing enumerates 2^k. The simplifying assumptions (SA) of a parsimonious model are
@@ -17,22 +17,24 @@
 //! reference would print a solution (k ≤ 19) and QMC on the configurations of F is cheap
 //! (Σ over those PIs of Π over their free conditions of (levels + 1), a bound on the
 //! implicants QMC builds, at most [`QMC_COST_LIMIT`]), QMC is run instead exactly as the
-//! reference (positive rows, then EC in row order), so the PI order of §5.4 — quirk
+//! reference (positive rows, then EC in row order), so the PI order of docs/methods.md §4.2 — quirk
 //! included — is QCA's own (every fixture is below the limit: at most 351). Otherwise the
 //! PIs (and so the models) are the same sets, but the order among PIs that tie in the
-//! §5.4 sort may differ from what R would print. The chart is solved over the positive
+//! docs/methods.md §4.2 sort may differ from what R would print. The chart is solved over the positive
 //! rows only.
 //! The contradictory SA rebuild the truth table for 1 − Y with the consistency cuts
 //! reversed and intersect the two unions of cubes.
 
 use std::collections::{HashMap, HashSet};
 
+use super::chart;
 use super::cubes::{self, Cube, Space};
 use super::fit::Context;
 use super::implicants::{self, covers, subsumes, Implicant};
+use super::truth_table::TruthTableRow;
 use super::truth_table::{self, Data, Out};
-use super::{
-    chart, ConfigRow, Expectation, FsqcaOptions, IntermediateSolution, Solution, TruthTableRow,
+use super::types::{
+    sa_allowed, ConfigRow, Expectation, FsqcaOptions, IntermediateSolution, Solution,
 };
 
 /// Sets of configurations (SA, EC, DC, CSA) are listed only up to this size; above it
@@ -143,7 +145,7 @@ fn expected_levels(e: &Expectation) -> Option<Vec<u32>> {
     }
 }
 
-/// The `res` terms of a complex model against a parsimonious model (§5.8, single-condition
+/// The `res` terms of a complex model against a parsimonious model (docs/methods.md §4.3, single-condition
 /// expectations): for every complex PI C and parsimonious PI P ⊇ C, C without the literals
 /// (outside P) that contradict an expectation.
 pub fn easy_terms(
@@ -173,7 +175,7 @@ pub fn easy_terms(
     res_terms
 }
 
-/// Order of the cube path's PIs before the §5.4 sort: fewest literals first (as QMC,
+/// Order of the cube path's PIs before the docs/methods.md §4.2 sort: fewest literals first (as QMC,
 /// whose later passes come first), then by implicant.
 fn cube_order(mut pis: Vec<Implicant>) -> Vec<Implicant> {
     pis.sort_by(|a, b| {
@@ -217,7 +219,7 @@ fn minimize_f(
         Minimizer::Cubes => false,
         // above 19 conditions QCA prints no intermediate solution: no order to match
         Minimizer::Auto => {
-            super::sa_allowed(levels.len()) && qmc_cost(space, levels, bcf) <= QMC_COST_LIMIT
+            sa_allowed(levels.len()) && qmc_cost(space, levels, bcf) <= QMC_COST_LIMIT
         }
     };
     if use_qmc {

@@ -1,17 +1,17 @@
-//! Engine stage: the truth table (r-qca.md §4).
+//! Engine stage: the truth table (docs/methods.md §4.1).
 //!
 //! Guarantees: rows are placed with the 0.5 rule (a fuzzy value of exactly 0.5 goes to the
 //! 0 side), n counts memberships strictly above 0.5, consistency and PRI are summed over
 //! all cases in case order, OUT follows the cuts with tolerance 1.49e-8 (contradictions
 //! "C" with two cuts). Only observed rows are kept (so memory is bounded by the cases,
 //! not by 2^k); row numbers are u128. The QCA 3.23 mislabelling bug with two cuts and
-//! rows under the frequency cut (§4.6) is deliberately not reproduced.
+//! rows under the frequency cut (docs/methods.md §9) is deliberately not reproduced.
 
 use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use super::{ConfigRow, FsqcaError, FsqcaInput, FsqcaOptions, MAX_CONDITIONS, TOL};
+use super::types::{ConfigRow, FsqcaError, FsqcaInput, FsqcaOptions, MAX_CONDITIONS, TOL};
 
 /// Validated input data.
 #[derive(Debug, Clone)]
@@ -146,7 +146,7 @@ impl Data {
         }
     }
 
-    /// Membership of every case in the row `config` (r-qca §4.3), written into `acc`.
+    /// Membership of every case in the row `config` (docs/methods.md §4.1), written into `acc`.
     pub fn row_membership(&self, config: &[u32], acc: &mut [f64]) {
         acc.iter_mut().for_each(|a| *a = 1.0);
         for (j, &level) in config.iter().enumerate() {

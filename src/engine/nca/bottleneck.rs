@@ -1,14 +1,16 @@
-//! Engine stage: bottleneck tables (r-nca.md §9, METHODS.md §3.2).
+//! Engine stage: bottleneck tables (docs/methods.md §3.2).
 //!
 //! Guarantees: outcome levels, required condition levels, the edge cases
 //! ("NN" not necessary, "NA" not available), cutoff 0/1/2 substitutions and
 //! the printed text exactly as the reference, for the units
 //! `percentage.range` (the language's `percentage`), `percentage.max`,
-//! `actual` and `percentile`. Departure (METHODS.md §3.2): a straight
+//! `actual` and `percentile`. Departure (docs/methods.md §3.2): a straight
 //! ceiling without a slope (a single distinct peer) makes every level "NN".
-//! Numbers are never rounded except in the `display` strings. Never panics.
+//! Numbers are never rounded; each column says with how many decimals the reference prints
+//! it. Never panics.
 
-use super::{Ceiling, NcaError, NcaResult};
+use super::result::NcaResult;
+use super::types::{Ceiling, NcaError};
 
 const EPS: f64 = 1e-10;
 
@@ -76,8 +78,9 @@ pub enum Cell {
 #[derive(Clone, Debug, PartialEq)]
 pub struct BottleneckColumn {
     pub cells: Vec<Cell>,
-    /// Text as the reference prints it ("NN", "NA", "38.4", "46.000").
-    pub display: Vec<String>,
+    /// Decimals the reference prints a value of this column with (`sprintf("%.{p}f")`;
+    /// values below 10^−p print as 0): the report formats, the engine does not.
+    pub precision: usize,
     /// Required level in the table's x unit, unrounded (NaN = NA, ±Inf = NN).
     pub x_value: Vec<f64>,
     /// Required level in data units (NaN = NA, ±Inf = NN).
@@ -217,22 +220,6 @@ pub fn outcome_levels(
         display = Vec::new();
     }
     Ok(OutcomeLevels { display, actual })
-}
-
-/// `sprintf("%.{prec}f")` with |v| < 10^−prec shown as 0.
-fn pretty(v: f64, prec: usize) -> String {
-    let v = if v.abs() < 10f64.powi(-(prec as i32)) {
-        0.0
-    } else {
-        v
-    };
-    if v.is_nan() {
-        return "NA".into();
-    }
-    if v.is_infinite() {
-        return if v > 0.0 { "Inf".into() } else { "-Inf".into() };
-    }
-    format!("{:.*}", prec, v)
 }
 
 fn ecdf(sorted: &[f64], t: f64) -> f64 {
@@ -376,7 +363,7 @@ pub fn bottleneck_column(
                 }
             }
             _ => {
-                // Departure (METHODS.md §3.2): no slope → every level "NN".
+                // Departure (docs/methods.md §3.2): no slope → every level "NN".
                 single_peer_line = true;
                 for _ in mpy {
                     raw.push(f64::INFINITY);
@@ -424,7 +411,7 @@ pub fn bottleneck_column(
 
     let mut col = BottleneckColumn {
         cells: Vec::with_capacity(raw.len()),
-        display: Vec::with_capacity(raw.len()),
+        precision: prec,
         x_value: Vec::with_capacity(raw.len()),
         x_actual: raw.clone(),
         cases,
@@ -436,22 +423,21 @@ pub fn bottleneck_column(
             transform(x)
         };
         col.x_value.push(v);
-        let (cell, text) = if v.is_nan() {
+        let cell = if v.is_nan() {
             match na_sub {
-                Some(s) if !s.is_nan() && !s.is_infinite() => (Cell::Value(s), pretty(s, prec)),
-                Some(s) if s.is_infinite() => (Cell::NN, "NN".to_string()),
-                _ => (Cell::NA, "NA".to_string()),
+                Some(s) if !s.is_nan() && !s.is_infinite() => Cell::Value(s),
+                Some(s) if s.is_infinite() => Cell::NN,
+                _ => Cell::NA,
             }
         } else if v.is_infinite() {
             match nn_sub {
-                Some(s) => (Cell::Value(s), pretty(s, prec)),
-                None => (Cell::NN, "NN".to_string()),
+                Some(s) => Cell::Value(s),
+                None => Cell::NN,
             }
         } else {
-            (Cell::Value(v), pretty(v, prec))
+            Cell::Value(v)
         };
         col.cells.push(cell);
-        col.display.push(text);
     }
     Some(col)
 }

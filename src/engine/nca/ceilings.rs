@@ -99,7 +99,7 @@ pub fn cols(x: &[f64], y: &[f64], flip_y: bool) -> Option<Line> {
     })
 }
 
-/// The quantile level QR uses for a corner (r-nca.md §3).
+/// The quantile level QR uses for a corner (docs/methods.md §3.1).
 pub fn qr_tau(tau: f64, flip_y: bool) -> f64 {
     let t = if (0.0..=1.0).contains(&tau) {
         tau

@@ -1,5 +1,5 @@
 //! Engine stage: scope, ceiling zone, effect size, accuracy, fit and
-//! inefficiencies (r-nca.md §1, §4–§7).
+//! inefficiencies (docs/methods.md §3.1).
 //!
 //! Guarantees: formulas exactly as the reference (including its quirks:
 //! a line entirely above the box gives NaN for upper corners, fit is NA

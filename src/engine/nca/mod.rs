@@ -1,5 +1,5 @@
 //! Engine stage: Necessary Condition Analysis (NCA), reproducing the R
-//! package NCA 5.0.1 number for number (METHODS.md §3, reference/r-nca.md).
+//! package NCA 5.0.1 number for number (docs/methods.md §3).
 //!
 //! Plain `f64` slices in, plain structs out; the engine knows nothing of the
 //! language front end. Guarantees: numbers are never rounded; no input makes
@@ -15,9 +15,17 @@ pub mod ceilings;
 pub mod effect;
 pub mod peers;
 pub mod permutation;
+pub mod prepare;
+pub mod result;
 pub mod rrng;
+pub mod types;
 
 use std::fmt;
+
+pub use prepare::complete_cases;
+use prepare::{complete_cases_indexed, needs_vrs, zone_for, Prepared};
+pub use result::{CeilingResult, NcaResult};
+pub use types::{corner_flips, Ceiling, NcaError, NcaOptions};
 
 pub use bottleneck::{
     bottleneck_column, bottleneck_table, outcome_levels, BottleneckColumn, BottleneckSpec,
@@ -26,368 +34,7 @@ pub use bottleneck::{
 pub use ceilings::Line;
 pub use effect::{Ineffs, Scope};
 pub use peers::Peer;
-pub use permutation::{
-    permutation_test, permutations, CeilingTest, PermutationOptions, PermutationTest,
-};
-
-/// A ceiling technique.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Ceiling {
-    CeFdh,
-    CrFdh,
-    Ols,
-    CLp,
-    Qr,
-    CeVrs,
-    CrVrs,
-    Cols,
-    /// A user-given line (the reference's `custom`).
-    Custom {
-        intercept: f64,
-        slope: f64,
-    },
-}
-
-impl Ceiling {
-    /// The reference's name (`ce_fdh`, …, `custom`).
-    pub fn name(&self) -> &'static str {
-        match self {
-            Ceiling::CeFdh => "ce_fdh",
-            Ceiling::CrFdh => "cr_fdh",
-            Ceiling::Ols => "ols",
-            Ceiling::CLp => "c_lp",
-            Ceiling::Qr => "qr",
-            Ceiling::CeVrs => "ce_vrs",
-            Ceiling::CrVrs => "cr_vrs",
-            Ceiling::Cols => "cols",
-            Ceiling::Custom { .. } => "custom",
-        }
-    }
-
-    /// Parse a reference name (not `custom`, which needs a line).
-    pub fn from_name(s: &str) -> Option<Ceiling> {
-        Some(match s {
-            "ce_fdh" => Ceiling::CeFdh,
-            "cr_fdh" => Ceiling::CrFdh,
-            "ols" => Ceiling::Ols,
-            "c_lp" => Ceiling::CLp,
-            "qr" => Ceiling::Qr,
-            "ce_vrs" => Ceiling::CeVrs,
-            "cr_vrs" => Ceiling::CrVrs,
-            "cols" => Ceiling::Cols,
-            _ => return None,
-        })
-    }
-
-    /// OLS is a reference line only: no summary column, test or bottleneck.
-    pub fn is_reference_only(&self) -> bool {
-        matches!(self, Ceiling::Ols)
-    }
-}
-
-/// Errors of the NCA engine.
-#[derive(Clone, Debug, PartialEq)]
-pub enum NcaError {
-    /// x and y have different lengths.
-    LengthMismatch { x: usize, y: usize },
-    /// No complete case.
-    NoCases,
-    /// An infinite value in the data.
-    NonFinite,
-    /// Corner outside 1..=4.
-    BadCorner(u8),
-    /// A bottleneck request the engine cannot serve.
-    Bottleneck(String),
-}
-
-impl fmt::Display for NcaError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            NcaError::LengthMismatch { x, y } => {
-                write!(f, "condition has {x} values but the outcome has {y}")
-            }
-            NcaError::NoCases => write!(f, "no complete cases to analyse"),
-            NcaError::NonFinite => write!(f, "the data contain an infinite value"),
-            NcaError::BadCorner(c) => write!(f, "corner must be 1, 2, 3 or 4, not {c}"),
-            NcaError::Bottleneck(m) => write!(f, "bottleneck table: {m}"),
-        }
-    }
-}
-
-impl std::error::Error for NcaError {}
-
-/// Options of one NCA (one condition against the outcome).
-#[derive(Clone, Debug, PartialEq)]
-pub struct NcaOptions {
-    /// Ceilings in report order. The first one decides the verdict.
-    pub ceilings: Vec<Ceiling>,
-    /// 1 upper-left (default), 2 upper-right, 3 lower-left, 4 lower-right.
-    pub corner: u8,
-    /// Theoretical scope (Xmin, Xmax, Ymin, Ymax); NaN entries are ignored.
-    pub scope: Option<[f64; 4]>,
-    /// Quantile of the QR ceiling (lower corners use 1 − tau; outside [0, 1] → 0.95).
-    pub qr_tau: f64,
-    /// Number of permutations (0 = no test).
-    pub permutations: usize,
-    /// Seed of R's `set.seed` (None: a fresh seed, reported in the result).
-    pub seed: Option<u32>,
-    /// Confidence of the p-value accuracy (reference default 0.95).
-    pub p_confidence: f64,
-    /// Threshold p for the permutation test's threshold value (default 0.05).
-    pub p_threshold: f64,
-    /// Keep every permutation (1-based case numbers) in the test result.
-    pub keep_permutations: bool,
-    /// Keep every permuted effect size in the test result.
-    pub keep_null_effects: bool,
-}
-
-impl Default for NcaOptions {
-    fn default() -> Self {
-        NcaOptions {
-            ceilings: vec![Ceiling::CeFdh, Ceiling::CrFdh],
-            corner: 1,
-            scope: None,
-            qr_tau: 0.95,
-            permutations: 0,
-            seed: None,
-            p_confidence: 0.95,
-            p_threshold: 0.05,
-            keep_permutations: false,
-            keep_null_effects: false,
-        }
-    }
-}
-
-/// flip.x / flip.y of a corner.
-pub fn corner_flips(corner: u8) -> Result<(bool, bool), NcaError> {
-    match corner {
-        1 => Ok((false, false)),
-        2 => Ok((true, false)),
-        3 => Ok((false, true)),
-        4 => Ok((true, true)),
-        c => Err(NcaError::BadCorner(c)),
-    }
-}
-
-/// Result of one ceiling. NaN means NA / undefined (the reference prints NA
-/// or NaN); `slope`/`intercept` are `None` where the reference has none.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CeilingResult {
-    pub ceiling: Ceiling,
-    pub effect_size: f64,
-    pub ceiling_zone: f64,
-    /// Number of cases above the ceiling (NaN when undefined).
-    pub above: f64,
-    /// c-accuracy in percent.
-    pub accuracy: f64,
-    /// n − above.
-    pub accuracy_nof: f64,
-    /// Fit in percent (NaN = NA).
-    pub fit: f64,
-    pub slope: Option<f64>,
-    pub intercept: Option<f64>,
-    /// Condition inefficiency, percent.
-    pub condition_ineff: f64,
-    /// Outcome inefficiency, percent.
-    pub outcome_ineff: f64,
-    /// Relative inefficiency, percent.
-    pub rel_ineff: f64,
-    /// Absolute inefficiency, data units².
-    pub abs_ineff: f64,
-    pub complexity: usize,
-    /// Peers as the reference reports them (`index`: 0-based position in the
-    /// caller's input, incomplete cases included).
-    pub peers: Vec<Peer>,
-    pub p_value: Option<f64>,
-    pub p_accuracy: Option<f64>,
-    /// Details of the permutation test, when one was run.
-    pub test: Option<CeilingTest>,
-    /// Effect size is a number (scope has area and the ceiling is valid).
-    pub effect_defined: bool,
-}
-
-/// Result of one NCA (one condition).
-#[derive(Clone, Debug, PartialEq)]
-pub struct NcaResult {
-    /// Number of complete cases analysed.
-    pub n: usize,
-    /// Scope area (theoretical scope).
-    pub scope: f64,
-    /// Empirical and theoretical scope; `xmin`..`ymax` below are the
-    /// theoretical scope (= empirical without a given scope), as the reference.
-    pub scope_detail: Scope,
-    pub xmin: f64,
-    pub xmax: f64,
-    pub ymin: f64,
-    pub ymax: f64,
-    pub corner: u8,
-    pub flip_x: bool,
-    pub flip_y: bool,
-    pub ceilings: Vec<CeilingResult>,
-    /// CE-FDH peers (always computed: CE-FDH zone is the fit reference).
-    pub fdh_peers: Vec<Peer>,
-    /// CE-VRS peers (computed when a VRS ceiling is requested).
-    pub vrs_peers: Vec<Peer>,
-    /// The complete cases used (x, y), for bottleneck tables.
-    pub x: Vec<f64>,
-    pub y: Vec<f64>,
-    /// Permutation test details (seed used, offset, permutations if kept).
-    pub test: Option<PermutationTest>,
-    /// Human-readable notes (dropped cases, widened scope, undefined effect).
-    pub notes: Vec<String>,
-}
-
-impl NcaResult {
-    /// The result of a ceiling, if it was requested.
-    pub fn ceiling(&self, c: &Ceiling) -> Option<&CeilingResult> {
-        self.ceilings.iter().find(|r| r.ceiling.name() == c.name())
-    }
-}
-
-/// Everything that stays fixed while y is permuted.
-pub(crate) struct Prepared<'a> {
-    pub x: &'a [f64],
-    pub scope: Scope,
-    pub flip_x: bool,
-    pub flip_y: bool,
-    pub qr_tau: f64,
-}
-
-/// Line of a straight ceiling (not CE-*) for given peers.
-pub(crate) fn line_for(
-    c: &Ceiling,
-    p: &Prepared,
-    y: &[f64],
-    fdh: &[Peer],
-    vrs: &[Peer],
-) -> Option<Line> {
-    match c {
-        Ceiling::Ols => ceilings::ols(p.x, y),
-        Ceiling::Cols => ceilings::cols(p.x, y, p.flip_y),
-        Ceiling::Qr => ceilings::quantile_regression(p.x, y, ceilings::qr_tau(p.qr_tau, p.flip_y)),
-        Ceiling::CrFdh => {
-            if peers::has_two_unique(fdh) {
-                ceilings::ols_peers_fast(fdh)
-            } else {
-                None
-            }
-        }
-        Ceiling::CrVrs => {
-            if peers::has_two_unique(vrs) {
-                ceilings::ols_peers_fast(vrs)
-            } else {
-                None
-            }
-        }
-        Ceiling::CLp => ceilings::c_lp(fdh, p.flip_x, p.flip_y),
-        Ceiling::Custom { intercept, slope } => Some(Line {
-            intercept: *intercept,
-            slope: *slope,
-        }),
-        Ceiling::CeFdh | Ceiling::CeVrs => None,
-    }
-}
-
-/// Ceiling zone of any ceiling (fast: used for every permutation too).
-pub(crate) fn zone_for(
-    c: &Ceiling,
-    p: &Prepared,
-    y: &[f64],
-    fdh: &[Peer],
-    vrs: &[Peer],
-) -> (f64, Option<Line>) {
-    match c {
-        Ceiling::CeFdh => (
-            effect::ce_zone(fdh, &p.scope, p.flip_x, p.flip_y, false),
-            None,
-        ),
-        Ceiling::CeVrs => (
-            effect::ce_zone(vrs, &p.scope, p.flip_x, p.flip_y, true),
-            None,
-        ),
-        Ceiling::CrFdh | Ceiling::CrVrs | Ceiling::CLp => {
-            let l = line_for(c, p, y, fdh, vrs);
-            match l {
-                // single distinct peer: zone 0, no line
-                None => (0.0, None),
-                Some(_) => (effect::line_zone(l, &p.scope, p.flip_x, p.flip_y), l),
-            }
-        }
-        Ceiling::Cols => {
-            // The COLS line passes through the case with the largest residual.
-            // When that case is the scope's corner, the exact zone is 0 but the
-            // reference's refit `lm(y + max(resid) ~ x)` puts the line a hair
-            // above the box, which its zone rule turns into NaN (the
-            // permutation is then dropped). Reproduced: zone 0 → NaN.
-            let l = line_for(c, p, y, fdh, vrs);
-            let z = effect::line_zone(l, &p.scope, p.flip_x, p.flip_y);
-            (if z == 0.0 { f64::NAN } else { z }, l)
-        }
-        _ => {
-            let l = line_for(c, p, y, fdh, vrs);
-            (effect::line_zone(l, &p.scope, p.flip_x, p.flip_y), l)
-        }
-    }
-}
-
-pub(crate) fn needs_vrs(cs: &[Ceiling]) -> bool {
-    cs.iter()
-        .any(|c| matches!(c, Ceiling::CeVrs | Ceiling::CrVrs))
-}
-
-/// Complete cases with their positions in the input.
-#[allow(clippy::type_complexity)]
-fn complete_cases_indexed(
-    x: &[f64],
-    y: &[f64],
-) -> Result<(Vec<f64>, Vec<f64>, Vec<usize>), NcaError> {
-    if x.len() != y.len() {
-        return Err(NcaError::LengthMismatch {
-            x: x.len(),
-            y: y.len(),
-        });
-    }
-    let mut xs = Vec::with_capacity(x.len());
-    let mut ys = Vec::with_capacity(y.len());
-    let mut kept = Vec::with_capacity(x.len());
-    for (i, (&a, &b)) in x.iter().zip(y).enumerate() {
-        if a.is_nan() || b.is_nan() {
-            continue;
-        }
-        if a.is_infinite() || b.is_infinite() {
-            return Err(NcaError::NonFinite);
-        }
-        xs.push(a);
-        ys.push(b);
-        kept.push(i);
-    }
-    Ok((xs, ys, kept))
-}
-
-/// Keep the complete cases; error on infinite values or different lengths.
-pub fn complete_cases(x: &[f64], y: &[f64]) -> Result<(Vec<f64>, Vec<f64>, usize), NcaError> {
-    if x.len() != y.len() {
-        return Err(NcaError::LengthMismatch {
-            x: x.len(),
-            y: y.len(),
-        });
-    }
-    let mut xs = Vec::with_capacity(x.len());
-    let mut ys = Vec::with_capacity(y.len());
-    let mut dropped = 0;
-    for (&a, &b) in x.iter().zip(y) {
-        if a.is_nan() || b.is_nan() {
-            dropped += 1;
-            continue;
-        }
-        if a.is_infinite() || b.is_infinite() {
-            return Err(NcaError::NonFinite);
-        }
-        xs.push(a);
-        ys.push(b);
-    }
-    Ok((xs, ys, dropped))
-}
+pub use permutation::{permutations, CeilingTest, PermutationOptions, PermutationTest};
 
 /// Analyse one condition `x` against the outcome `y` (complete cases are
 /// taken; pairs with a NaN are dropped and reported in `notes`).
@@ -660,4 +307,22 @@ pub fn effect_label(d: f64) -> EffectLabel {
     } else {
         EffectLabel::VeryLarge
     }
+}
+
+/// Permutation test of one condition on its own (re-seeded with
+/// `opts.seed`), for every ceiling of `opts` except OLS.
+pub fn permutation_test(
+    x: &[f64],
+    y: &[f64],
+    opts: &NcaOptions,
+) -> Result<PermutationTest, NcaError> {
+    let mut o = opts.clone();
+    if o.permutations == 0 {
+        o.permutations = 1;
+    }
+    if o.seed.is_none() {
+        o.seed = Some(permutation::fresh_seed());
+    }
+    let r = analyse(x, y, &o)?;
+    r.test.ok_or(NcaError::NoCases)
 }

@@ -1,6 +1,6 @@
 //! Engine stage: CE-FDH / CE-VRS peers (the corner points of the ceiling).
 //!
-//! Reproduces the reference's `p_peers` exactly (r-nca.md §2): cases ordered
+//! Reproduces the reference's `p_peers` exactly (docs/methods.md §3.1): cases ordered
 //! as R's `order(±x, ±y)` (stable), relative tie tolerance 1e-6 (`p_is_equal`),
 //! strict improvement rule, duplicate peers kept, and the VRS pop rule with
 //! its two twists. Also provides a presorted-x helper so that a permutation

@@ -1,5 +1,5 @@
-//! Engine stage: the approximate permutation test (METHODS.md §3.4,
-//! r-nca.md §8) with R's random stream.
+//! Engine stage: the approximate permutation test with R's random stream (docs/methods.md
+//! §3.4).
 //!
 //! Guarantees: with the same seed, the same permutations and p-values as R's
 //! NCA 5.0.1 for every condition (each condition re-seeded on its own);
@@ -12,8 +12,9 @@ use rayon::prelude::*;
 use std::collections::HashSet;
 
 use super::peers::{peers_in_order, Peer, XOrder};
+use super::prepare::{needs_vrs, zone_for, Prepared};
 use super::rrng::RRng;
-use super::{needs_vrs, zone_for, Ceiling, NcaError, NcaOptions, Prepared};
+use super::types::Ceiling;
 
 /// Options of a permutation test.
 #[derive(Clone, Debug, PartialEq)]
@@ -430,22 +431,4 @@ pub(crate) fn run(
         permutations,
         tests,
     }
-}
-
-/// Permutation test of one condition on its own (re-seeded with
-/// `opts.seed`), for every ceiling of `opts` except OLS.
-pub fn permutation_test(
-    x: &[f64],
-    y: &[f64],
-    opts: &NcaOptions,
-) -> Result<PermutationTest, NcaError> {
-    let mut o = opts.clone();
-    if o.permutations == 0 {
-        o.permutations = 1;
-    }
-    if o.seed.is_none() {
-        o.seed = Some(fresh_seed());
-    }
-    let r = super::analyse(x, y, &o)?;
-    r.test.ok_or(NcaError::NoCases)
 }

@@ -2,7 +2,7 @@
 //!
 //! Reproduces, bit for bit, what R (>= 3.6, default kinds) does for
 //! `set.seed(s)`, `unif_rand()` (Mersenne-Twister), `R_unif_index()`
-//! ("Rejection" sampling) and `sample(1:h, h)`, as specified in METHODS.md §3.4.
+//! ("Rejection" sampling) and `sample(1:h, h)`, as specified in docs/methods.md §3.4.
 //! Guarantees: deterministic, no global state, never panics (every size is
 //! handled, including 0 and 1).
 
@@ -170,7 +170,7 @@ mod tests {
 
     #[test]
     fn seed_42_offset_matches_reference() {
-        // METHODS.md §3.4: set.seed(42); sample.int(2^24, 1) == 3207141
+        // docs/methods.md §3.4: set.seed(42); sample.int(2^24, 1) == 3207141
         let mut r = RRng::new(42);
         assert_eq!(r.offset(), 3_207_141);
     }

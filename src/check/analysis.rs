@@ -1,0 +1,739 @@
+//! Stage 3, analyses: an `nca` or `fsqca` block becomes its plan — names checked against the
+//! declared sets, every option read into a typed setting, every default filled in.
+//!
+//! Guarantees: an unknown option is a diagnostic with "did you mean" and R's spelling
+//! translated (`incl.cut` → `consistency`); an analysis is planned only when its outcome and
+//! conditions are declared and (where it needs them) calibrated, and its name is new.
+
+use super::args::number_of;
+use super::names::{r_translation, unknown};
+use super::plan::*;
+use super::scope::Scope;
+use crate::diagnostics::{codes, suggestion, Diag};
+use crate::engine::fsqca::Expectation;
+use crate::engine::nca::Ceiling;
+use crate::source::Span;
+use crate::syntax::ast::*;
+
+/// The ceilings of NCA, as the language names them.
+pub const CEILINGS: [&str; 8] = [
+    "ce_fdh", "cr_fdh", "ols", "c_lp", "qr", "ce_vrs", "cr_vrs", "cols",
+];
+
+/// An `nca` or `fsqca` block → its plan, checked against what the scope declares.
+pub fn analysis(scope: &Scope, a: &Analysis, nca: bool, span: Span) -> Result<AnalysisPlan, Diag> {
+    if let Some(prev) = scope.analyses.iter().find(|p| p.name() == a.name.node) {
+        return Err(Diag::error(
+            codes::DUPLICATE_ANALYSIS,
+            format!(
+                "expected a new analysis name, found `{}` used before",
+                a.name.node
+            ),
+        )
+        .at(a.name.span, "used again")
+        .note(prev.span(), "first here")
+        .help("give each analysis its own name"));
+    }
+    let names = scope.set_names();
+    check_analysis_names(a, &names)?;
+    let plan = if nca {
+        AnalysisPlan::Nca(nca_plan(a, span)?)
+    } else {
+        AnalysisPlan::Fsqca(fsqca_plan(a, span)?)
+    };
+    if let AnalysisPlan::Fsqca(p) = &plan {
+        for (col, span) in p.cluster.iter().chain(p.unit.iter()) {
+            scope.column_of(col, *span)?;
+        }
+    }
+    let needs_calibration = match &plan {
+        AnalysisPlan::Nca(p) => p.calibrated,
+        AnalysisPlan::Fsqca(_) => true,
+    };
+    if needs_calibration {
+        for n in std::iter::once(&a.outcome).chain(a.conditions.iter()) {
+            if let Some(s) = scope.set(&n.node) {
+                if s.calibration.is_none() {
+                    let help = if nca {
+                        format!("calibrate `{}` (e.g. `{} direct(e = p25, c = p50, i = p75)`), or analyse raw values with `on = raw`", n.node, n.node)
+                    } else {
+                        format!("add `{} direct(e = p25, c = p50, i = p75)` to `calibrate`, or `{} fuzzy` if it already holds memberships", n.node, n.node)
+                    };
+                    return Err(Diag::error(
+                        codes::NOT_CALIBRATED,
+                        format!(
+                            "expected calibrated sets for `{}`, found `{}` without calibration",
+                            a.name.node, n.node
+                        ),
+                    )
+                    .at(n.span, "not calibrated")
+                    .note(s.span, "declared here")
+                    .help(help));
+                }
+            }
+        }
+    }
+    Ok(plan)
+}
+
+/// Warnings an analysis plan deserves before it runs.
+pub fn warnings(plan: &AnalysisPlan) -> Vec<Diag> {
+    let mut out = Vec::new();
+    match plan {
+        AnalysisPlan::Nca(p) if p.permutations > 0 && p.seed.is_none() => out.push(
+            Diag::warning(
+                codes::NO_SEED,
+                format!(
+                    "expected a `seed` with permutations, found none in `{}`",
+                    p.name
+                ),
+            )
+            .at(p.span, "the p-values cannot be reproduced")
+            .help("add `seed = 2021` (any whole number); a run without one draws a fresh seed and prints it with the results"),
+        ),
+        AnalysisPlan::Fsqca(p) if p.conditions.len() >= 20 && p.expect.is_some() => out.push(
+            Diag::warning(codes::DEPARTURE, format!("expected R's QCA to ignore `expect` with {} conditions, found an intermediate solution computed anyway", p.conditions.len()))
+                .at(p.span, "a departure from QCA 3.23")
+                .help("QCA 3.23 skips simplifying assumptions at 20 or more conditions; toe computes them exactly with cubes (docs/methods.md)"),
+        ),
+        _ => {}
+    }
+    out
+}
+
+/// Known option keys of each analysis, for "did you mean".
+pub const NCA_OPTIONS: [&str; 8] = [
+    "ceilings",
+    "permutations",
+    "seed",
+    "bottlenecks",
+    "on",
+    "corner",
+    "scope",
+    "qr_tau",
+];
+pub const FSQCA_OPTIONS: [&str; 6] = [
+    "cases",
+    "consistency",
+    "pri",
+    "contradictions",
+    "cluster",
+    "unit",
+];
+
+fn unknown_option(key: &Ident, known: &[&str], block: &str) -> Diag {
+    if let Some(t) = r_translation(&key.node) {
+        let example = match t {
+            "consistency" => "consistency >= 0.8",
+            "cases" => "cases >= 1",
+            "pri" => "pri >= 0.7",
+            "expect" => "expect A, ~B",
+            "permutations" => "permutations = 10000",
+            "bottlenecks" => "bottlenecks = steps(10)",
+            _ => t,
+        };
+        return Diag::error(
+            codes::R_OPTION,
+            format!("expected a toe option, found R's `{}`", key.node),
+        )
+        .at(key.span, format!("R's name for `{t}`"))
+        .help(format!("toe writes `{example}`"));
+    }
+    Diag::error(
+        codes::UNKNOWN_OPTION,
+        format!("expected an option of `{block}`, found `{}`", key.node),
+    )
+    .at(key.span, "unknown option")
+    .help(suggestion(&key.node, known, "option"))
+}
+
+fn expect_op(op: &Spanned<CmpOp>, want: &[CmpOp], key: &str, example: &str) -> Result<(), Diag> {
+    if want.contains(&op.node) {
+        return Ok(());
+    }
+    let (code, help) = if op.node == CmpOp::RAssign {
+        (
+            codes::R_ASSIGNMENT,
+            format!("toe writes `=` where R writes `<-`: `{example}`"),
+        )
+    } else {
+        (codes::BAD_OPTION, format!("write `{example}`"))
+    };
+    Err(Diag::error(
+        code,
+        format!(
+            "expected `{key} {}`, found `{key} {}`",
+            want[0].as_str(),
+            op.node.as_str()
+        ),
+    )
+    .at(op.span, "wrong operator")
+    .help(help))
+}
+
+fn single<'a>(values: &'a [Value], key: &Ident) -> Result<&'a Value, Diag> {
+    match values {
+        [v] => Ok(v),
+        [_, extra, ..] => Err(Diag::error(
+            codes::BAD_OPTION,
+            format!(
+                "expected one value for `{}`, found {}",
+                key.node,
+                values.len()
+            ),
+        )
+        .at(extra.span, "one value too many")
+        .help("give a single value")),
+        [] => Err(Diag::error(
+            codes::BAD_OPTION,
+            format!("expected a value for `{}`, found none", key.node),
+        )
+        .at(key.span, "no value")
+        .help("give a value after the operator")),
+    }
+}
+
+fn fraction(v: &Value, key: &str) -> Result<f64, Diag> {
+    let x = number_of(v, "a number between 0 and 1")?;
+    if !(0.0..=1.0).contains(&x) {
+        return Err(Diag::error(
+            codes::BAD_OPTION,
+            format!("expected `{key}` between 0 and 1, found {x}"),
+        )
+        .at(v.span, "out of range")
+        .help(format!("{key} is a proportion, e.g. 0.8")));
+    }
+    Ok(x)
+}
+
+fn duplicate_option(seen: &mut Vec<String>, key: &Ident) -> Result<(), Diag> {
+    if seen.contains(&key.node) {
+        return Err(Diag::error(
+            codes::BAD_OPTION,
+            format!("expected `{}` once, found it twice", key.node),
+        )
+        .at(key.span, "set again here")
+        .help("keep one of the two settings"));
+    }
+    seen.push(key.node.clone());
+    Ok(())
+}
+
+/// Checks the names of an analysis: outcome and conditions declared, no duplicates, the
+/// outcome not among the conditions.
+fn check_analysis_names(a: &Analysis, sets: &[&str]) -> Result<(), Diag> {
+    if !sets.contains(&a.outcome.node.as_str()) {
+        return Err(unknown(
+            codes::UNKNOWN_SET,
+            "set",
+            &a.outcome.node,
+            a.outcome.span,
+            sets,
+        ));
+    }
+    for (k, c) in a.conditions.iter().enumerate() {
+        if !sets.contains(&c.node.as_str()) {
+            return Err(unknown(codes::UNKNOWN_SET, "set", &c.node, c.span, sets));
+        }
+        if c.node == a.outcome.node {
+            return Err(Diag::error(
+                codes::OUTCOME_AMONG_CONDITIONS,
+                format!(
+                    "expected conditions other than the outcome, found `{}` among them",
+                    c.node
+                ),
+            )
+            .at(c.span, "this is the outcome")
+            .note(a.outcome.span, "outcome")
+            .help("remove the outcome from the list of conditions"));
+        }
+        if let Some(first) = a.conditions[..k].iter().find(|d| d.node == c.node) {
+            return Err(Diag::error(
+                codes::DUPLICATE_CONDITION,
+                format!("expected each condition once, found `{}` twice", c.node),
+            )
+            .at(c.span, "again here")
+            .note(first.span, "first here")
+            .help("remove the repeated condition"));
+        }
+    }
+    Ok(())
+}
+
+/// An `nca` block → its plan.
+fn nca_plan(a: &Analysis, span: Span) -> Result<NcaPlan, Diag> {
+    let mut p = NcaPlan {
+        name: a.name.node.clone(),
+        outcome: a.outcome.node.clone(),
+        conditions: a.conditions.iter().map(|c| c.node.clone()).collect(),
+        ceilings: vec![Ceiling::CeFdh, Ceiling::CrFdh],
+        permutations: 0,
+        seed: None,
+        d_min: 0.1,
+        p_max: 0.05,
+        bottleneck_levels: Levels::Steps(10),
+        bottleneck_type: BottleneckType::Percentage,
+        calibrated: true,
+        corner: 1,
+        scope: None,
+        qr_tau: 0.95,
+        span,
+    };
+    if a.negated {
+        return Err(Diag::error(
+            codes::BAD_OPTION,
+            "expected an outcome, found a negated one",
+        )
+        .at(a.outcome.span, "NCA takes the outcome as it is")
+        .help("declare the negation as its own set if you need it"));
+    }
+    let mut seen = Vec::new();
+    for o in &a.options {
+        match &o.kind {
+            OptKind::Expect(_) => {
+                return Err(Diag::error(
+                    codes::UNKNOWN_OPTION,
+                    "expected an option of `nca`, found `expect`",
+                )
+                .at(o.span, "`expect` belongs to fsqca")
+                .help("directional expectations are an fsQCA option"))
+            }
+            OptKind::Rule(conds) => {
+                for c in conds {
+                    match c.key.node.as_str() {
+                        "d" => {
+                            expect_op(&c.op, &[CmpOp::Ge], "d", "d >= 0.1")?;
+                            p.d_min = c.value.node;
+                        }
+                        "p" => {
+                            expect_op(&c.op, &[CmpOp::Le], "p", "p <= 0.05")?;
+                            if !(0.0..=1.0).contains(&c.value.node) {
+                                return Err(Diag::error(
+                                    codes::BAD_OPTION,
+                                    format!("expected p between 0 and 1, found {}", c.value.node),
+                                )
+                                .at(c.value.span, "out of range")
+                                .help("p is a probability, e.g. 0.05"));
+                            }
+                            p.p_max = c.value.node;
+                        }
+                        other => {
+                            return Err(Diag::error(
+                                codes::BAD_OPTION,
+                                format!("expected `d` or `p` in the rule, found `{other}`"),
+                            )
+                            .at(c.key.span, "unknown quantity")
+                            .help("write `necessary when d >= 0.1 and p <= 0.05`"))
+                        }
+                    }
+                }
+            }
+            OptKind::Set { key, op, values } => {
+                if !NCA_OPTIONS.contains(&key.node.as_str()) {
+                    return Err(unknown_option(key, &NCA_OPTIONS, "nca"));
+                }
+                duplicate_option(&mut seen, key)?;
+                let example = match key.node.as_str() {
+                    "ceilings" => "ceilings = [cr_fdh, ce_fdh]",
+                    "permutations" => "permutations = 10000",
+                    "seed" => "seed = 2021",
+                    "bottlenecks" => "bottlenecks = steps(10)",
+                    "on" => "on = calibrated",
+                    _ => "key = value",
+                };
+                expect_op(op, &[CmpOp::Eq], &key.node, example)?;
+                match key.node.as_str() {
+                    "ceilings" => {
+                        let v = single(values, key)?;
+                        let items: Vec<&Value> = match &v.kind {
+                            ValueKind::List(items) => items.iter().collect(),
+                            _ => vec![v],
+                        };
+                        if items.is_empty() {
+                            return Err(Diag::error(
+                                codes::BAD_OPTION,
+                                "expected at least one ceiling, found an empty list",
+                            )
+                            .at(v.span, "empty")
+                            .help("for example `ceilings = [cr_fdh, ce_fdh]`"));
+                        }
+                        let mut out = Vec::new();
+                        for it in items {
+                            let name = match &it.kind {
+                                ValueKind::Ident(s) => s.clone(),
+                                _ => String::new(),
+                            };
+                            let normal = name.replace('-', "_").to_lowercase();
+                            if !CEILINGS.contains(&normal.as_str()) {
+                                return Err(Diag::error(
+                                    codes::UNKNOWN_CEILING,
+                                    format!(
+                                        "expected a ceiling ({}), found {}",
+                                        CEILINGS.join(", "),
+                                        it.kind.describe()
+                                    ),
+                                )
+                                .at(it.span, "unknown ceiling")
+                                .help(suggestion(&normal, &CEILINGS, "ceiling")));
+                            }
+                            if let Some(c) = Ceiling::from_name(&normal) {
+                                if !out.contains(&c) {
+                                    out.push(c);
+                                }
+                            }
+                        }
+                        p.ceilings = out;
+                    }
+                    "permutations" => {
+                        let v = single(values, key)?;
+                        let n = number_of(v, "a whole number of permutations")?;
+                        if n < 0.0 || n.fract() != 0.0 || n > 1e8 {
+                            return Err(Diag::error(codes::BAD_OPTION, format!("expected a whole number of permutations from 0 to 100000000, found {n}"))
+                                .at(v.span, "not a count")
+                                .help("10000 permutations give p-values to about ±0.005"));
+                        }
+                        p.permutations = n as usize;
+                    }
+                    "seed" => {
+                        let v = single(values, key)?;
+                        let n = number_of(v, "a whole-number seed")?;
+                        if n.fract() != 0.0 || n.abs() > 2147483647.0 {
+                            return Err(Diag::error(
+                                codes::BAD_OPTION,
+                                format!(
+                                    "expected a whole-number seed within ±2147483647, found {n}"
+                                ),
+                            )
+                            .at(v.span, "not a valid seed")
+                            .help("R's set.seed takes a 32-bit integer"));
+                        }
+                        p.seed = Some((n as i64) as i32 as u32);
+                    }
+                    "bottlenecks" => {
+                        for v in values {
+                            match &v.kind {
+                                ValueKind::Call(c) if c.name.node == "steps" => {
+                                    let n = match c.args.as_slice() {
+                                        [a] if a.name.is_none() => number_of(&a.value, "a number of steps")?,
+                                        _ => {
+                                            return Err(Diag::error(codes::BAD_OPTION, "expected `steps(n)` with one number, found something else")
+                                                .at(c.span, "steps takes one number")
+                                                .help("`steps(10)` gives outcome levels 0, 10, …, 100 %"))
+                                        }
+                                    };
+                                    if n < 1.0 || n.fract() != 0.0 || n > 1000.0 {
+                                        return Err(Diag::error(codes::BAD_OPTION, format!("expected a whole number of steps from 1 to 1000, found {n}"))
+                                            .at(c.span, "bad step count")
+                                            .help("`steps(10)` gives outcome levels 0, 10, …, 100 %"));
+                                    }
+                                    p.bottleneck_levels = Levels::Steps(n as usize);
+                                }
+                                ValueKind::List(items) => {
+                                    let mut lv = Vec::new();
+                                    for it in items {
+                                        lv.push(number_of(it, "an outcome level")?);
+                                    }
+                                    p.bottleneck_levels = Levels::List(lv);
+                                }
+                                ValueKind::Ident(t) if ["percentage", "actual", "percentile"].contains(&t.as_str()) => {
+                                    p.bottleneck_type = match t.as_str() {
+                                        "actual" => BottleneckType::Actual,
+                                        "percentile" => BottleneckType::Percentile,
+                                        _ => BottleneckType::Percentage,
+                                    };
+                                }
+                                _ => {
+                                    return Err(Diag::error(
+                                        codes::BAD_OPTION,
+                                        format!("expected steps(n), a list of levels, or percentage | actual | percentile, found {}", v.kind.describe()),
+                                    )
+                                    .at(v.span, "not a bottleneck setting")
+                                    .help("for example `bottlenecks = steps(10), actual`"))
+                                }
+                            }
+                        }
+                    }
+                    "on" => {
+                        let v = single(values, key)?;
+                        p.calibrated = match &v.kind {
+                            ValueKind::Ident(s) if s == "calibrated" => true,
+                            ValueKind::Ident(s) if s == "raw" => false,
+                            _ => {
+                                return Err(Diag::error(codes::BAD_OPTION, format!("expected `raw` or `calibrated`, found {}", v.kind.describe()))
+                                    .at(v.span, "unknown data")
+                                    .help("`on = raw` analyses the raw columns, `on = calibrated` the memberships"))
+                            }
+                        };
+                    }
+                    "corner" => {
+                        let v = single(values, key)?;
+                        let n = number_of(v, "a corner from 1 to 4")?;
+                        if ![1.0, 2.0, 3.0, 4.0].contains(&n) {
+                            return Err(Diag::error(
+                                codes::BAD_OPTION,
+                                format!("expected a corner from 1 to 4, found {n}"),
+                            )
+                            .at(v.span, "no such corner")
+                            .help("corner 1 is the upper left (the usual necessity ceiling)"));
+                        }
+                        p.corner = n as u8;
+                    }
+                    "scope" => {
+                        let v = single(values, key)?;
+                        let nums =
+                            match &v.kind {
+                                ValueKind::List(items) if items.len() == 4 => items
+                                    .iter()
+                                    .map(|i| number_of(i, "a number"))
+                                    .collect::<Result<Vec<_>, _>>()?,
+                                _ => return Err(Diag::error(
+                                    codes::BAD_OPTION,
+                                    format!(
+                                        "expected `[xmin, xmax, ymin, ymax]`, found {}",
+                                        v.kind.describe()
+                                    ),
+                                )
+                                .at(v.span, "not a scope")
+                                .help(
+                                    "the theoretical scope is four numbers: `scope = [0, 1, 0, 1]`",
+                                )),
+                            };
+                        if nums[0] >= nums[1] || nums[2] >= nums[3] {
+                            return Err(Diag::error(codes::BAD_OPTION, "expected xmin < xmax and ymin < ymax in the scope, found otherwise")
+                                .at(v.span, "empty scope")
+                                .help("write `scope = [xmin, xmax, ymin, ymax]`"));
+                        }
+                        p.scope = Some([nums[0], nums[1], nums[2], nums[3]]);
+                    }
+                    "qr_tau" => {
+                        let v = single(values, key)?;
+                        let t = number_of(v, "a quantile between 0 and 1")?;
+                        if !(t > 0.0 && t < 1.0) {
+                            return Err(Diag::error(
+                                codes::BAD_OPTION,
+                                format!("expected `qr_tau` strictly between 0 and 1, found {t}"),
+                            )
+                            .at(v.span, "out of range")
+                            .help("the quantile of the QR ceiling, e.g. 0.95"));
+                        }
+                        p.qr_tau = t;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    Ok(p)
+}
+
+/// An `fsqca` block → its plan.
+fn fsqca_plan(a: &Analysis, span: Span) -> Result<FsqcaPlan, Diag> {
+    let mut p = FsqcaPlan {
+        name: a.name.node.clone(),
+        outcome: a.outcome.node.clone(),
+        negated: a.negated,
+        conditions: a.conditions.iter().map(|c| c.node.clone()).collect(),
+        cases: 1.0,
+        consistency: 0.8,
+        contradictions: None,
+        pri: 0.0,
+        expect: None,
+        cluster: None,
+        unit: None,
+        span,
+    };
+    let mut seen = Vec::new();
+    for o in &a.options {
+        match &o.kind {
+            OptKind::Rule(_) => return Err(Diag::error(
+                codes::UNKNOWN_OPTION,
+                "expected an option of `fsqca`, found `necessary when`",
+            )
+            .at(o.span, "this rule belongs to nca")
+            .help(
+                "the necessity verdict is an NCA option; fsqca reports the necessity table itself",
+            )),
+            OptKind::Expect(list) => {
+                if p.expect.is_some() {
+                    return Err(Diag::error(
+                        codes::BAD_OPTION,
+                        "expected `expect` once, found it twice",
+                    )
+                    .at(o.span, "again here")
+                    .help("list every expectation in one `expect` line"));
+                }
+                let mut out: Vec<Expect> = Vec::new();
+                for e in list {
+                    let first = &e.literals[0];
+                    let cond = &first.name;
+                    if !p.conditions.contains(&cond.node) {
+                        let cands: Vec<&str> = p.conditions.iter().map(|s| s.as_str()).collect();
+                        return Err(Diag::error(
+                            codes::BAD_EXPECTATION,
+                            format!(
+                                "expected a condition of this analysis, found `{}`",
+                                cond.node
+                            ),
+                        )
+                        .at(cond.span, "not among the conditions")
+                        .help(suggestion(&cond.node, &cands, "condition")));
+                    }
+                    let value = match e.literals.as_slice() {
+                        [l] => {
+                            if l.negated {
+                                Expectation::Absence
+                            } else {
+                                Expectation::Presence
+                            }
+                        }
+                        [l1, l2] => {
+                            if l1.name.node != l2.name.node || l1.negated == l2.negated {
+                                return Err(Diag::error(
+                                    codes::BAD_EXPECTATION,
+                                    format!(
+                                        "expected `{0} | ~{0}` (either), found `{1}`",
+                                        l1.name.node,
+                                        format_args!(
+                                            "{}{} | {}{}",
+                                            if l1.negated { "~" } else { "" },
+                                            l1.name.node,
+                                            if l2.negated { "~" } else { "" },
+                                            l2.name.node
+                                        )
+                                    ),
+                                )
+                                .at(e.span, "not an either-or of one condition")
+                                .help(
+                                    "`A | ~A` says either presence or absence of A may contribute",
+                                ));
+                            }
+                            Expectation::Either
+                        }
+                        _ => Expectation::Either,
+                    };
+                    if out.iter().any(|x| x.condition == cond.node) {
+                        return Err(Diag::error(
+                            codes::BAD_EXPECTATION,
+                            format!(
+                                "expected one expectation per condition, found `{}` twice",
+                                cond.node
+                            ),
+                        )
+                        .at(e.span, "again here")
+                        .help("for either direction write `A | ~A`"));
+                    }
+                    out.push(Expect {
+                        condition: cond.node.clone(),
+                        value,
+                    });
+                }
+                p.expect = Some(out);
+            }
+            OptKind::Set { key, op, values } => {
+                if key.node == "expect" {
+                    return Err(Diag::error(
+                        codes::BAD_OPTION,
+                        "expected `expect A, ~B`, found `expect` with an operator",
+                    )
+                    .at(op.span, "no operator here")
+                    .help("write `expect HUM, ~WEB`"));
+                }
+                if !FSQCA_OPTIONS.contains(&key.node.as_str()) {
+                    return Err(unknown_option(key, &FSQCA_OPTIONS, "fsqca"));
+                }
+                duplicate_option(&mut seen, key)?;
+                if key.node == "cluster" || key.node == "unit" {
+                    let example = if key.node == "cluster" {
+                        "cluster = year"
+                    } else {
+                        "unit = country"
+                    };
+                    expect_op(op, &[CmpOp::Eq], &key.node, example)?;
+                    let v = single(values, key)?;
+                    let col = match &v.kind {
+                        ValueKind::Ident(c) | ValueKind::Str(c) => c.clone(),
+                        other => {
+                            return Err(Diag::error(
+                                codes::BAD_OPTION,
+                                format!(
+                                    "expected a column for `{}`, found {}",
+                                    key.node,
+                                    other.describe()
+                                ),
+                            )
+                            .at(v.span, "not a column")
+                            .help(format!("for panel data: `{example}`")))
+                        }
+                    };
+                    if key.node == "cluster" {
+                        p.cluster = Some((col, v.span));
+                    } else {
+                        p.unit = Some((col, v.span));
+                    }
+                    continue;
+                }
+                let example = match key.node.as_str() {
+                    "cases" => "cases >= 1",
+                    "pri" => "pri >= 0.7",
+                    "contradictions" => "consistency >= 0.8, contradictions >= 0.7",
+                    _ => "consistency >= 0.8",
+                };
+                expect_op(op, &[CmpOp::Ge], &key.node, example)?;
+                let v = single(values, key)?;
+                match key.node.as_str() {
+                    "cases" => {
+                        let n = number_of(v, "a number of cases")?;
+                        if !(0.0..=1e9).contains(&n) {
+                            return Err(Diag::error(
+                                codes::BAD_OPTION,
+                                format!("expected a frequency threshold of at least 0, found {n}"),
+                            )
+                            .at(v.span, "out of range")
+                            .help("`cases >= 1` keeps every observed row"));
+                        }
+                        p.cases = n;
+                    }
+                    "consistency" => p.consistency = fraction(v, "consistency")?,
+                    "pri" => p.pri = fraction(v, "pri")?,
+                    _ => p.contradictions = Some(fraction(v, "contradictions")?),
+                }
+            }
+        }
+    }
+    if p.unit.is_some() && p.cluster.is_none() {
+        return Err(Diag::error(
+            codes::BAD_OPTION,
+            "expected `cluster = COL` with `unit = COL`, found `unit` alone",
+        )
+        .at(span, "in this analysis")
+        .help(
+            "panel diagnostics need the cluster (e.g. year); `unit` adds the within-unit figures",
+        ));
+    }
+    if let Some(c) = p.contradictions {
+        if c > p.consistency {
+            return Err(Diag::error(
+                codes::BAD_OPTION,
+                format!("expected contradictions <= consistency, found {c} > {}", p.consistency),
+            )
+            .at(span, "in this analysis")
+            .help("rows with contradictions <= consistency < the cut become \"C\"; the lower cut comes second"));
+        }
+    }
+    Ok(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r_habits_translate() {
+        assert_eq!(r_translation("incl.cut"), Some("consistency"));
+        assert_eq!(r_translation("n.cut"), Some("cases"));
+        assert_eq!(r_translation("dir.exp"), Some("expect"));
+        assert_eq!(r_translation("test.rep"), Some("permutations"));
+        assert_eq!(r_translation("pri.cut"), Some("pri"));
+        assert_eq!(r_translation("consistency"), None);
+    }
+}

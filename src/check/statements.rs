@@ -1,0 +1,840 @@
+//! Stage 3, the statements other than calibration and analyses: data, indices, conditions
+//! and outcomes, queries, `show`, `export`, robustness sweeps and `use`.
+//!
+//! Guarantees: every name is resolved against the scope (columns of the data, declared sets,
+//! analyses, frameworks, sweeps), every topic and format is an enum of the plan; data files
+//! are read here (`files`) so that columns and anchors can be resolved, and nothing else is
+//! computed.
+
+use super::args::{bind_args, column_value, string_value};
+use super::calibration::{resolve, rule_for};
+use super::names::unknown;
+use super::plan::*;
+use super::scope::{Checked, Context, Scope};
+use crate::diagnostics::{codes, number, suggestion, Diag};
+use crate::engine::data::{Table, TableError};
+use crate::engine::index::IndexFunction;
+use crate::files::{self, LoadError};
+use crate::source::Span;
+use crate::syntax::ast::*;
+
+pub fn data(cx: &Context, name: &Ident, call: &Call, span: Span) -> Result<DataSet, Diag> {
+    if let Some(d) = &cx.scope.data {
+        return Err(Diag::error(
+            codes::DUPLICATE_DATA,
+            format!(
+                "expected one `data` statement, found a second (`{}` is loaded)",
+                d.name
+            ),
+        )
+        .at(span, "second data statement")
+        .note(d.span, "first here")
+        .help("a study analyses one table; merge the files beforehand"));
+    }
+    let (kind, params): (&str, &[&str]) = match call.name.node.as_str() {
+        "csv" => ("csv", &["path", "id", "na", "sep"]),
+        "xlsx" | "xls" | "ods" => ("xlsx", &["path", "sheet", "id", "na"]),
+        other => {
+            let help = match other {
+                "read.csv" | "read_csv" | "fread" => {
+                    "toe writes `csv(\"file.csv\", id = case)`".to_string()
+                }
+                "read_excel" | "read.xlsx" => {
+                    "toe writes `xlsx(\"file.xlsx\", sheet = \"…\")`".to_string()
+                }
+                _ => suggestion(other, &["csv", "xlsx"], "data function"),
+            };
+            return Err(Diag::error(
+                codes::UNKNOWN_DATA_FUNCTION,
+                format!("expected `csv(…)` or `xlsx(…)`, found `{other}(…)`"),
+            )
+            .at(call.name.span, "unknown data function")
+            .help(help));
+        }
+    };
+    let args = bind_args(call, params, 1)?;
+    let path_v = args[0].ok_or_else(|| {
+        Diag::error(
+            codes::MISSING_ARGUMENT,
+            format!("expected a file path for `{}`, found none", call.name.node),
+        )
+        .at(call.span, "no path")
+        .help(format!(
+            "for example `{}(\"data/study.{}\")`",
+            call.name.node, call.name.node
+        ))
+    })?;
+    let path = string_value(path_v, "a file path in quotes")?;
+    let idx = |k: &str| params.iter().position(|p| *p == k);
+    let id = match idx("id").and_then(|i| args[i]) {
+        Some(v) => Some((column_value(v)?, v.span)),
+        None => None,
+    };
+    let mut na: Vec<String> = vec!["".into(), "NA".into()];
+    if let Some(v) = idx("na").and_then(|i| args[i]) {
+        na = match &v.kind {
+            ValueKind::List(items) => items
+                .iter()
+                .map(|i| string_value(i, "a missing-value marker in quotes"))
+                .collect::<Result<_, _>>()?,
+            _ => vec![string_value(v, "a list of missing-value markers")?],
+        };
+    }
+    let full = cx.base_dir.join(&path);
+    let load_err = |e: LoadError| -> Diag {
+        let file = path.clone();
+        match e {
+                LoadError::Missing => Diag::error(codes::MISSING_FILE, format!("expected a data file at `{file}`, found no file"))
+                    .at(path_v.span, "no such file")
+                    .help("paths are relative to the folder of the script".to_string()),
+                LoadError::Io(m) | LoadError::Workbook(m) => Diag::error(codes::READ_ERROR, format!("expected a readable data file, found an error: {m}"))
+                    .at(path_v.span, "cannot read this file")
+                    .help("check that the file is a CSV or an xlsx workbook and is not open elsewhere"),
+                LoadError::NotText { line } => Diag::error(codes::MALFORMED, format!("expected UTF-8 text in `{file}`, found binary data on line {line}"))
+                    .at(path_v.span, "not a text file")
+                    .help("export the data as CSV (UTF-8) or read a workbook with `xlsx(…)`"),
+                LoadError::Malformed { line, message } => Diag::error(codes::MALFORMED, format!("expected well-formed CSV in `{file}`, found an error on line {line}: {message}"))
+                    .at(path_v.span, "malformed file")
+                    .help("check the quotes and the separator (`sep = \";\"` for semicolons)"),
+                LoadError::Ragged { line, expected, found } => Diag::error(codes::MALFORMED, format!("expected {expected} fields on line {line} of `{file}`, found {found}"))
+                    .at(path_v.span, "rows of unequal length")
+                    .help("every row needs a cell for every column; check the separator (`sep = \";\"`)"),
+                LoadError::NoSheet { sheet, sheets } => {
+                    let refs: Vec<&str> = sheets.iter().map(|s| s.as_str()).collect();
+                    Diag::error(codes::UNKNOWN_SHEET, format!("expected a sheet of `{file}`, found no sheet `{sheet}`"))
+                        .at(path_v.span, "in this workbook")
+                        .help(suggestion(&sheet, &refs, "sheet"))
+                }
+            }
+    };
+    let (headers, rows) = if kind == "csv" {
+        let sep = match idx("sep").and_then(|i| args[i]) {
+            Some(v) => {
+                let s = string_value(v, "a one-character separator in quotes")?;
+                let s = if s == "\\t" { "\t".to_string() } else { s };
+                if s.len() != 1 {
+                    return Err(Diag::error(
+                        codes::BAD_ARGUMENT,
+                        format!("expected a one-character separator, found \"{s}\""),
+                    )
+                    .at(v.span, "not one character")
+                    .help("for example `sep = \";\"` or `sep = \"\\t\"`"));
+                }
+                s.as_bytes()[0]
+            }
+            None => b',',
+        };
+        files::read_csv(&full, sep).map_err(load_err)?
+    } else {
+        let sheet = match idx("sheet").and_then(|i| args[i]) {
+            Some(v) => Some(match &v.kind {
+                ValueKind::Number(n) => number(*n),
+                _ => string_value(v, "a sheet name in quotes")?,
+            }),
+            None => None,
+        };
+        files::read_workbook(&full, sheet.as_deref()).map_err(load_err)?
+    };
+    let table = Table::build(
+        headers.clone(),
+        rows,
+        &na,
+        id.as_ref().map(|(c, _)| c.as_str()),
+    )
+    .map_err(|e| {
+        let line = |r: usize| r + 2;
+        match e {
+            TableError::NoRows => Diag::error(
+                codes::EMPTY,
+                format!("expected at least one case in `{path}`, found none"),
+            )
+            .at(path_v.span, "no data rows")
+            .help("the first line holds the column names, each further line a case"),
+            TableError::NoColumns => Diag::error(
+                codes::EMPTY,
+                format!("expected a header line in `{path}`, found an empty file"),
+            )
+            .at(path_v.span, "empty file")
+            .help("the first line holds the column names, each further line a case"),
+            TableError::DuplicateColumn(c) => Diag::error(
+                codes::DUPLICATE_COLUMN,
+                format!("expected unique column names in `{path}`, found `{c}` twice"),
+            )
+            .at(path_v.span, "in this file")
+            .help("rename one of the two columns"),
+            TableError::UnknownIdColumn(c) => {
+                let refs: Vec<&str> = headers.iter().map(|s| s.as_str()).collect();
+                let sp = id.as_ref().map(|(_, s)| *s).unwrap_or(call.span);
+                unknown(codes::UNKNOWN_COLUMN, "column", &c, sp, &refs)
+            }
+            TableError::MissingId { row } => Diag::error(
+                codes::MISSING_ID,
+                format!(
+                    "expected a case id in every row, found none in row {} (line {})",
+                    row + 1,
+                    line(row)
+                ),
+            )
+            .at(
+                id.as_ref().map(|(_, s)| *s).unwrap_or(call.span),
+                "the id column",
+            )
+            .help("give every case a label, or drop `id` to number the cases"),
+            TableError::DuplicateId {
+                id: dup,
+                first,
+                second,
+            } => Diag::error(
+                codes::DUPLICATE_ID,
+                format!(
+                    "expected unique case ids, found `{dup}` in rows {} and {} (lines {} and {})",
+                    first + 1,
+                    second + 1,
+                    line(first),
+                    line(second)
+                ),
+            )
+            .at(
+                id.as_ref().map(|(_, s)| *s).unwrap_or(call.span),
+                "ids from this column",
+            )
+            .help("each case needs its own label; fix the data or choose another id column"),
+            TableError::RaggedRow {
+                row,
+                expected,
+                found,
+            } => Diag::error(
+                codes::MALFORMED,
+                format!(
+                    "expected {expected} cells in row {}, found {found}",
+                    row + 1
+                ),
+            )
+            .at(path_v.span, "rows of unequal length")
+            .help("every row needs a cell for every column"),
+        }
+    })?;
+    let sha256 = files::sha256_hex(&files::bytes_of(&full));
+    Ok(DataSet {
+        name: name.node.clone(),
+        path,
+        sha256,
+        table,
+        span,
+    })
+}
+
+pub fn conditions(
+    scope: &Scope,
+    framework: Option<&Ident>,
+    items: &[ConditionItem],
+) -> Result<Checked, Diag> {
+    let mut warnings = Vec::new();
+    let mut declared = None;
+    if let Some(f) = framework {
+        let name = f.node.strip_prefix("std.").unwrap_or(&f.node);
+        let Some(dims) = scope.frameworks.get(name).cloned() else {
+            let names: Vec<&str> = scope.frameworks.keys().map(|s| s.as_str()).collect();
+            return Err(unknown(
+                codes::UNKNOWN_FRAMEWORK,
+                "framework",
+                &f.node,
+                f.span,
+                &names,
+            ));
+        };
+        for it in items {
+            match &it.dimension {
+                Some(d) if !dims.contains(&d.node) => {
+                    let refs: Vec<&str> = dims.iter().map(|s| s.as_str()).collect();
+                    return Err(Diag::error(
+                        codes::DIMENSION_NOT_IN_FRAMEWORK,
+                        format!(
+                            "expected a dimension of `{name}` ({}), found `{}`",
+                            dims.join(", "),
+                            d.node
+                        ),
+                    )
+                    .at(d.span, "not a dimension of this framework")
+                    .note(f.span, "framework")
+                    .help(suggestion(&d.node, &refs, "dimension")));
+                }
+                None => {
+                    return Err(Diag::error(codes::DIMENSION_NOT_IN_FRAMEWORK, format!("expected each condition inside a dimension of `{name}`, found `{}` outside", it.def.name.node))
+                            .at(it.def.name.span, "outside the dimension blocks")
+                            .help(format!("put it in one of: {}", dims.join(", "))));
+                }
+                _ => {}
+            }
+        }
+        let covered: Vec<&String> = items
+            .iter()
+            .filter_map(|i| i.dimension.as_ref().map(|d| &d.node))
+            .collect();
+        let empty: Vec<&String> = dims.iter().filter(|d| !covered.contains(d)).collect();
+        if !empty.is_empty() {
+            warnings.push(
+                    Diag::warning(
+                        codes::DIMENSION_NOT_IN_FRAMEWORK,
+                        format!(
+                            "expected every dimension of `{name}` to have a condition, found none for {}",
+                            empty.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>().join(", ")
+                        ),
+                    )
+                    .at(f.span, "framework coverage")
+                    .help("a dimension without conditions is not studied; say so in the paper or add a condition"),
+                );
+        }
+        declared = Some((name.to_string(), f.span));
+    }
+    // Check every item before adding any, so a failing block changes nothing.
+    let mut infos: Vec<SetInfo> = Vec::new();
+    for it in items {
+        if let Some(prev) = infos.iter().find(|s| s.name == it.def.name.node) {
+            return Err(Diag::error(
+                codes::DUPLICATE_SET,
+                format!(
+                    "expected a new set name, found `{}` declared before",
+                    it.def.name.node
+                ),
+            )
+            .at(it.def.name.span, "declared again")
+            .note(prev.span, "first declared here")
+            .help("give each condition its own name"));
+        }
+        infos.push(declare_set(
+            scope,
+            &it.def,
+            Role::Condition,
+            it.dimension.as_ref(),
+        )?);
+    }
+    Ok(Checked {
+        step: Step::Conditions(declared, infos),
+        warnings,
+    })
+}
+
+/// A `conditions` item or an `outcome`: the set on its column, calibrated if a rule applies.
+pub fn declare_set(
+    scope: &Scope,
+    def: &SetDef,
+    role: Role,
+    dimension: Option<&Ident>,
+) -> Result<SetInfo, Diag> {
+    if let Some(prev) = scope.set(&def.name.node) {
+        return Err(Diag::error(
+            codes::DUPLICATE_SET,
+            format!(
+                "expected a new set name, found `{}` declared before",
+                def.name.node
+            ),
+        )
+        .at(def.name.span, "declared again")
+        .note(prev.span, "first declared here")
+        .help("give each condition and outcome its own name"));
+    }
+    let j = scope.column_of(&def.column.node, def.column.span)?;
+    let raw = scope.numeric_column(j, def.column.span)?;
+    let calibration = match rule_for(&scope.rules, &def.name.node) {
+        Some(rule) => Some(resolve(&def.name.node, &raw, rule, def.name.span)?),
+        None => None,
+    };
+    Ok(SetInfo {
+        name: def.name.node.clone(),
+        role,
+        dimension: dimension.map(|d| d.node.clone()),
+        column: def.column.node.clone(),
+        column_index: j,
+        label: def.label.as_ref().map(|l| l.node.clone()),
+        span: def.name.span,
+        raw,
+        calibration,
+        membership: None,
+    })
+}
+
+/// `index NAME = entropy(a, -b, by = COL)` or `mean(a, b)`: columns resolved and numeric.
+pub fn index(scope: &Scope, name: &Ident, call: &Call) -> Result<IndexPlan, Diag> {
+    let data = scope.data_or_err(name.span)?;
+    if data.table.column_index(&name.node).is_some() {
+        return Err(Diag::error(
+            codes::INDEX,
+            format!(
+                "expected a new column name, found `{}` already in the data",
+                name.node
+            ),
+        )
+        .at(name.span, "taken")
+        .help("choose another name for the index"));
+    }
+    let function = match call.name.node.as_str() {
+        "entropy" => IndexFunction::Entropy,
+        "mean" => IndexFunction::Mean,
+        fun => {
+            return Err(Diag::error(
+                codes::INDEX,
+                format!("expected `entropy(…)` or `mean(…)`, found `{fun}(…)`"),
+            )
+            .at(call.name.span, "unknown index")
+            .help(suggestion(fun, &["entropy", "mean"], "index function")))
+        }
+    };
+    let mut indicators = Vec::new();
+    let mut by = None;
+    for a in &call.args {
+        if let Some(n) = &a.name {
+            if n.node == "by" && function == IndexFunction::Entropy {
+                let col = column_value(&a.value)?;
+                let j = scope.column_of(&col, a.value.span)?;
+                by = Some((col, j));
+                continue;
+            }
+            return Err(Diag::error(codes::UNKNOWN_ARGUMENT, format!("expected indicators (and `by = COL` for entropy), found the option `{}`", n.node))
+                .at(a.span, "unknown option")
+                .help("list the indicator columns; `-col` marks a negative indicator; `by = year` weights within groups"));
+        }
+        let (col, negative) = match &a.value.kind {
+            ValueKind::Ident(c) | ValueKind::Str(c) => (c.clone(), false),
+            ValueKind::NegIdent(c) => (c.clone(), true),
+            _ => {
+                return Err(Diag::error(
+                    codes::BAD_ARGUMENT,
+                    format!("expected a column, found {}", a.value.kind.describe()),
+                )
+                .at(a.value.span, "not a column")
+                .help("list the indicator columns; `-col` marks a negative indicator"))
+            }
+        };
+        let j = scope.column_of(&col, a.value.span)?;
+        scope.numeric_column(j, a.value.span)?;
+        indicators.push((col, j, negative, a.span));
+    }
+    if indicators.is_empty() {
+        return Err(Diag::error(
+            codes::MISSING_ARGUMENT,
+            "expected at least one indicator, found none",
+        )
+        .at(call.span, "empty index")
+        .help("for example `entropy(a, b, -c)`"));
+    }
+    Ok(IndexPlan {
+        name: name.node.clone(),
+        function,
+        indicators,
+        by,
+        span: call.span,
+    })
+}
+
+fn expr(scope: &Scope, e: &SetExpr) -> Result<Expr, Diag> {
+    Ok(match &e.kind {
+        SetExprKind::Set(name) => {
+            scope.calibrated_set(name, e.span)?;
+            Expr::Set(name.clone())
+        }
+        SetExprKind::Level(name, v) => {
+            scope.calibrated_set(name, e.span)?;
+            Expr::Level(name.clone(), *v)
+        }
+        SetExprKind::Not(inner) => Expr::Not(Box::new(expr(scope, inner)?)),
+        SetExprKind::And(parts) => Expr::And(
+            parts
+                .iter()
+                .map(|p| expr(scope, p))
+                .collect::<Result<_, _>>()?,
+        ),
+        SetExprKind::Or(parts) => Expr::Or(
+            parts
+                .iter()
+                .map(|p| expr(scope, p))
+                .collect::<Result<_, _>>()?,
+        ),
+    })
+}
+
+/// `necessary? X for Y` / `sufficient? X for Y`: every set declared and calibrated.
+pub fn query(
+    scope: &Scope,
+    necessary: bool,
+    x: &SetExpr,
+    y: &SetExpr,
+    span: Span,
+) -> Result<QueryPlan, Diag> {
+    Ok(QueryPlan {
+        necessary,
+        expr: expr(scope, x)?,
+        outcome: expr(scope, y)?,
+        text: format!(
+            "{}? {} for {}",
+            if necessary { "necessary" } else { "sufficient" },
+            x.to_text(),
+            y.to_text()
+        ),
+        span,
+    })
+}
+
+/// Topics of `show` that take no analysis.
+pub const TOPICS: [&str; 4] = ["data", "calibration", "plan", "index"];
+/// Topics of `show … of ANALYSIS`.
+pub const ANALYSIS_TOPICS: [&str; 7] = [
+    "nca",
+    "bottlenecks",
+    "necessity",
+    "truth_table",
+    "solutions",
+    "configurations",
+    "cases",
+];
+
+/// `show TOPIC [of ANALYSIS [KIND]]` → what to show.
+pub fn show(
+    scope: &Scope,
+    what: &Ident,
+    of: Option<&Ident>,
+    extra: Option<&Ident>,
+) -> Result<Show, Diag> {
+    let topic = what.node.as_str();
+    if TOPICS.contains(&topic) {
+        if topic != "index" {
+            if let Some(o) = of {
+                return Err(Diag::error(
+                    codes::UNKNOWN_SHOW,
+                    format!("expected `show {topic}` alone, found `{}` after it", o.node),
+                )
+                .at(o.span, "not expected here")
+                .help(format!("`show {topic}` takes no analysis")));
+            }
+        }
+        return match topic {
+            "data" => {
+                if scope.data.is_none() {
+                    return Err(Diag::error(
+                        codes::NO_DATA,
+                        "expected a `data` statement first, found none",
+                    )
+                    .at(what.span, "nothing to show")
+                    .help("load data with `data NAME = csv(\"file.csv\", id = case)`"));
+                }
+                Ok(Show::Data)
+            }
+            "calibration" => Ok(Show::Calibration),
+            "plan" => Ok(Show::Plan),
+            _ => {
+                let names: Vec<&str> = scope.indices.iter().map(|s| s.as_str()).collect();
+                let Some(name) = of else {
+                    return Err(Diag::error(
+                        codes::UNKNOWN_SHOW,
+                        "expected `show index NAME`, found no index name",
+                    )
+                    .at(what.span, "which index?")
+                    .help(suggestion("", &names, "index")));
+                };
+                if !names.contains(&name.node.as_str()) {
+                    return Err(unknown(
+                        codes::UNKNOWN_SET,
+                        "index",
+                        &name.node,
+                        name.span,
+                        &names,
+                    ));
+                }
+                Ok(Show::Index(name.node.clone()))
+            }
+        };
+    }
+    if ANALYSIS_TOPICS.contains(&topic) {
+        let Some(name) = of else {
+            return Err(Diag::error(
+                codes::UNKNOWN_SHOW,
+                format!("expected `show {topic} of ANALYSIS`, found no analysis"),
+            )
+            .at(what.span, "of which analysis?")
+            .help(format!("for example `show {topic} of high`")));
+        };
+        let plan = scope.analysis_named(&name.node, name.span)?;
+        let nca_topic = topic == "nca" || topic == "bottlenecks";
+        if nca_topic != matches!(plan, AnalysisPlan::Nca(_)) {
+            return Err(Diag::error(
+                codes::UNKNOWN_SHOW,
+                format!(
+                    "expected {} analysis for `show {topic}`, found the {} analysis `{}`",
+                    if nca_topic { "an nca" } else { "an fsqca" },
+                    plan.kind(),
+                    name.node
+                ),
+            )
+            .at(name.span, "wrong kind of analysis")
+            .help(if nca_topic {
+                "nca analyses show `nca` and `bottlenecks`"
+            } else {
+                "fsqca analyses show necessity, truth_table, solutions, configurations and cases"
+            }));
+        }
+        let mut kind = None;
+        if let Some(x) = extra {
+            kind = match (topic, x.node.as_str()) {
+                ("solutions", "complex" | "conservative") => Some(SolutionKind::Complex),
+                ("solutions", "parsimonious") => Some(SolutionKind::Parsimonious),
+                ("solutions", "intermediate") => Some(SolutionKind::Intermediate),
+                _ => {
+                    return Err(Diag::error(codes::UNKNOWN_SHOW, format!("expected nothing after the analysis, found `{}`", x.node))
+                        .at(x.span, "not expected here")
+                        .help("only `show solutions of X complex|parsimonious|intermediate` takes a last word"))
+                }
+            };
+        }
+        let n = name.node.clone();
+        return Ok(match topic {
+            "nca" => Show::Nca(n),
+            "bottlenecks" => Show::Bottlenecks(n),
+            "necessity" => Show::Necessity(n),
+            "truth_table" => Show::TruthTable(n),
+            "solutions" => Show::Solutions(n, kind),
+            "configurations" => Show::Configurations(n),
+            _ => Show::Cases(n),
+        });
+    }
+    let mut all: Vec<&str> = TOPICS.to_vec();
+    all.extend(ANALYSIS_TOPICS);
+    Err(Diag::error(
+        codes::UNKNOWN_SHOW,
+        format!(
+            "expected something to show ({}), found `{topic}`",
+            all.join(", ")
+        ),
+    )
+    .at(what.span, "nothing by this name")
+    .help(suggestion(topic, &all, "topic")))
+}
+
+/// `export NAME to "file.ext"`: a known analysis and a format from the extension.
+pub fn export(cx: &Context, name: &Ident, path: &Spanned<String>) -> Result<ExportPlan, Diag> {
+    cx.scope.analysis_named(&name.node, name.span)?;
+    let ext = std::path::Path::new(&path.node)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_lowercase();
+    let Some(format) = Format::ALL.into_iter().find(|f| f.extension() == ext) else {
+        let listed: Vec<&str> = Format::ALL.iter().map(|f| f.extension()).collect();
+        return Err(Diag::error(
+            codes::BAD_EXPORT,
+            format!(
+                "expected a file ending in .{}, found `{}`",
+                listed.join(", ."),
+                path.node
+            ),
+        )
+        .at(path.span, "unknown format")
+        .help("the format comes from the extension, e.g. \"out/high.md\""));
+    };
+    Ok(ExportPlan {
+        analysis: name.node.clone(),
+        path: path.node.clone(),
+        target: cx.base_dir.join(&path.node),
+        format,
+        span: path.span,
+    })
+}
+
+fn numbers(v: &Vary) -> Result<Vec<f64>, Diag> {
+    let mut out = Vec::new();
+    for x in &v.values {
+        match x.kind {
+            ValueKind::Number(n) => out.push(n),
+            _ => {
+                return Err(Diag::error(
+                    codes::BAD_OPTION,
+                    format!("expected numbers to vary over, found {}", x.kind.describe()),
+                )
+                .at(x.span, "not a number")
+                .help("for example `vary consistency in [0.75, 0.80, 0.85]`"))
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err(Diag::error(
+            codes::BAD_OPTION,
+            "expected at least one value to vary over, found an empty list",
+        )
+        .at(v.span, "empty")
+        .help("for example `vary cases in [1, 2]`"));
+    }
+    Ok(out)
+}
+
+/// `robustness of NAME { vary … | SWEEP }` → its dimensions and every combination.
+pub fn robustness(
+    scope: &Scope,
+    of: &Ident,
+    items: &[RobustItem],
+    span: Span,
+) -> Result<RobustnessPlan, Diag> {
+    let mut varies = Vec::new();
+    for it in items {
+        match it {
+            RobustItem::Vary(v) => varies.push(v.clone()),
+            RobustItem::Sweep(n) => match scope.sweeps.get(&n.node) {
+                Some(vs) => varies.extend(vs.iter().cloned()),
+                None => {
+                    let names: Vec<&str> = scope.sweeps.keys().map(|s| s.as_str()).collect();
+                    return Err(unknown(
+                        codes::UNKNOWN_SET,
+                        "sweep",
+                        &n.node,
+                        n.span,
+                        &names,
+                    ));
+                }
+            },
+        }
+    }
+    let plan = match scope.analysis_named(&of.node, of.span)? {
+        AnalysisPlan::Fsqca(p) => p.clone(),
+        AnalysisPlan::Nca(_) => {
+            return Err(Diag::error(
+                codes::BAD_OPTION,
+                format!(
+                    "expected an fsqca analysis, found the nca analysis `{}`",
+                    of.node
+                ),
+            )
+            .at(of.span, "robustness sweeps rerun fsQCA")
+            .help("vary an NCA's settings by writing a second nca block"))
+        }
+    };
+    let mut dims: Vec<Dim> = Vec::new();
+    for v in &varies {
+        let dim = match (v.key.node.as_str(), v.by) {
+            ("consistency", false) => Dim::Consistency(numbers(v)?),
+            ("cases", false) => Dim::Cases(numbers(v)?),
+            ("pri", false) => Dim::Pri(numbers(v)?),
+            ("anchors", true) => {
+                let mut sets: Vec<String> = Vec::new();
+                let names: Vec<String> = match &v.of {
+                    Some(Target::Name(n)) => vec![n.node.clone()],
+                    _ => plan.conditions.iter().chain(std::iter::once(&plan.outcome)).cloned().collect(),
+                };
+                for n in names {
+                    if !plan.conditions.contains(&n) && plan.outcome != n {
+                        let span = match &v.of {
+                            Some(t) => t.span(),
+                            None => v.span,
+                        };
+                        return Err(Diag::error(codes::UNKNOWN_SET, format!("expected a set of `{}`, found `{n}`", plan.name))
+                            .at(span, "not in this analysis")
+                            .help("vary the anchors of the analysis' conditions or outcome, or `*`"));
+                    }
+                    if rule_for(&scope.rules, &n).is_some_and(|r| r.method.has_percentiles()) {
+                        sets.push(n);
+                    } else if matches!(v.of, Some(Target::Name(_))) {
+                        return Err(Diag::error(codes::BAD_OPTION, format!("expected percentile anchors for `{n}`, found none"))
+                            .at(v.span, "nothing to shift")
+                            .help(format!("calibrate `{n}` with percentiles, e.g. `direct(e = p25, c = p50, i = p75)`")));
+                    }
+                }
+                if sets.is_empty() {
+                    return Err(Diag::error(codes::BAD_OPTION, "expected sets calibrated with percentile anchors, found none")
+                        .at(v.span, "nothing to shift")
+                        .help("percentile points shift anchors such as p25; raw anchors stay where they are"));
+                }
+                let target = match &v.of {
+                    Some(Target::Name(n)) => n.node.clone(),
+                    _ => "*".to_string(),
+                };
+                Dim::Anchors(sets, numbers(v)?, target)
+            }
+            (k, _) => {
+                return Err(Diag::error(
+                    codes::BAD_OPTION,
+                    format!("expected `vary consistency|cases|pri in [...]` or `vary anchors of SET by [...] percentile points`, found `vary {k}`"),
+                )
+                .at(v.span, "not a robustness dimension")
+                .help("for example `vary anchors of * by [-5, 0, 5] percentile points`"))
+            }
+        };
+        dims.push(dim);
+    }
+    if dims.is_empty() {
+        return Err(Diag::error(
+            codes::BAD_OPTION,
+            "expected at least one `vary` line, found none",
+        )
+        .at(span, "nothing to vary")
+        .help("for example `vary consistency in [0.75, 0.80, 0.85]`"));
+    }
+    // Every combination, in a fixed order.
+    let mut combos: Vec<Vec<f64>> = vec![Vec::new()];
+    for d in &dims {
+        combos = combos
+            .into_iter()
+            .flat_map(|c| {
+                d.values()
+                    .iter()
+                    .map(move |v| [c.clone(), vec![*v]].concat())
+            })
+            .collect();
+        if combos.len() > 10_000 {
+            break;
+        }
+    }
+    if combos.len() > 10_000 {
+        let total: usize = dims.iter().map(|d| d.values().len()).product();
+        return Err(Diag::error(
+            codes::BAD_OPTION,
+            format!("expected at most 10000 variants, found {total}"),
+        )
+        .at(span, "too many combinations")
+        .help("vary fewer settings, or fewer values of each"));
+    }
+    Ok(RobustnessPlan {
+        of: plan,
+        dims,
+        combos,
+        span,
+    })
+}
+
+/// `use std.NAME` (a module of the standard library) or `use "file.toe"`.
+pub fn use_target(cx: &Context, target: &UseTarget) -> Result<UsePlan, Diag> {
+    match target {
+        UseTarget::Module(m) => {
+            let name = m.node.strip_prefix("std.").unwrap_or("");
+            if !crate::source::STDLIB.iter().any(|(n, _)| *n == name) {
+                let full: Vec<String> = crate::source::STDLIB
+                    .iter()
+                    .map(|(n, _)| format!("std.{n}"))
+                    .collect();
+                let refs: Vec<&str> = full.iter().map(|s| s.as_str()).collect();
+                return Err(unknown(
+                    codes::UNKNOWN_MODULE,
+                    "module of the standard library",
+                    &m.node,
+                    m.span,
+                    &refs,
+                ));
+            }
+            Ok(UsePlan::Module(name.to_string()))
+        }
+        UseTarget::File(p) => {
+            let path = cx.base_dir.join(&p.node);
+            let canon = path.canonicalize().map_err(|_| {
+                files::script_diag(&files::ScriptError::Missing, &p.node, Some(p.span))
+            })?;
+            if cx.use_stack.contains(&canon) {
+                return Err(Diag::error(
+                    codes::USE_CYCLE,
+                    format!(
+                        "expected scripts that do not use each other in a circle, found `{}` again",
+                        p.node
+                    ),
+                )
+                .at(p.span, "this script is already being loaded")
+                .help("remove one of the `use` statements of the cycle"));
+            }
+            Ok(UsePlan::File(canon, p.node.clone(), p.span))
+        }
+    }
+}

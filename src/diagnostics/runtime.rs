@@ -1,0 +1,134 @@
+//! The wording of the diagnostics that only running a script can raise: warnings about the
+//! data an analysis met (missing values, memberships of exactly 0.5, undefined effects) and
+//! failures of the engine. The interpreter calls these with plain values; it words nothing.
+//!
+//! Guarantees: each function gives one diagnostic with a stable code, a message that says what
+//! was expected and what was found, a span and one line of help.
+
+use super::{codes, Diag};
+use crate::source::Span;
+
+/// Cases at exactly 0.5 in sets calibrated at `span`: (set, case ids) per set.
+pub fn half_memberships(found: &[(String, Vec<String>)], span: Span) -> Diag {
+    let listed: Vec<String> = found
+        .iter()
+        .map(|(s, cases)| format!("`{s}` in {}", cases.join(", ")))
+        .collect();
+    Diag::warning(
+        codes::HALF_MEMBERSHIP,
+        format!(
+            "expected memberships other than 0.5, found exactly 0.5 for {}",
+            listed.join("; ")
+        ),
+    )
+    .at(span, "this calibration")
+    .help("a case at the crossover belongs to no truth-table row; move the crossover slightly (e.g. c = 0.501 or a percentile in between)")
+}
+
+/// An NCA condition whose effect size is undefined.
+pub fn undefined_effect(condition: &str, analysis: &str, span: Span) -> Diag {
+    Diag::warning(
+        codes::UNDEFINED,
+        format!("expected `{condition}` to vary, found its effect size undefined in `{analysis}`"),
+    )
+    .at(span, "constant condition or outcome, or a single case")
+    .help("a set without variation has no ceiling zone; drop it or check the data")
+}
+
+/// An NCA condition without a result.
+pub fn no_nca_result(condition: &str, analysis: &str, why: &str, span: Span) -> Diag {
+    Diag::warning(
+        codes::UNDEFINED,
+        format!("expected results for `{condition}` in `{analysis}`, found none: {why}"),
+    )
+    .at(span, "no result for this condition")
+    .help("check that the condition and the outcome have complete cases")
+}
+
+/// Cases dropped from an fsQCA analysis for missing values.
+pub fn missing_values(analysis: &str, dropped: &[String], span: Span) -> Diag {
+    Diag::warning(
+        codes::MISSING_VALUES,
+        format!(
+            "expected complete cases in `{analysis}`, found {} with missing values, dropped: {}",
+            dropped.len(),
+            dropped.join(", ")
+        ),
+    )
+    .at(span, "listwise deletion")
+    .help("fsQCA drops a case missing in any condition or the outcome, as R's QCA does")
+}
+
+/// The fsQCA engine refused the data.
+pub fn fsqca_failed(analysis: &str, why: &str, span: Span) -> Diag {
+    Diag::error(
+        codes::UNDEFINED,
+        format!("expected an analysable truth table for `{analysis}`, found a problem: {why}"),
+    )
+    .at(span, "this analysis")
+    .help("check the calibration of its sets (memberships in [0, 1], or crisp levels)")
+}
+
+/// No intermediate solution: the configurations do not fit the engine's rows.
+pub fn no_intermediate(analysis: &str, span: Span) -> Diag {
+    Diag::warning(codes::NOT_AVAILABLE, format!("expected an intermediate solution for `{analysis}`, found none: its configurations do not fit the engine's 128-bit rows"))
+        .at(span, "too many configurations")
+        .help("reduce the number of conditions or of levels of multi-value conditions")
+}
+
+/// Simplifying assumptions counted but not listed.
+pub fn assumptions_not_listed(analysis: &str, span: Span) -> Diag {
+    Diag::warning(codes::NOT_AVAILABLE, format!("expected simplifying assumptions to list for `{analysis}`, found too many: only their counts are reported"))
+        .at(span, "counts only")
+        .help("the JSON gives `simplifying_assumptions_count`; the solutions themselves are complete")
+}
+
+/// Contradictory simplifying assumptions not computed.
+pub fn csa_not_computed(analysis: &str, note: &str, span: Span) -> Diag {
+    Diag::warning(codes::NOT_AVAILABLE, format!("expected contradictory simplifying assumptions for `{analysis}`, found them not computed: {note}"))
+        .at(span, "no contradictory simplifying assumptions")
+        .help("they need a second minimization for the negated outcome, skipped where it is too costly")
+}
+
+/// A query whose two sides share no complete case.
+pub fn no_complete_cases(span: Span) -> Diag {
+    Diag::error(
+        codes::UNDEFINED,
+        "expected cases with values for both sides, found none",
+    )
+    .at(span, "every case is missing a value")
+    .help("check the `na` markers of the data and the columns of these sets")
+}
+
+/// An index indicator that does not vary (in a group, with `by`).
+pub fn constant_indicator(group: Option<&str>, span: Span) -> Diag {
+    let what = group
+        .map(|g| format!(" in group `{g}`"))
+        .unwrap_or_default();
+    Diag::error(
+        codes::CONSTANT_COLUMN,
+        format!("expected indicators that vary{what}, found a constant one"),
+    )
+    .at(span, "constant (or missing) indicator")
+    .help("a constant indicator carries no information; drop it")
+}
+
+/// A panel column's label could not be read for a case.
+pub fn no_cluster_column(col: &str, data: &str, span: Span) -> Diag {
+    Diag::error(
+        codes::UNKNOWN_COLUMN,
+        format!("expected a column of `{data}`, found `{col}`"),
+    )
+    .at(span, "no such column")
+    .help("name the column of the panel's clusters, e.g. `cluster = year`")
+}
+
+/// An export that could not be drawn.
+pub fn export_failed(analysis: &str, why: &str, span: Span) -> Diag {
+    Diag::error(
+        codes::WRITE_ERROR,
+        format!("expected to draw `{analysis}`, found an error: {why}"),
+    )
+    .at(span, "this export")
+    .help("report this as a bug, with the script")
+}

@@ -1,0 +1,104 @@
+//! Stage 4, running an `nca` block: each condition against the outcome with the engine (its own
+//! complete cases), then the bottleneck table of every ceiling that has one.
+//!
+//! Guarantees: a condition without a result is kept with its reason (and a warning), never
+//! dropped silently; a permutation test without a seed draws a fresh one and records it.
+
+use super::results::{NcaRun, Task};
+use super::Interpreter;
+use crate::check::plan::NcaPlan;
+use crate::diagnostics::runtime;
+use crate::engine::nca::{self, bottleneck, NcaOptions, NcaResult};
+
+impl Interpreter {
+    fn values_of(&self, name: &str, calibrated: bool) -> Vec<f64> {
+        match self.scope.set(name) {
+            Some(s) if calibrated => s.membership.clone().unwrap_or_default(),
+            Some(s) => s.raw.clone(),
+            None => Vec::new(),
+        }
+    }
+
+    pub(super) fn run_nca(&mut self, p: &NcaPlan) -> NcaRun {
+        let seed = (p.permutations > 0).then(|| p.seed.unwrap_or_else(fresh_seed));
+        let opts = NcaOptions {
+            ceilings: p.ceilings.clone(),
+            corner: p.corner,
+            scope: p.scope,
+            qr_tau: p.qr_tau,
+            permutations: p.permutations,
+            seed,
+            ..NcaOptions::default()
+        };
+        let y = self.values_of(&p.outcome, p.calibrated);
+        let mut conditions = Vec::new();
+        let show = p.permutations > 0;
+        if show {
+            self.progress.start(&Task::Permutations(
+                p.name.clone(),
+                p.permutations,
+                p.conditions.len(),
+            ));
+        }
+        for c in &p.conditions {
+            let x = self.values_of(c, p.calibrated);
+            let complete = x
+                .iter()
+                .zip(&y)
+                .filter(|(a, b)| !a.is_nan() && !b.is_nan())
+                .count();
+            let dropped = x.len() - complete;
+            let r = nca::analyse(&x, &y, &opts).map_err(|e| e.to_string());
+            match &r {
+                Ok(res) if res.ceilings.iter().any(|c| !c.effect_defined) => {
+                    self.warn(runtime::undefined_effect(c, &p.name, p.span));
+                }
+                Err(e) => self.warn(runtime::no_nca_result(c, &p.name, e, p.span)),
+                _ => {}
+            }
+            conditions.push((c.clone(), r, dropped));
+            if show {
+                self.progress.step();
+            }
+        }
+        if show {
+            self.progress.finish();
+        }
+        let spec = bottleneck::BottleneckSpec {
+            x: p.bottleneck_type.unit(),
+            y: p.bottleneck_type.unit(),
+            steps: p.bottleneck_levels.steps(),
+            cutoff: 0,
+        };
+        let ok: Vec<&NcaResult> = conditions
+            .iter()
+            .filter_map(|(_, r, _)| r.as_ref().ok())
+            .collect();
+        let mut bottlenecks = Vec::new();
+        if !ok.is_empty() {
+            for c in &opts.ceilings {
+                if c.is_reference_only() {
+                    continue;
+                }
+                if let Ok(t) = bottleneck::bottleneck_table(&ok, c, &y, &spec) {
+                    bottlenecks.push(t);
+                }
+            }
+        }
+        NcaRun {
+            plan: p.clone(),
+            conditions,
+            bottlenecks,
+            seed,
+        }
+    }
+}
+
+/// A seed for a run that was given none: from the clock, recorded with the results.
+fn fresh_seed() -> u32 {
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    (t % 2_147_483_647) as u32
+}

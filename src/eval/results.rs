@@ -1,0 +1,329 @@
+//! Stage 4, the typed results of a session: what the interpreter computed — NCA and fsQCA
+//! runs, robustness sweeps, queries, composite indices — and what each statement gave
+//! ([`Outcome`]). The report stage reads these types and nothing else of the interpreter.
+//!
+//! Guarantees: results hold numbers at full precision and never text meant for display; the
+//! same script gives the same results (maps are ordered, variants in a fixed order).
+
+use crate::check::plan::{Expect, ExportPlan, FsqcaPlan, NcaPlan, QueryPlan, RobustnessPlan, Show};
+use crate::engine::clusters::ClusterFit;
+use crate::engine::configurations::{configurations, Configuration};
+use crate::engine::fsqca::{FsqcaInput, FsqcaResult, Model};
+use crate::engine::index::IndexFunction;
+use crate::engine::nca::{self, bottleneck, CeilingResult, NcaResult};
+use std::collections::BTreeMap;
+
+/// What one statement gave, for the report to show.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// A declaration: nothing to print.
+    Nothing,
+    /// An `nca` analysis ran: its summary.
+    Nca(String),
+    /// An `fsqca` analysis ran: its summary.
+    Fsqca(String),
+    /// A query (index into [`Results::queries`]).
+    Query(usize),
+    /// A robustness sweep (index into [`Results::robustness`]).
+    Robustness(usize),
+    Show(Show),
+    Export(ExportPlan),
+}
+
+/// The results of one `nca` analysis.
+#[derive(Debug, Clone)]
+pub struct NcaRun {
+    pub plan: NcaPlan,
+    /// Per condition: its name, the result (or why there is none), cases dropped as missing.
+    pub conditions: Vec<(String, Result<NcaResult, String>, usize)>,
+    /// One table per ceiling that has bottlenecks (all but OLS).
+    pub bottlenecks: Vec<bottleneck::BottleneckTable>,
+    /// The seed used by the permutation test (given or fresh).
+    pub seed: Option<u32>,
+}
+
+impl NcaRun {
+    /// The verdict of the analysis' rule for one ceiling's result: `None` unless this is the
+    /// deciding ceiling and a permutation test gave p (the rule needs both d and p).
+    pub fn verdict(&self, c: &CeilingResult) -> Option<bool> {
+        let deciding = self
+            .plan
+            .verdict_ceiling()
+            .is_some_and(|f| f.name() == c.ceiling.name());
+        (deciding && c.p_value.is_some())
+            .then(|| nca::is_necessary(c.effect_size, c.p_value, self.plan.d_min, self.plan.p_max))
+    }
+
+    /// The conditions this analysis found necessary.
+    pub fn necessary_conditions(&self) -> Vec<&str> {
+        self.conditions
+            .iter()
+            .filter(|(_, r, _)| {
+                r.as_ref()
+                    .is_ok_and(|r| r.ceilings.iter().any(|c| self.verdict(c) == Some(true)))
+            })
+            .map(|(c, _, _)| c.as_str())
+            .collect()
+    }
+
+    /// The conditions with a result, in order.
+    pub fn analysed(&self) -> Vec<(&str, &NcaResult)> {
+        self.conditions
+            .iter()
+            .filter_map(|(c, r, _)| r.as_ref().ok().map(|r| (c.as_str(), r)))
+            .collect()
+    }
+}
+
+/// The results of one `fsqca` analysis.
+#[derive(Debug, Clone)]
+pub struct FsqcaRun {
+    pub plan: FsqcaPlan,
+    pub result: FsqcaResult,
+    /// Ids of the cases dropped for missing values.
+    pub dropped: Vec<String>,
+    /// What the engine was given (complete cases only): for plots and exports.
+    pub input: FsqcaInput,
+    /// Panel diagnostics (`cluster = COL`), if asked for.
+    pub clusters: Option<Clusters>,
+}
+
+/// One model's configurations (core and peripheral conditions of each term).
+#[derive(Debug, Clone)]
+pub struct ModelConfigurations {
+    pub model: Model,
+    pub kind: &'static str,
+    pub configurations: Vec<Configuration>,
+}
+
+impl FsqcaRun {
+    /// Every model of the intermediate solution, each with its `from` pair.
+    pub fn intermediate_models(&self) -> Vec<Model> {
+        intermediate_models(&self.result)
+    }
+
+    /// The model the run reports: the first intermediate model when there are expectations,
+    /// else the first parsimonious model.
+    pub fn reported_model(&self) -> Option<(&'static str, Model)> {
+        match self.intermediate_models().into_iter().next() {
+            Some(m) if self.plan.expect.is_some() => Some(("intermediate", m)),
+            _ => self
+                .result
+                .parsimonious
+                .models
+                .first()
+                .map(|m| ("parsimonious", m.clone())),
+        }
+    }
+
+    /// The configurations of each reported model: one per distinct intermediate model (each
+    /// with the parsimonious models it is paired with), or per parsimonious model when there
+    /// is no intermediate solution.
+    pub fn configurations(&self) -> Vec<ModelConfigurations> {
+        let r = &self.result;
+        let pis_of = |p: usize| -> Vec<Vec<u32>> {
+            r.parsimonious
+                .models
+                .get(p)
+                .map(|m| {
+                    m.pi_indices
+                        .iter()
+                        .map(|&i| r.parsimonious.prime_implicants[i].implicant.clone())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mut out = Vec::new();
+        if self.plan.expect.is_some() && !r.intermediate.is_empty() {
+            let mut distinct: Vec<(Model, Vec<usize>)> = Vec::new();
+            for i in &r.intermediate {
+                for m in &i.solution.models {
+                    match distinct
+                        .iter_mut()
+                        .find(|(d, _)| d.expression == m.expression)
+                    {
+                        Some((d, ps)) => {
+                            if let Some(f) = &mut d.from {
+                                f.push_str(", ");
+                                f.push_str(&i.from);
+                            }
+                            ps.push(i.parsimonious_model);
+                        }
+                        None => {
+                            let mut m = m.clone();
+                            m.from = Some(i.from.clone());
+                            distinct.push((m, vec![i.parsimonious_model]));
+                        }
+                    }
+                }
+            }
+            for (k, (mut m, ps)) in distinct.into_iter().enumerate() {
+                let terms: Vec<Vec<u32>> = m.terms.iter().map(|t| t.implicant.clone()).collect();
+                let pars: Vec<Vec<Vec<u32>>> = ps.iter().map(|&p| pis_of(p)).collect();
+                m.name = format!("M{}", k + 1);
+                out.push(ModelConfigurations {
+                    configurations: configurations(&terms, &pars),
+                    model: m,
+                    kind: "intermediate",
+                });
+            }
+        } else {
+            for (p, m) in r.parsimonious.models.iter().enumerate() {
+                let terms: Vec<Vec<u32>> = m.terms.iter().map(|t| t.implicant.clone()).collect();
+                out.push(ModelConfigurations {
+                    configurations: configurations(&terms, &[pis_of(p)]),
+                    model: m.clone(),
+                    kind: "parsimonious",
+                });
+            }
+        }
+        out
+    }
+}
+
+/// Every model of the intermediate solution, each with its `from` pair.
+pub fn intermediate_models(r: &FsqcaResult) -> Vec<Model> {
+    r.intermediate
+        .iter()
+        .flat_map(|i| {
+            i.solution.models.iter().map(move |m| {
+                let mut m = m.clone();
+                m.from = Some(i.from.clone());
+                m
+            })
+        })
+        .collect()
+}
+
+/// Pooled, between-cluster and within-unit consistency and coverage of each term of the
+/// reported solution (SetMethods' cluster diagnostics).
+#[derive(Debug, Clone)]
+pub struct Clusters {
+    pub cluster: String,
+    pub unit: Option<String>,
+    /// The kind and name of the model: ("intermediate", "M1").
+    pub model: (&'static str, String),
+    pub rows: Vec<ClusterRow>,
+}
+
+/// One term (or the whole solution, `expr` = the model's expression).
+#[derive(Debug, Clone)]
+pub struct ClusterRow {
+    pub expr: String,
+    pub fit: ClusterFit,
+}
+
+/// The outcome of one variant of a robustness sweep: the reported model's expression, its
+/// terms, consistency and coverage — or why the variant could not run.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub values: Vec<f64>,
+    pub result: Result<Solved, String>,
+}
+
+/// What a variant gives.
+#[derive(Debug, Clone)]
+pub struct Solved {
+    pub expression: String,
+    pub terms: Vec<String>,
+    pub consistency: f64,
+    pub coverage: f64,
+}
+
+/// A robustness sweep and its summary (Oana & Schneider's sensitivity ranges).
+#[derive(Debug, Clone)]
+pub struct RobustnessRun {
+    pub plan: RobustnessPlan,
+    pub variants: Vec<Variant>,
+    /// Every term of a reported model, and in how many variants it appears (most first).
+    pub terms: Vec<(String, usize)>,
+    /// Variants that ran.
+    pub ran: usize,
+    pub consistency_range: (f64, f64),
+    pub coverage_range: (f64, f64),
+    /// Per dimension: its label and the range of values that keep the baseline's solution.
+    pub sensitivity: Vec<(String, Option<(f64, f64)>)>,
+    /// Terms in every variant that ran.
+    pub robust_core: Vec<String>,
+}
+
+/// The answer to a query.
+#[derive(Debug, Clone)]
+pub struct QueryResult {
+    pub plan: QueryPlan,
+    /// (statistic, value): consistency, coverage, relevance (necessity) or consistency, pri,
+    /// coverage (sufficiency).
+    pub stats: Vec<(&'static str, f64)>,
+    pub cases: usize,
+    pub dropped: usize,
+}
+
+/// A composite index (`index NAME = entropy(…)` or `mean(…)`).
+#[derive(Debug, Clone)]
+pub struct IndexInfo {
+    pub function: IndexFunction,
+    /// Indicator columns; `true` for a negative indicator (`-col`).
+    pub indicators: Vec<(String, bool)>,
+    /// The grouping column of `by = COL`, if any.
+    pub by: Option<String>,
+    /// Weights per group (one unnamed group without `by`), groups in order of appearance.
+    pub weights: Vec<(Option<String>, Vec<f64>)>,
+    pub values: Vec<f64>,
+}
+
+/// Everything the analyses of a session computed.
+#[derive(Debug, Clone, Default)]
+pub struct Results {
+    pub nca: BTreeMap<String, NcaRun>,
+    pub fsqca: BTreeMap<String, FsqcaRun>,
+    pub robustness: Vec<RobustnessRun>,
+    pub queries: Vec<QueryResult>,
+    pub indices: BTreeMap<String, IndexInfo>,
+}
+
+impl Results {
+    /// Conditions found necessary by an NCA of this outcome (first ceiling, with a test).
+    pub fn necessary_for(&self, outcome: &str, negated: bool) -> Vec<String> {
+        if negated {
+            return Vec::new();
+        }
+        let mut out: Vec<String> = Vec::new();
+        for run in self.nca.values().filter(|r| r.plan.outcome == outcome) {
+            for cond in run.necessary_conditions() {
+                if !out.iter().any(|c| c == cond) {
+                    out.push(cond.to_string());
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The expectations of a plan as R's `dir.exp` codes, by condition.
+pub fn expectation_codes(expect: &[Expect]) -> Vec<(String, &'static str)> {
+    expect
+        .iter()
+        .map(|e| (e.condition.clone(), e.code()))
+        .collect()
+}
+
+/// A long task the interpreter reports progress on (the report draws the bar).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Task {
+    /// An NCA permutation test: analysis, permutations, conditions.
+    Permutations(String, usize, usize),
+    /// A robustness sweep: analysis, variants.
+    Variants(String, usize),
+}
+
+/// Progress of long tasks; the default does nothing.
+pub trait Progress: Send + Sync {
+    fn start(&self, _task: &Task) {}
+    fn step(&self) {}
+    fn finish(&self) {}
+}
+
+/// No progress display.
+pub struct Silent;
+
+impl Progress for Silent {}

@@ -1,0 +1,263 @@
+//! Files, in and out, in one place: scripts (`toe run`, `use`, the REPL's `:load`), data files
+//! (CSV with the csv crate, workbooks with calamine), atomic writes (exports, `--json`) and
+//! SHA-256 hashes (provenance).
+//!
+//! Guarantees: any file content (binary garbage included) gives text, rows or a typed error,
+//! never a panic; line numbers in errors are 1-based lines of the file; a write replaces the
+//! target only with a complete new file (a temporary file in the same folder, then a rename).
+
+use crate::diagnostics::{codes, Diag};
+use crate::engine::data::Cell;
+use crate::source::Span;
+use std::path::{Path, PathBuf};
+
+/// Why a script could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScriptError {
+    Missing,
+    Io(String),
+    /// Not UTF-8: the byte offset of the first bad byte.
+    NotUtf8(usize),
+}
+
+/// Reads a script as UTF-8 text.
+pub fn read_script(path: &Path) -> Result<String, ScriptError> {
+    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => ScriptError::Missing,
+        _ => ScriptError::Io(e.to_string()),
+    })?;
+    String::from_utf8(bytes).map_err(|e| ScriptError::NotUtf8(e.utf8_error().valid_up_to()))
+}
+
+/// The diagnostic for a script that could not be read. `at` is the `use` statement's path, if
+/// the script was named inside another one; `shown` is the path as the user wrote it.
+pub fn script_diag(e: &ScriptError, shown: &str, at: Option<Span>) -> Diag {
+    let d = match e {
+        ScriptError::Missing => Diag::error(
+            codes::MISSING_FILE,
+            format!("expected a script at `{shown}`, found no file"),
+        )
+        .help(if at.is_some() {
+            "paths are relative to the folder of the script"
+        } else {
+            "check the path"
+        }),
+        ScriptError::Io(m) => Diag::error(
+            codes::READ_ERROR,
+            format!("expected a readable script at `{shown}`, found an error: {m}"),
+        )
+        .help("check the file's permissions"),
+        ScriptError::NotUtf8(at) => Diag::error(
+            codes::NOT_UTF8,
+            format!("expected a UTF-8 text script, found other bytes at byte {at} of `{shown}`"),
+        )
+        .help("save the script as UTF-8 text"),
+    };
+    match at {
+        Some(span) => {
+            let label = match e {
+                ScriptError::Missing => "no such file",
+                ScriptError::Io(_) => "cannot read",
+                ScriptError::NotUtf8(_) => "not a text file",
+            };
+            d.at(span, label)
+        }
+        None => d,
+    }
+}
+
+/// Why a data file could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoadError {
+    Missing,
+    Io(String),
+    NotText {
+        line: u64,
+    },
+    Malformed {
+        line: u64,
+        message: String,
+    },
+    Ragged {
+        line: u64,
+        expected: usize,
+        found: usize,
+    },
+    NoSheet {
+        sheet: String,
+        sheets: Vec<String>,
+    },
+    Workbook(String),
+}
+
+/// Header and rows of a file.
+pub type Rows = (Vec<String>, Vec<Vec<Cell>>);
+
+/// Reads a delimited text file. `sep` is a single byte.
+pub fn read_csv(path: &Path, sep: u8) -> Result<Rows, LoadError> {
+    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => LoadError::Missing,
+        _ => LoadError::Io(e.to_string()),
+    })?;
+    // Strip a UTF-8 byte-order mark, as spreadsheets write one.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(sep)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut headers: Option<Vec<String>> = None;
+    let mut rows = Vec::new();
+    for rec in rdr.byte_records() {
+        let rec = rec.map_err(|e| LoadError::Malformed {
+            line: e.position().map(|p| p.line()).unwrap_or(0),
+            message: e.to_string(),
+        })?;
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let mut fields = Vec::with_capacity(rec.len());
+        for f in rec.iter() {
+            let s = std::str::from_utf8(f).map_err(|_| LoadError::NotText { line })?;
+            if s.contains('\0') {
+                return Err(LoadError::NotText { line });
+            }
+            fields.push(s.to_string());
+        }
+        match &headers {
+            None => headers = Some(fields.into_iter().map(|h| h.trim().to_string()).collect()),
+            Some(h) => {
+                if fields.len() == 1 && fields[0].trim().is_empty() {
+                    continue; // a blank line
+                }
+                if fields.len() != h.len() {
+                    return Err(LoadError::Ragged {
+                        line,
+                        expected: h.len(),
+                        found: fields.len(),
+                    });
+                }
+                rows.push(fields.into_iter().map(Cell::Text).collect());
+            }
+        }
+    }
+    Ok((headers.unwrap_or_default(), rows))
+}
+
+/// Reads one sheet of a workbook (xlsx, xls, ods); the first sheet when `sheet` is `None`.
+pub fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Rows, LoadError> {
+    use calamine::{open_workbook_auto, Data, Reader};
+    if !path.exists() {
+        return Err(LoadError::Missing);
+    }
+    let mut wb = open_workbook_auto(path).map_err(|e| LoadError::Workbook(e.to_string()))?;
+    let names = wb.sheet_names().to_vec();
+    let name = match sheet {
+        Some(s) => {
+            if !names.iter().any(|n| n == s) {
+                return Err(LoadError::NoSheet {
+                    sheet: s.to_string(),
+                    sheets: names,
+                });
+            }
+            s.to_string()
+        }
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| LoadError::Workbook("the workbook has no sheet".into()))?,
+    };
+    let range = wb
+        .worksheet_range(&name)
+        .map_err(|e| LoadError::Workbook(e.to_string()))?;
+    let mut iter = range.rows();
+    let headers: Vec<String> = match iter.next() {
+        Some(r) => r.iter().map(|c| c.to_string().trim().to_string()).collect(),
+        None => return Ok((Vec::new(), Vec::new())),
+    };
+    let rows = iter
+        .filter(|r| r.iter().any(|c| !matches!(c, Data::Empty)))
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => Cell::Empty,
+                    Data::Float(f) => Cell::Number(*f),
+                    Data::Int(i) => Cell::Number(*i as f64),
+                    Data::Bool(b) => Cell::Number(if *b { 1.0 } else { 0.0 }),
+                    other => Cell::Text(other.to_string()),
+                })
+                .collect()
+        })
+        .collect();
+    Ok((headers, rows))
+}
+
+/// The bytes of a file, empty if it cannot be read (for hashing a file already read once).
+pub fn bytes_of(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_default()
+}
+
+/// Whether a write may create the target's folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Folder {
+    /// Exports (`export X to "out/x.html"`) create their folder.
+    Create,
+    /// `--json FILE` writes into an existing folder only.
+    MustExist,
+}
+
+/// Writes a temporary file beside `target`, then renames it over `target`.
+pub fn write_atomically(target: &Path, bytes: &[u8], folder: Folder) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = target.parent() {
+        if !dir.as_os_str().is_empty() && folder == Folder::Create {
+            std::fs::create_dir_all(dir)?;
+        }
+    }
+    let name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("export");
+    let tmp: PathBuf = target.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, target)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// The diagnostic for a file that could not be written.
+pub fn write_diag(shown: &str, e: &std::io::Error, at: Option<Span>) -> Diag {
+    let d = Diag::error(
+        codes::WRITE_ERROR,
+        format!("expected to write `{shown}`, found an error: {e}"),
+    )
+    .help("check that the folder can be created and written to");
+    match at {
+        Some(span) => d.at(span, "cannot write here"),
+        None => d,
+    }
+}
+
+/// The SHA-256 of some bytes, in hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::digest(bytes);
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The folder of a script, against which its relative paths resolve.
+pub fn folder_of(path: &Path) -> PathBuf {
+    path.parent()
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                p.to_path_buf()
+            }
+        })
+        .unwrap_or_else(|| PathBuf::from("."))
+}

@@ -1,0 +1,126 @@
+//! Stage 5, `export NAME to "file.ext"`: an analysis as JSON, CSV, Markdown, LaTeX (booktabs), a
+//! self-contained HTML page, or SVG plots — the bytes; the session writes them (atomically,
+//! with [`crate::files::write_atomically`]).
+//!
+//! Guarantees: the tables are those of `show` (the same builders); CSV holds one table at
+//! full precision (the truth table of an fsqca analysis, the NCA results of an nca one); the
+//! same results give the same bytes.
+
+use super::table::{self, Doc, Style};
+use super::{json, plot, tables};
+use crate::check::plan::Format;
+use crate::engine::sets::solution_membership;
+use crate::eval::results::{FsqcaRun, NcaRun, Results};
+
+/// The bytes of an export of the analysis `name`, or why it could not be drawn.
+pub fn export(results: &Results, name: &str, format: Format) -> Result<String, String> {
+    if let Some(run) = results.fsqca.get(name) {
+        let necessary = results.necessary_for(&run.plan.outcome, run.plan.negated);
+        fsqca(run, &necessary, format)
+    } else if let Some(run) = results.nca.get(name) {
+        nca(run, format)
+    } else {
+        Err(format!("no results of `{name}`"))
+    }
+}
+
+/// The line the run prints after an export.
+pub fn exported(name: &str, path: &str) -> String {
+    format!("exported {name} to {path}\n")
+}
+
+fn write(
+    doc: &Doc,
+    csv: &table::Table,
+    json: serde_json::Value,
+    format: Format,
+    title: &str,
+    svgs: impl Fn() -> Result<Vec<String>, String>,
+) -> Result<String, String> {
+    Ok(match format {
+        Format::Json => serde_json::to_string_pretty(&json).unwrap_or_default() + "\n",
+        Format::Csv => table::csv(csv),
+        Format::Markdown => table::markdown(title, doc),
+        Format::Latex => table::latex(title, doc),
+        Format::Html => table::html(title, doc, &svgs()?),
+        Format::Svg => svgs()?.into_iter().next().unwrap_or_default(),
+    })
+}
+
+fn nca(run: &NcaRun, format: Format) -> Result<String, String> {
+    let results = tables::nca_results(run);
+    let mut doc = results.clone();
+    doc.extend(tables::bottlenecks(run));
+    let csv = results
+        .tables()
+        .next()
+        .cloned()
+        .unwrap_or_else(|| table::Table::new("", vec![]));
+    let title = format!("NCA {}", run.plan.name);
+    write(&doc, &csv, json::nca(run), format, &title, || {
+        let panels: Vec<(String, &crate::engine::nca::NcaResult)> = run
+            .analysed()
+            .into_iter()
+            .map(|(c, r)| (c.to_string(), r))
+            .collect();
+        Ok(vec![plot::nca_svg(&title, &run.plan.outcome, &panels)?])
+    })
+}
+
+fn fsqca(run: &FsqcaRun, necessary: &[String], format: Format) -> Result<String, String> {
+    // Readers of a report want the configurations first.
+    let mut doc = tables::configurations(run, necessary, Style::default());
+    let tt = tables::truth_table(run);
+    let csv = tt
+        .tables()
+        .next()
+        .cloned()
+        .unwrap_or_else(|| table::Table::new("", vec![]));
+    doc.extend(tt);
+    doc.extend(tables::solutions(run, None));
+    let title = format!("fsQCA {}", run.plan.name);
+    write(&doc, &csv, json::fsqca(run), format, &title, || {
+        let Some((kind, model)) = run
+            .intermediate_models()
+            .into_iter()
+            .next()
+            .map(|m| ("intermediate", m))
+            .or_else(|| {
+                run.result
+                    .parsimonious
+                    .models
+                    .first()
+                    .map(|m| ("parsimonious", m.clone()))
+            })
+        else {
+            return Ok(Vec::new());
+        };
+        let x = solution_membership(
+            &run.input.memberships,
+            &model
+                .terms
+                .iter()
+                .map(|t| t.implicant.clone())
+                .collect::<Vec<_>>(),
+        );
+        let caption = format!(
+            "{} solution: consistency {}, coverage {}",
+            kind,
+            table::fixed3(model.consistency),
+            table::fixed3(model.coverage)
+        );
+        let y_label = format!(
+            "{}{}",
+            if run.plan.negated { "~" } else { "" },
+            run.plan.outcome
+        );
+        Ok(vec![plot::xy_svg(
+            &format!("{}: {}", run.plan.name, model.expression),
+            &model.expression,
+            &y_label,
+            &x,
+            &run.input.outcome,
+            &caption,
+        )?])
+    })
+}

@@ -1,0 +1,732 @@
+//! Stage 5, the tables of a study: one builder for each (NCA summary, NCA results, bottlenecks,
+//! truth table, solutions, configurations, necessity, cases, queries, robustness, panel
+//! diagnostics), each from typed results to the table model. `show`, the run's output and
+//! every export use these builders and no others.
+//!
+//! Guarantees: a builder only reads results; numbers stay numbers in the cells (the renderer
+//! rounds); titles and notes say what a reader needs to read the table alone.
+
+use super::table::{fixed3, Cell, Column, Doc, Style, Table};
+use crate::diagnostics::number;
+use crate::engine::fsqca::{ConfigRow, Model, Out, TermFit};
+use crate::engine::nca::{bottleneck, effect_label};
+use crate::eval::results::*;
+
+fn plan_line(run: &NcaRun) -> String {
+    let p = &run.plan;
+    format!("{} needs {}", p.outcome, p.conditions.join(", "))
+}
+
+/// What `toe run` prints for an nca analysis: one row per condition, the deciding ceiling's
+/// effect size, p-value and verdict.
+pub fn nca_summary(run: &NcaRun) -> Doc {
+    let p = &run.plan;
+    let first = p.verdict_ceiling().map(|c| c.name()).unwrap_or_default();
+    let mut t = Table::new(
+        format!(
+            "nca {}: {}  (ceiling {first}; necessary when d >= {} and p <= {})",
+            p.name,
+            plan_line(run),
+            number(p.d_min),
+            number(p.p_max)
+        ),
+        vec![
+            Column::left("condition"),
+            Column::right("n"),
+            Column::right("d"),
+            Column::left("size"),
+            Column::right("p"),
+            Column::left("necessary"),
+        ],
+    );
+    for (cond, r, _) in &run.conditions {
+        match r {
+            Ok(r) => {
+                let c = r.ceilings.iter().find(|c| c.ceiling.name() == first);
+                let (d, p_value) = c
+                    .map(|c| (c.effect_size, c.p_value))
+                    .unwrap_or((f64::NAN, None));
+                let verdict = match c.and_then(|c| run.verdict(c)) {
+                    Some(true) => "yes",
+                    Some(false) => "no",
+                    None => "untested",
+                };
+                t.rows.push(vec![
+                    Cell::text(cond),
+                    Cell::Int(r.n),
+                    Cell::Stat(d),
+                    Cell::text(effect_label(d).as_str()),
+                    Cell::opt_p(p_value),
+                    Cell::text(verdict),
+                ]);
+            }
+            Err(e) => t.rows.push(vec![
+                Cell::text(cond),
+                Cell::Int(0),
+                Cell::text("NA"),
+                Cell::text(e),
+                Cell::text("-"),
+                Cell::text("no"),
+            ]),
+        }
+    }
+    t.notes.push(match run.seed {
+        Some(s) => format!(
+            "permutation test: {} permutations, seed {s}",
+            p.permutations
+        ),
+        None => {
+            "no permutation test: the verdict needs p (add `permutations = 10000` and a `seed`)"
+                .into()
+        }
+    });
+    let mut doc = Doc::default();
+    doc.table(1, t);
+    doc.blank();
+    doc
+}
+
+/// `show nca of X` and the NCA table of every export: every ceiling's statistics for every
+/// condition.
+pub fn nca_results(run: &NcaRun) -> Doc {
+    let p = &run.plan;
+    let mut t = Table::new(
+        format!(
+            "nca {}: {} (on {})",
+            p.name,
+            plan_line(run),
+            if p.calibrated { "calibrated" } else { "raw" }
+        ),
+        vec![
+            Column::left("condition"),
+            Column::left("ceiling"),
+            Column::right("n"),
+            Column::right("effect size").short("d"),
+            Column::right("ceiling zone").short("zone"),
+            Column::right("scope"),
+            Column::right("accuracy"),
+            Column::right("fit"),
+            Column::right("slope"),
+            Column::right("intercept"),
+            Column::right("condition inefficiency").short("cond. ineff."),
+            Column::right("outcome inefficiency").short("outc. ineff."),
+            Column::right("p"),
+            Column::right("p accuracy").short("p acc."),
+        ],
+    );
+    for (cond, r, dropped) in &run.conditions {
+        match r {
+            Err(e) => t.notes.push(format!("{cond}: no result ({e})")),
+            Ok(r) => {
+                for c in &r.ceilings {
+                    t.rows.push(vec![
+                        Cell::text(cond),
+                        Cell::text(c.ceiling.name()),
+                        Cell::Int(r.n),
+                        Cell::Stat(c.effect_size),
+                        Cell::Stat(c.ceiling_zone),
+                        Cell::Stat(r.scope),
+                        Cell::Percent(c.accuracy),
+                        Cell::Percent(c.fit),
+                        Cell::opt_stat(c.slope, "NA"),
+                        Cell::opt_stat(c.intercept, "NA"),
+                        Cell::Percent(c.condition_ineff),
+                        Cell::Percent(c.outcome_ineff),
+                        Cell::opt_p(c.p_value),
+                        Cell::opt_stat(c.p_accuracy, "-"),
+                    ]);
+                }
+                t.notes.push(format!(
+                    "{cond}: x [{}, {}], y [{}, {}]{}",
+                    number(r.xmin),
+                    number(r.xmax),
+                    number(r.ymin),
+                    number(r.ymax),
+                    if *dropped > 0 {
+                        format!(", {dropped} case(s) dropped (missing values)")
+                    } else {
+                        String::new()
+                    }
+                ));
+            }
+        }
+    }
+    let mut doc = Doc::default();
+    doc.table(1, t);
+    doc.blank();
+    doc
+}
+
+/// A cell of a bottleneck table: the required level with the reference's decimals, "NN" (not
+/// necessary) or "NA" (not available).
+pub fn bottleneck_cell(c: &bottleneck::Cell, precision: usize) -> Cell {
+    match c {
+        bottleneck::Cell::Value(v) => Cell::Digits(*v, precision),
+        bottleneck::Cell::NN => Cell::text("NN"),
+        bottleneck::Cell::NA => Cell::text("NA"),
+    }
+}
+
+/// A bottleneck column as the reference prints it ("NN", "NA", "38.4", "46.000").
+pub fn bottleneck_display(col: &bottleneck::BottleneckColumn) -> Vec<String> {
+    col.cells
+        .iter()
+        .map(|c| super::table::shown(&bottleneck_cell(c, col.precision), Style::default()))
+        .collect()
+}
+
+/// `show bottlenecks of X`: one table per ceiling, the cells as the reference prints them.
+pub fn bottlenecks(run: &NcaRun) -> Doc {
+    let p = &run.plan;
+    let names: Vec<&str> = run.analysed().iter().map(|(c, _)| *c).collect();
+    let mut doc = Doc::default();
+    for t in &run.bottlenecks {
+        let mut columns = vec![Column::right(p.outcome.clone())];
+        columns.extend(names.iter().map(|s| Column::right(*s)));
+        let mut table = Table::new(
+            format!(
+                "bottlenecks of {} ({}, {}): {} needed for {}",
+                p.name,
+                t.ceiling.name(),
+                p.bottleneck_type.name(),
+                if p.bottleneck_type.name() == "actual" {
+                    "condition level"
+                } else {
+                    "condition %"
+                },
+                p.outcome
+            ),
+            columns,
+        );
+        for (k, level) in t.levels.display.iter().enumerate() {
+            let mut row = vec![Cell::Num(*level)];
+            for col in &t.columns {
+                row.push(
+                    col.cells
+                        .get(k)
+                        .map(|c| bottleneck_cell(c, col.precision))
+                        .unwrap_or(Cell::Empty),
+                );
+            }
+            table.rows.push(row);
+        }
+        table
+            .notes
+            .push("NN = not necessary, NA = not available (beyond the observed range)".into());
+        doc.table(1, table);
+        doc.blank();
+    }
+    doc
+}
+
+fn solution_lines(doc: &mut Doc, label: &str, models: &[Model]) {
+    if models.is_empty() {
+        doc.line(1, format!("{label}: none (no positive row)"));
+        return;
+    }
+    for m in models {
+        let from = m
+            .from
+            .as_ref()
+            .map(|f| format!(" ({f})"))
+            .unwrap_or_default();
+        doc.line(
+            1,
+            format!(
+                "{label} {}{from}: {}   consistency {}  PRI {}  coverage {}",
+                m.name,
+                m.expression,
+                fixed3(m.consistency),
+                fixed3(m.pri),
+                fixed3(m.coverage)
+            ),
+        );
+    }
+}
+
+/// What `toe run` prints for an fsqca analysis: the truth table's size and every solution.
+pub fn fsqca_summary(run: &FsqcaRun) -> Doc {
+    let p = &run.plan;
+    let r = &run.result;
+    let count = |o: Out| r.truth_table.rows.iter().filter(|t| t.out == o).count();
+    let mut doc = Doc::default();
+    doc.line(
+        0,
+        format!(
+            "fsqca {}: {}{} given {}",
+            p.name,
+            if p.negated { "~" } else { "" },
+            p.outcome,
+            p.conditions.join(", ")
+        ),
+    );
+    doc.line(
+        1,
+        format!(
+            "truth table: {} observed rows ({} positive, {} negative, {} contradictions, {} below the frequency cut)",
+            r.truth_table.rows.len(),
+            count(Out::One),
+            count(Out::Zero),
+            count(Out::Contradiction),
+            count(Out::Remainder),
+        ),
+    );
+    solution_lines(&mut doc, "complex", &r.complex.models);
+    solution_lines(&mut doc, "parsimonious", &r.parsimonious.models);
+    if p.expect.is_some() {
+        solution_lines(&mut doc, "intermediate", &run.intermediate_models());
+    }
+    doc.blank();
+    if let Some(c) = &run.clusters {
+        doc.extend(clusters(c));
+    }
+    doc
+}
+
+/// The panel diagnostics: a table per term of the reported model (and the whole solution).
+pub fn clusters(c: &Clusters) -> Doc {
+    let mut doc = Doc::default();
+    doc.line(
+        0,
+        format!(
+            "panel diagnostics ({} {}; clusters by {}{})",
+            c.model.0,
+            c.model.1,
+            c.cluster,
+            c.unit
+                .as_ref()
+                .map(|u| format!(", units by {u}"))
+                .unwrap_or_default()
+        ),
+    );
+    for r in &c.rows {
+        let mut t = Table::new(
+            r.expr.clone(),
+            vec![
+                Column::left(""),
+                Column::right("cases"),
+                Column::right("consistency"),
+                Column::right("coverage"),
+            ],
+        );
+        let row = |label: String, f: &crate::engine::clusters::Fit2| {
+            vec![
+                Cell::Text(label),
+                Cell::Int(f.n),
+                Cell::Stat(f.consistency),
+                Cell::Stat(f.coverage),
+            ]
+        };
+        t.rows.push(row("pooled".into(), &r.fit.pooled));
+        for (g, f) in &r.fit.between {
+            t.rows.push(row(format!("between {g}"), f));
+        }
+        for (g, f) in &r.fit.within {
+            t.rows.push(row(format!("within {g}"), f));
+        }
+        doc.table(2, t);
+    }
+    doc.blank();
+    doc
+}
+
+/// `show truth_table of X`: sorted by consistency, then n, both decreasing.
+pub fn truth_table(run: &FsqcaRun) -> Doc {
+    let p = &run.plan;
+    let mut rows: Vec<&crate::engine::fsqca::TruthTableRow> =
+        run.result.truth_table.rows.iter().collect();
+    rows.sort_by(|a, b| {
+        b.consistency
+            .total_cmp(&a.consistency)
+            .then(b.n.cmp(&a.n))
+            .then(a.row.cmp(&b.row))
+    });
+    let mut columns = vec![Column::right("row")];
+    columns.extend(p.conditions.iter().map(|c| Column::right(c.clone())));
+    columns.extend([
+        Column::right("OUT"),
+        Column::right("n"),
+        Column::right("consistency").short("incl"),
+        Column::right("PRI"),
+        Column::left("cases"),
+    ]);
+    let mut t = Table::new(
+        format!(
+            "truth table of {} (consistency >= {}, pri >= {}, cases >= {})",
+            p.name,
+            number(p.consistency),
+            number(p.pri),
+            number(p.cases)
+        ),
+        columns,
+    );
+    for r in rows {
+        let mut row = vec![Cell::Text(r.row.to_string())];
+        row.extend(r.config.iter().map(|v| Cell::Text(v.to_string())));
+        row.push(Cell::text(r.out.as_str()));
+        row.push(Cell::Int(r.n));
+        row.push(Cell::Stat(r.consistency));
+        row.push(Cell::Stat(r.pri));
+        row.push(Cell::Text(r.cases.join(",")));
+        t.rows.push(row);
+    }
+    let mut doc = Doc::default();
+    doc.table(1, t);
+    doc.blank();
+    doc
+}
+
+/// One model: its terms with their parameters of fit, and the solution's.
+fn model_table(m: &Model) -> Table {
+    let from = m
+        .from
+        .as_ref()
+        .map(|f| format!(" (from {f})"))
+        .unwrap_or_default();
+    let mut t = Table::new(
+        format!("{}{from}: {}", m.name, m.expression),
+        vec![
+            Column::left("term"),
+            Column::right("consistency"),
+            Column::right("PRI"),
+            Column::right("raw coverage").short("raw cov."),
+            Column::right("unique coverage").short("unique cov."),
+            Column::left("cases"),
+        ],
+    );
+    for term in &m.terms {
+        t.rows.push(vec![
+            Cell::text(&term.expr),
+            Cell::Stat(term.consistency),
+            Cell::Stat(term.pri),
+            Cell::Stat(term.coverage),
+            Cell::opt_stat(term.unique_coverage, "-"),
+            Cell::Text(term.cases_string()),
+        ]);
+    }
+    t.notes.push(format!(
+        "solution: consistency {}  PRI {}  coverage {}",
+        fixed3(m.consistency),
+        fixed3(m.pri),
+        fixed3(m.coverage)
+    ));
+    t
+}
+
+fn rows_list(v: &[ConfigRow]) -> String {
+    v.iter()
+        .map(|c| c.row.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `show solutions of X [kind]`: each model of each solution (or of one kind).
+pub fn solutions(run: &FsqcaRun, only: Option<crate::check::plan::SolutionKind>) -> Doc {
+    use crate::check::plan::SolutionKind;
+    let r = &run.result;
+    let mut doc = Doc::default();
+    let kinds: [(SolutionKind, Vec<Model>); 3] = [
+        (SolutionKind::Complex, r.complex.models.clone()),
+        (SolutionKind::Parsimonious, r.parsimonious.models.clone()),
+        (SolutionKind::Intermediate, run.intermediate_models()),
+    ];
+    for (kind, models) in kinds {
+        if only.is_some_and(|o| o != kind) {
+            continue;
+        }
+        if kind == SolutionKind::Intermediate && run.plan.expect.is_none() {
+            doc.line(
+                0,
+                "intermediate solution: none (no `expect` in the analysis)",
+            );
+            doc.blank();
+            continue;
+        }
+        doc.line(0, format!("{} solution of {}", kind.name(), run.plan.name));
+        if models.is_empty() {
+            doc.line(1, "none: no truth-table row passes the thresholds");
+            doc.blank();
+            continue;
+        }
+        for m in &models {
+            doc.table(2, model_table(m));
+        }
+        if kind == SolutionKind::Intermediate {
+            for i in &r.intermediate {
+                doc.line(
+                    1,
+                    format!(
+                        "{}: easy counterfactuals [{}]; difficult counterfactuals [{}]",
+                        i.from,
+                        rows_list(&i.easy_counterfactuals),
+                        rows_list(&i.difficult_counterfactuals)
+                    ),
+                );
+            }
+        }
+        doc.blank();
+    }
+    doc
+}
+
+/// `show necessity of X`: each condition and its negation.
+pub fn necessity(run: &FsqcaRun) -> Doc {
+    let mut t = Table::new(
+        format!(
+            "necessity of each condition for {}{}",
+            if run.plan.negated { "~" } else { "" },
+            run.plan.outcome
+        ),
+        vec![
+            Column::left("condition"),
+            Column::right("consistency"),
+            Column::right("coverage"),
+            Column::right("relevance"),
+        ],
+    );
+    for n in &run.result.necessity {
+        t.rows.push(vec![
+            Cell::text(&n.expr),
+            Cell::Stat(n.consistency),
+            Cell::Stat(n.coverage),
+            Cell::Stat(n.relevance),
+        ]);
+    }
+    let mut doc = Doc::default();
+    doc.table(1, t);
+    doc.blank();
+    doc
+}
+
+/// `show cases of X`: the cases each term of the reported solution covers.
+pub fn cases(run: &FsqcaRun) -> Doc {
+    let inter = run.intermediate_models();
+    let (kind, models) = if run.plan.expect.is_some() && !inter.is_empty() {
+        ("intermediate", inter)
+    } else {
+        ("parsimonious", run.result.parsimonious.models.clone())
+    };
+    let mut doc = Doc::default();
+    doc.line(
+        0,
+        format!("cases of the {kind} solution of {}", run.plan.name),
+    );
+    for m in &models {
+        doc.line(
+            1,
+            format!(
+                "{}{}",
+                m.name,
+                m.from
+                    .as_ref()
+                    .map(|f| format!(" ({f})"))
+                    .unwrap_or_default()
+            ),
+        );
+        for t in &m.terms {
+            doc.line(2, format!("{:<30} {}", t.expr, t.cases_string()));
+        }
+    }
+    if !run.dropped.is_empty() {
+        doc.line(
+            1,
+            format!("dropped (missing values): {}", run.dropped.join(", ")),
+        );
+    }
+    doc.blank();
+    doc
+}
+
+/// `show configurations of X`: conditions as rows, configurations as columns, core (●) and
+/// peripheral (•) marks. `necessary` names the conditions an NCA of the same outcome found
+/// necessary.
+pub fn configurations(run: &FsqcaRun, necessary: &[String], style: Style) -> Doc {
+    let sets = run.configurations();
+    let mut doc = Doc::default();
+    if sets.is_empty() {
+        doc.line(
+            0,
+            format!(
+                "configurations of {}: none (no positive truth-table row)",
+                run.plan.name
+            ),
+        );
+        doc.blank();
+        return doc;
+    }
+    for t in &sets {
+        let from = t
+            .model
+            .from
+            .as_ref()
+            .map(|f| format!(", from {f}"))
+            .unwrap_or_default();
+        let mut columns = vec![Column::left("condition")];
+        columns.extend(t.configurations.iter().map(|c| Column::right(c.id.clone())));
+        let mut table = Table::new(
+            format!(
+                "configurations of {} ({} solution {}{from})",
+                run.plan.name, t.kind, t.model.name
+            ),
+            columns,
+        );
+        for (j, c) in run.plan.conditions.iter().enumerate() {
+            let mark = if necessary.contains(c) { " (nec.)" } else { "" };
+            let mut row = vec![Cell::Text(format!("{c}{mark}"))];
+            row.extend(t.configurations.iter().map(|cf| Cell::Mark(cf.cells[j])));
+            table.rows.push(row);
+        }
+        let stat = |label: &str, f: &dyn Fn(&TermFit) -> Cell| -> Vec<Cell> {
+            let mut row = vec![Cell::text(label)];
+            row.extend(t.configurations.iter().map(|c| f(&t.model.terms[c.term])));
+            row
+        };
+        table
+            .rows
+            .push(stat("raw coverage", &|x| Cell::Stat(x.coverage)));
+        table.rows.push(stat("unique coverage", &|x| {
+            Cell::opt_stat(x.unique_coverage, "-")
+        }));
+        table
+            .rows
+            .push(stat("consistency", &|x| Cell::Stat(x.consistency)));
+        table.rows.push(stat("PRI", &|x| Cell::Stat(x.pri)));
+        table.notes.push(format!(
+            "solution consistency {}  PRI {}  coverage {}",
+            fixed3(t.model.consistency),
+            fixed3(t.model.pri),
+            fixed3(t.model.coverage)
+        ));
+        let (c, p, ca, pa) = if style.unicode {
+            ("●", "•", "⊗", "⊘")
+        } else {
+            ("O", "o", "X", "x")
+        };
+        table.notes.push(format!("{c} core present, {p} peripheral present, {ca} core absent, {pa} peripheral absent, blank: does not matter"));
+        if !necessary.is_empty() {
+            table
+                .notes
+                .push("(nec.): necessary by the NCA of the same outcome".into());
+        }
+        for cf in t.configurations.iter().filter(|c| c.no_core) {
+            table.notes.push(format!(
+                "note: {} ({}) contains no parsimonious implicant, so it has no core condition",
+                cf.id, t.model.terms[cf.term].expr
+            ));
+        }
+        doc.table(1, table);
+        doc.blank();
+    }
+    doc
+}
+
+/// The answer to a query: its statistics and the number of cases.
+pub fn query(q: &QueryResult) -> Doc {
+    let mut t = Table::new(
+        q.plan.text.clone(),
+        vec![Column::left("statistic"), Column::left("value")],
+    );
+    t.header = false;
+    for (k, v) in &q.stats {
+        t.rows.push(vec![Cell::text(*k), Cell::Stat(*v)]);
+    }
+    t.rows.push(vec![Cell::text("cases"), Cell::Int(q.cases)]);
+    if q.dropped > 0 {
+        t.notes.push(format!(
+            "({} case{} dropped: missing values)",
+            q.dropped,
+            if q.dropped == 1 { "" } else { "s" }
+        ));
+    }
+    let mut doc = Doc::default();
+    doc.table(1, t);
+    doc.blank();
+    doc
+}
+
+/// A robustness sweep: every variant, the configurations' shares, ranges, sensitivity
+/// ranges and the robust core.
+pub fn robustness(r: &RobustnessRun) -> Doc {
+    let labels: Vec<String> = r.plan.dims.iter().map(|d| d.label()).collect();
+    let mut columns: Vec<Column> = labels.iter().map(|l| Column::right(l.clone())).collect();
+    columns.extend([
+        Column::left("solution"),
+        Column::right("consistency"),
+        Column::right("coverage"),
+    ]);
+    let mut t = Table::new(
+        format!(
+            "robustness of {}: {} variants over {}",
+            r.plan.of.name,
+            r.variants.len(),
+            labels.join(" × ")
+        ),
+        columns,
+    );
+    for v in &r.variants {
+        let mut row: Vec<Cell> = v.values.iter().map(|x| Cell::Num(*x)).collect();
+        match &v.result {
+            Ok(s) => {
+                row.push(Cell::Text(if s.expression.is_empty() {
+                    "(none)".into()
+                } else {
+                    s.expression.clone()
+                }));
+                row.push(Cell::Stat(s.consistency));
+                row.push(Cell::Stat(s.coverage));
+            }
+            Err(e) => {
+                row.push(Cell::Text(format!("not run: {e}")));
+                row.push(Cell::Empty);
+                row.push(Cell::Empty);
+            }
+        }
+        t.rows.push(row);
+    }
+    let mut ct = Table::new(
+        "",
+        vec![
+            Column::left("configuration"),
+            Column::right("variants"),
+            Column::right("share"),
+        ],
+    );
+    for (term, c) in &r.terms {
+        ct.rows.push(vec![
+            Cell::text(term),
+            Cell::Text(format!("{c}/{}", r.ran)),
+            Cell::Stat(*c as f64 / r.ran.max(1) as f64),
+        ]);
+    }
+    ct.notes.push(format!(
+        "solution consistency from {} to {}, coverage from {} to {}",
+        fixed3(r.consistency_range.0),
+        fixed3(r.consistency_range.1),
+        fixed3(r.coverage_range.0),
+        fixed3(r.coverage_range.1)
+    ));
+    for (label, s) in &r.sensitivity {
+        ct.notes.push(match s {
+            Some((a, b)) => format!(
+                "sensitivity range of {label}: {} to {} (same solution as the analysis)",
+                number(*a),
+                number(*b)
+            ),
+            None => format!("sensitivity range of {label}: not defined (the analysis' own setting is not among the values tried)"),
+        });
+    }
+    ct.notes.push(format!(
+        "robust core (in every variant): {}",
+        if r.robust_core.is_empty() {
+            "none".to_string()
+        } else {
+            r.robust_core.join(" + ")
+        }
+    ));
+    let mut doc = Doc::default();
+    doc.table(1, t);
+    doc.blank();
+    doc.table(1, ct);
+    doc.blank();
+    doc
+}

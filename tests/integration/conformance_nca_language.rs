@@ -1,0 +1,176 @@
+//! Conformance of the `nca` block end to end: each NCA fixture whose options the language
+//! expresses is written as a `.toe` script, run, and its JSON results (effect sizes, zones,
+//! accuracy, fit, slopes, intercepts, inefficiencies, p-values with the spec's seed, and the
+//! bottleneck cells) compared with the reference within 1e-9. The engine itself is tested
+//! number by number in `conformance_nca.rs`.
+
+use crate::support::*;
+use serde_json::Value;
+
+fn as_f64(v: &Value) -> f64 {
+    match v {
+        Value::Number(n) => n.as_f64().unwrap_or(f64::NAN),
+        Value::String(s) if s == "Inf" => f64::INFINITY,
+        Value::String(s) if s == "-Inf" => f64::NEG_INFINITY,
+        _ => f64::NAN,
+    }
+}
+
+fn same(a: f64, b: f64) -> bool {
+    (a.is_nan() && b.is_nan()) || a == b || close(a, b)
+}
+
+/// Specs the language can write: one corner, a full or no scope, cutoff 0 bottlenecks of one
+/// unit with `steps` (other specs are compared on their results only).
+fn script(spec: &Value) -> (String, bool) {
+    let q = |s: &str| format!("\"{s}\"");
+    let xs: Vec<&str> = spec["x"]
+        .as_array()
+        .expect("x")
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    let y = spec["y"].as_str().expect("y");
+    let mut s = format!(
+        "data d = csv(\"nca/{}\")\nconditions {{\n",
+        spec["csv"].as_str().expect("csv")
+    );
+    for (k, x) in xs.iter().enumerate() {
+        s.push_str(&format!("  X{k} = {}\n", q(x)));
+    }
+    s.push_str(&format!("}}\noutcome Y = {}\n", q(y)));
+    let names: Vec<String> = (0..xs.len()).map(|k| format!("X{k}")).collect();
+    s.push_str(&format!(
+        "nca n: Y needs {} {{\n  on = raw\n",
+        names.join(", ")
+    ));
+    let ceilings: Vec<&str> = spec["ceilings"]
+        .as_array()
+        .expect("ceilings")
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    s.push_str(&format!("  ceilings = [{}]\n", ceilings.join(", ")));
+    if let Some(r) = spec["test_rep"].as_u64() {
+        if r > 0 {
+            s.push_str(&format!(
+                "  permutations = {r}\n  seed = {}\n",
+                spec["seed"]
+            ));
+        }
+    }
+    if let Some(sc) = spec.get("scope").and_then(|v| v.as_array()) {
+        let v: Vec<String> = sc.iter().map(|x| x.to_string()).collect();
+        s.push_str(&format!("  scope = [{}]\n", v.join(", ")));
+    }
+    let unit = match (
+        spec.get("bottleneck_x").and_then(|v| v.as_str()),
+        spec.get("bottleneck_y").and_then(|v| v.as_str()),
+    ) {
+        (Some(a), Some(b)) if a == b => Some(a.to_string()),
+        (None, None) => spec
+            .get("bottleneck_type")
+            .and_then(|v| v.as_str())
+            .map(|s| s.to_string()),
+        _ => None,
+    };
+    let unit = unit.map(|u| {
+        if u == "percentage.range" {
+            "percentage".to_string()
+        } else {
+            u
+        }
+    });
+    let steps = spec.get("steps").and_then(|v| v.as_u64());
+    let bottlenecks_comparable = spec["cutoff"] == 0
+        && steps.is_some()
+        && matches!(
+            unit.as_deref(),
+            Some("percentage" | "actual" | "percentile")
+        );
+    if let (true, Some(n), Some(u)) = (bottlenecks_comparable, steps, unit) {
+        s.push_str(&format!("  bottlenecks = steps({n}), {u}\n"));
+    }
+    s.push_str("}\n");
+    (s, bottlenecks_comparable)
+}
+
+#[test]
+fn nca_blocks_match_r_nca() {
+    let mut compared = 0;
+    let mut bottleneck_cells = 0;
+    for name in ["example", "n50", "scope", "likert", "n500", "synth_small"] {
+        let spec = load_json(&format!("nca/spec_{name}.json"));
+        let out = load_json(&format!("nca/out_{name}.json"));
+        let (text, with_bottlenecks) = script(&spec);
+        let (session, _) = run_ok(fixture(""), &text);
+        let a = &analysis(&session, "n");
+        let xs: Vec<&str> = spec["x"]
+            .as_array()
+            .expect("x")
+            .iter()
+            .filter_map(|v| v.as_str())
+            .collect();
+        for (k, x) in xs.iter().enumerate() {
+            let reference = &out["results"][x];
+            for r in a["results"]
+                .as_array()
+                .expect("results")
+                .iter()
+                .filter(|r| r["condition"] == format!("X{k}"))
+            {
+                let c = r["ceiling"].as_str().expect("ceiling");
+                let want = &reference["ceilings"][c];
+                assert_eq!(r["n"], reference["n"], "{name} {x}: n");
+                for (ours, theirs) in [
+                    ("effect_size", "effect_size"),
+                    ("ceiling_zone", "ceiling_zone"),
+                    ("accuracy", "accuracy"),
+                    ("fit", "fit"),
+                    ("slope", "slope"),
+                    ("intercept", "intercept"),
+                    ("condition_inefficiency", "condition_ineff"),
+                    ("outcome_inefficiency", "outcome_ineff"),
+                    ("p_value", "p_value"),
+                    ("p_accuracy", "p_accuracy"),
+                ] {
+                    let (g, w) = (as_f64(&r[ours]), as_f64(&want[theirs]));
+                    assert!(same(g, w), "{name} {x} {c} {ours}: toe {g} vs R {w}");
+                    compared += 1;
+                }
+                assert!(
+                    same(as_f64(&r["scope"]), as_f64(&reference["scope"])),
+                    "{name} {x} scope"
+                );
+            }
+        }
+        if with_bottlenecks {
+            for t in a["bottlenecks"].as_array().expect("bottlenecks") {
+                let c = t["ceiling"].as_str().expect("ceiling");
+                let reference = &out["bottlenecks"][c];
+                for (k, x) in xs.iter().enumerate() {
+                    let want = reference["x"][x]["x_value"].as_array().expect("x_value");
+                    for (row, w) in t["rows"].as_array().expect("rows").iter().zip(want) {
+                        let g = &row["values"][format!("X{k}")];
+                        let w = as_f64(w);
+                        match g {
+                            Value::String(s) if s == "NN" => {
+                                assert!(w.is_infinite(), "{name} {c} {x}: NN vs {w}")
+                            }
+                            Value::String(s) if s == "NA" => {
+                                assert!(w.is_nan(), "{name} {c} {x}: NA vs {w}")
+                            }
+                            v => assert!(same(as_f64(v), w), "{name} {c} {x}: {v} vs {w}"),
+                        }
+                        bottleneck_cells += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(compared > 400, "{compared} statistics compared");
+    assert!(
+        bottleneck_cells > 100,
+        "{bottleneck_cells} bottleneck cells compared"
+    );
+}

@@ -1,0 +1,204 @@
+//! Edge cases of the fsQCA engine: no positive row, every row positive, all remainders,
+//! one case, zero cases, 0.5 memberships, 30 conditions accepted (with an intermediate
+//! solution) and 31 refused, invalid input. None may panic.
+
+use toe::engine::fsqca::{analyse, Expectation, FsqcaError, FsqcaInput, FsqcaOptions, Out};
+
+fn input(cols: Vec<Vec<f64>>, y: Vec<f64>) -> FsqcaInput {
+    let n = y.len();
+    FsqcaInput {
+        conditions: (0..cols.len()).map(|j| format!("C{}", j + 1)).collect(),
+        memberships: cols,
+        outcome_name: "Y".into(),
+        outcome: y,
+        cases: (0..n).map(|i| format!("c{}", i + 1)).collect(),
+    }
+}
+
+fn with_exp(k: usize) -> FsqcaOptions {
+    FsqcaOptions {
+        expectations: Some(vec![Expectation::Presence; k]),
+        ..FsqcaOptions::default()
+    }
+}
+
+#[test]
+fn no_positive_row() {
+    let inp = input(
+        vec![vec![0.0, 1.0, 1.0], vec![1.0, 0.0, 1.0]],
+        vec![0.0, 0.0, 0.0],
+    );
+    let r = analyse(&inp, &with_exp(2)).unwrap();
+    assert_eq!(r.truth_table.rows.len(), 3);
+    assert!(r.truth_table.rows.iter().all(|row| row.out == Out::Zero));
+    assert!(r.complex.models.is_empty());
+    assert!(r.complex.prime_implicants.is_empty());
+    assert!(r.parsimonious.models.is_empty());
+    assert!(r.intermediate.is_empty());
+    assert!(r.simplifying_assumptions.is_empty());
+    assert_eq!(r.contradictory_simplifying_assumptions, Some(vec![]));
+}
+
+#[test]
+fn every_row_positive() {
+    // all four configurations observed and positive: both solutions are the tautology "1"
+    let inp = input(
+        vec![vec![0.0, 0.0, 1.0, 1.0], vec![0.0, 1.0, 0.0, 1.0]],
+        vec![1.0; 4],
+    );
+    let r = analyse(&inp, &with_exp(2)).unwrap();
+    assert!(r.truth_table.rows.iter().all(|row| row.out == Out::One));
+    assert_eq!(r.complex.models.len(), 1);
+    assert_eq!(r.complex.models[0].expression, "1");
+    assert_eq!(r.parsimonious.models[0].expression, "1");
+    assert_eq!(r.parsimonious.models[0].coverage, 1.0);
+    assert_eq!(r.simplifying_assumptions, vec![vec![]]);
+    assert_eq!(r.intermediate.len(), 1);
+    assert_eq!(r.intermediate[0].solution.models[0].expression, "1");
+
+    // only some rows observed, all positive: parsimonious "1", complex the observed rows
+    let inp = input(vec![vec![0.0, 1.0], vec![0.0, 1.0]], vec![1.0, 1.0]);
+    let r = analyse(&inp, &with_exp(2)).unwrap();
+    assert_eq!(r.parsimonious.models[0].expression, "1");
+    assert_eq!(r.complex.models[0].expression, "C1*C2 + ~C1*~C2");
+    // SA: the two unobserved rows
+    let sa: Vec<u128> = r.simplifying_assumptions[0].iter().map(|s| s.row).collect();
+    assert_eq!(sa, vec![2, 3]);
+}
+
+#[test]
+fn all_remainders() {
+    // n.cut above every row's frequency: every observed row is a remainder
+    let inp = input(vec![vec![0.0, 1.0, 1.0]], vec![1.0, 0.0, 1.0]);
+    let opts = FsqcaOptions {
+        n_cut: 5,
+        ..with_exp(1)
+    };
+    let r = analyse(&inp, &opts).unwrap();
+    assert!(r
+        .truth_table
+        .rows
+        .iter()
+        .all(|row| row.out == Out::Remainder));
+    assert_eq!(r.truth_table.rows[1].out_before_ncut, Out::Zero);
+    assert!(r.complex.models.is_empty() && r.parsimonious.models.is_empty());
+    assert!(r.intermediate.is_empty());
+}
+
+#[test]
+fn one_case() {
+    let inp = input(vec![vec![0.8], vec![0.3]], vec![0.9]);
+    let r = analyse(&inp, &with_exp(2)).unwrap();
+    assert_eq!(r.truth_table.rows.len(), 1);
+    let row = &r.truth_table.rows[0];
+    assert_eq!(row.row, 3); // C1 = 1, C2 = 0
+    assert_eq!(row.n, 1);
+    assert_eq!(row.out, Out::One);
+    assert_eq!(r.complex.models[0].expression, "C1*~C2");
+    assert_eq!(r.parsimonious.models[0].expression, "1");
+    // one-term model: unique coverage is null
+    assert_eq!(r.complex.models[0].terms[0].unique_coverage, None);
+    assert_eq!(
+        r.complex.models[0].terms[0].cases,
+        vec![vec!["c1".to_string()]]
+    );
+}
+
+#[test]
+fn zero_cases() {
+    let inp = input(vec![vec![], vec![]], vec![]);
+    let r = analyse(&inp, &with_exp(2)).unwrap();
+    assert!(r.truth_table.rows.is_empty());
+    assert_eq!(r.truth_table.n_remainders, 4);
+    assert!(r.complex.models.is_empty() && r.parsimonious.models.is_empty());
+    assert!(r.necessity.iter().all(|n| n.consistency.is_nan()));
+}
+
+#[test]
+fn half_membership_counted_in_no_row() {
+    let inp = input(vec![vec![0.5, 0.9, 0.2]], vec![0.7, 0.8, 0.1]);
+    let r = analyse(&inp, &FsqcaOptions::default()).unwrap();
+    assert_eq!(r.half_membership_cases, vec!["c1".to_string()]);
+    let row0 = &r.truth_table.rows[0];
+    assert_eq!(row0.row, 1);
+    assert_eq!(row0.n, 1); // only c3
+    assert_eq!(row0.cases, vec!["c3".to_string()]);
+}
+
+#[test]
+fn thirty_conditions_accepted() {
+    let k = 30;
+    let n = 24;
+    let mut rng = crate::generate::Lcg(7);
+    let cols: Vec<Vec<f64>> = (0..k)
+        .map(|_| (0..n).map(|_| rng.below(2) as f64).collect())
+        .collect();
+    let y: Vec<f64> = (0..n)
+        .map(|i| (cols[0][i] * cols[1][i]).max(cols[2][i]))
+        .collect();
+    let r = analyse(&inp_named(cols, y), &with_exp(k)).unwrap();
+    // QCA 3.23 computes no SA / intermediate solution here (3^30 ≥ 2^31); this engine
+    // does (documented departure), counting the SA without listing 2^30 configurations.
+    // The CSA keep the reference's rule: not computed, with a note.
+    assert!(r.sa_computed);
+    assert!(!r.intermediate.is_empty());
+    assert!(r.contradictory_simplifying_assumptions.is_none());
+    assert!(r.contradictory_simplifying_assumptions_count.is_none());
+    assert!(r.contradictory_simplifying_assumptions_note.is_some());
+    assert!(!r.simplifying_assumptions_listed);
+    assert!(r.simplifying_assumptions_count.iter().all(|c| *c > 100_000));
+    assert_eq!(
+        r.truth_table.n_remainders,
+        (1u128 << 30) - r.truth_table.rows.len() as u128
+    );
+    assert!(r.truth_table.rows.iter().all(|row| row.row <= 1 << 30));
+    assert!(!r.parsimonious.models.is_empty());
+    // every parsimonious model covers every positive row and no negative row
+    for m in &r.parsimonious.models {
+        assert_eq!(m.consistency, 1.0);
+        assert_eq!(m.coverage, 1.0);
+    }
+    for m in &r.complex.models {
+        assert_eq!(m.consistency, 1.0);
+        assert_eq!(m.coverage, 1.0);
+    }
+}
+
+fn inp_named(cols: Vec<Vec<f64>>, y: Vec<f64>) -> FsqcaInput {
+    input(cols, y)
+}
+
+#[test]
+fn invalid_input_is_an_error() {
+    let cols: Vec<Vec<f64>> = (0..31).map(|_| vec![0.0, 1.0]).collect();
+    assert_eq!(
+        analyse(&input(cols, vec![0.0, 1.0]), &FsqcaOptions::default()),
+        Err(FsqcaError::TooManyConditions(31))
+    );
+    assert_eq!(
+        analyse(&input(vec![], vec![0.0]), &FsqcaOptions::default()),
+        Err(FsqcaError::NoConditions)
+    );
+    assert!(matches!(
+        analyse(
+            &input(vec![vec![0.0]], vec![0.0, 1.0]),
+            &FsqcaOptions::default()
+        ),
+        Err(FsqcaError::LengthMismatch(..))
+    ));
+    assert!(matches!(
+        analyse(
+            &input(vec![vec![f64::NAN]], vec![0.0]),
+            &FsqcaOptions::default()
+        ),
+        Err(FsqcaError::InvalidValue(..))
+    ));
+    assert!(matches!(
+        analyse(&input(vec![vec![0.2]], vec![1.5]), &FsqcaOptions::default()),
+        Err(FsqcaError::InvalidValue(..))
+    ));
+    assert!(matches!(
+        analyse(&input(vec![vec![0.2]], vec![0.5]), &with_exp(2)),
+        Err(FsqcaError::ExpectationLength(2, 1))
+    ));
+}

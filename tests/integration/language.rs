@@ -1,0 +1,575 @@
+//! The language end to end: every form of the language (docs/language.md) parses; data (csv, xlsx, ids, `na`,
+//! `sep`), calibration methods by hand calculation, `*`, frameworks, `use`, queries with
+//! missing values, and the `show` tables (snapshots).
+
+use crate::support::*;
+use std::path::PathBuf;
+use toe::Session;
+
+#[test]
+fn every_form_of_the_language_spec_parses() {
+    let text = std::fs::read_to_string(fixture("../cases/language_forms.toe")).expect("forms");
+    let program = toe::syntax::parse(&text, 1).unwrap_or_else(|d| panic!("{d:?}"));
+    let kinds: std::collections::BTreeSet<&str> = program
+        .statements
+        .iter()
+        .map(|s| s.kind.keyword())
+        .collect();
+    for k in [
+        "study",
+        "data",
+        "index",
+        "conditions",
+        "outcome",
+        "calibrate",
+        "nca",
+        "fsqca",
+        "necessary?",
+        "sufficient?",
+        "show",
+        "export",
+        "use",
+        "robustness",
+    ] {
+        assert!(
+            kinds.contains(k),
+            "no `{k}` statement parsed from tests/cases/language_forms.toe"
+        );
+    }
+    // 32 statements in the forms of tests/cases/language_forms.toe (version 1).
+    assert_eq!(program.statements.len(), 32);
+}
+
+fn write(dir: &std::path::Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).expect("write");
+}
+
+fn session_in(dir: &std::path::Path, script: &str) -> Session {
+    run_ok(dir.to_path_buf(), script).0
+}
+
+#[test]
+fn csv_ids_missing_markers_and_separator() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), "d.csv", "x;y;z\n1;0.2;-\n2;0.8;NA\n3;;0.5\n");
+    let s = session_in(dir.path(), "data d = csv(\"d.csv\", na = [\"-\", \"NA\"], sep = \";\")\noutcome Y = y\ncalibrate { Y fuzzy }\n");
+    let d = s.scope().data.as_ref().expect("data");
+    assert_eq!(
+        d.table.ids,
+        vec!["1", "2", "3"],
+        "without id, cases are numbered"
+    );
+    assert!(d.table.values[[0, 2]].is_nan() && d.table.values[[1, 2]].is_nan());
+    assert!(d.table.values[[2, 1]].is_nan());
+    assert_eq!(d.table.values[[2, 2]], 0.5);
+}
+
+#[test]
+fn queries_drop_missing_cases_and_say_so() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "d.csv",
+        "id,x,y\na,0.2,0.4\nb,0.8,0.9\nc,0.6,0.3\nd,NA,0.5\n",
+    );
+    let (mut s, _) = run_ok(dir.path().to_path_buf(), "data d = csv(\"d.csv\", id = id)\nconditions { X = x }\noutcome Y = y\ncalibrate { * fuzzy }\n");
+    let out = s
+        .run_text("q", None, "sufficient? X for Y\n".into())
+        .expect("query");
+    // Hand calculation on the 3 complete cases: Σmin = 0.2 + 0.8 + 0.3 = 1.3, ΣX = 1.6 →
+    // consistency 0.8125; Σmin(X,Y,1−Y) = 0.2+0.1+0.3 = 0.6 → PRI 0.7/1.0 = 0.7; ΣY = 1.6.
+    assert!(
+        out.contains("consistency  0.812") || out.contains("consistency  0.813"),
+        "{out}"
+    );
+    assert!(out.contains("1 case dropped: missing values"), "{out}");
+    let all = queries(&s);
+    let q = all.last().expect("query json");
+    assert!(close(q["consistency"].as_f64().unwrap_or(0.0), 1.3 / 1.6));
+    assert!(close(q["pri"].as_f64().unwrap_or(0.0), 0.7));
+    assert!(close(q["coverage"].as_f64().unwrap_or(0.0), 1.3 / 1.6));
+    assert_eq!(q["cases"], 3);
+    assert_eq!(q["dropped_cases"], 1);
+}
+
+#[test]
+fn xlsx_sheet_and_id() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let sheet = wb.add_worksheet();
+    sheet.set_name("2021").expect("name");
+    sheet.write_string(0, 0, "firm").expect("w");
+    sheet.write_string(0, 1, "size").expect("w");
+    for (r, (f, v)) in [("acme", 10.0), ("beta", 20.0), ("gamma", 40.0)]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(r as u32 + 1, 0, *f).expect("w");
+        sheet.write_number(r as u32 + 1, 1, *v).expect("w");
+    }
+    wb.save(dir.path().join("s.xlsx")).expect("save");
+    let s = session_in(
+        dir.path(),
+        "data s = xlsx(\"s.xlsx\", sheet = \"2021\", id = firm)\nconditions { SIZE = size }\ncalibrate { SIZE linear(e = 10, c = 20, i = 40) }\n",
+    );
+    assert_eq!(
+        s.scope().data.as_ref().expect("data").table.ids,
+        vec!["acme", "beta", "gamma"]
+    );
+    // linear: 10 → 0, 20 → 0.5 (the crossover), 40 → 1
+    assert_eq!(
+        s.set("SIZE").and_then(|x| x.membership.clone()),
+        Some(vec![0.0, 0.5, 1.0])
+    );
+    // an unknown sheet is a coded error naming the sheets
+    let mut s2 = Session::new(dir.path());
+    let e = s2
+        .run_text(
+            "t",
+            None,
+            "data s = xlsx(\"s.xlsx\", sheet = \"2022\")\n".into(),
+        )
+        .expect_err("no sheet");
+    assert_eq!(e[0].code, "toe::data::unknown_sheet");
+    assert!(e[0].help.as_deref().unwrap_or("").contains("2021"));
+}
+
+#[test]
+fn calibration_methods_by_hand() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), "d.csv", "x\n0\n2\n5\n7\n10\n");
+    let s = session_in(
+        dir.path(),
+        "data d = csv(\"d.csv\")\nconditions { A = x\n B = x\n C = x\n D = x\n E = x }\ncalibrate {\n  A crisp(at = 5)\n  B crisp(at = [2, 7])\n  C bell(e1 = 0, c1 = 2, i1 = 4, i2 = 6, c2 = 8, e2 = 10)\n  D direct(e = 0, c = 5, i = 10, logodds = 3)\n  E direct(e = 10, c = 5, i = 0)\n}\n",
+    );
+    let m = |n: &str| {
+        s.set(n)
+            .and_then(|x| x.membership.clone())
+            .expect("membership")
+    };
+    // crisp: a value equal to a threshold goes up
+    assert_eq!(m("A"), vec![0.0, 0.0, 1.0, 1.0, 1.0]);
+    assert_eq!(m("B"), vec![0.0, 1.0, 1.0, 2.0, 2.0]);
+    // bell: 0 → 0, 2 → 0.5 (c1), 5 → 1 (between i1 and i2), 7 → 1 − (6−7)/(6−8)/2 = 0.75, 10 → 0
+    assert_eq!(m("C"), vec![0.0, 0.5, 1.0, 0.75, 0.0]);
+    // logodds = 3: at x = 10, 1/(1+e^-3) = 0.9525741268; at 5, 0.5; at 2, 1/(1+e^(3·3/5))
+    let d = m("D");
+    assert!((d[4] - 1.0 / (1.0 + (-3.0f64).exp())).abs() < 1e-15);
+    assert_eq!(d[2], 0.5);
+    assert!((d[1] - 1.0 / (1.0 + (1.8f64).exp())).abs() < 1e-15);
+    // decreasing: E(0) = 0.95, E(10) = 0.05
+    let e = m("E");
+    assert!((e[0] - 0.95).abs() < 1e-12 && (e[4] - 0.05).abs() < 1e-12);
+}
+
+#[test]
+fn star_applies_whatever_the_order_and_to_later_sets() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "d.csv",
+        "a,b,y\n1,2,0.1\n2,4,0.5\n3,6,0.9\n4,8,0.3\n5,10,0.7\n",
+    );
+    let (mut s, _) = run_ok(
+        dir.path().to_path_buf(),
+        "data d = csv(\"d.csv\")\nconditions { A = a\n B = b }\ncalibrate {\n  B direct(e = 2, c = 6, i = 10)\n  * direct(e = p10, c = p50, i = p90)\n}\n",
+    );
+    // A by `*` (percentiles of 1..5: p10 = 1.4, p50 = 3, p90 = 4.6); B by its own line.
+    let a = s.set("A").and_then(|x| x.calibration.clone()).expect("A");
+    assert!(close(a.anchors[0].1, 1.4) && close(a.anchors[1].1, 3.0) && close(a.anchors[2].1, 4.6));
+    assert_eq!(
+        s.set("B")
+            .and_then(|x| x.calibration.clone())
+            .expect("B")
+            .anchors[0]
+            .1,
+        2.0
+    );
+    // An outcome declared after the block is calibrated by `*` too.
+    s.run_text("more", None, "outcome Y = y\n".into())
+        .expect("outcome");
+    let y = s
+        .set("Y")
+        .and_then(|x| x.calibration.clone())
+        .expect("Y calibrated");
+    assert!(close(y.anchors[1].1, 0.5));
+}
+
+#[test]
+fn framework_coverage_and_std_frameworks() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), "d.csv", "a,b\n1,2\n2,3\n");
+    let s = session_in(dir.path(), "use std.frameworks\ndata d = csv(\"d.csv\")\nconditions toe {\n  technology { A = a }\n  organization { B = b }\n}\n");
+    assert_eq!(
+        s.set("A").and_then(|x| x.dimension.clone()).as_deref(),
+        Some("technology")
+    );
+    let w = s
+        .warnings()
+        .iter()
+        .find(|w| w.code == "toe::check::dimension_not_in_framework")
+        .expect("coverage warning");
+    assert!(w.message.contains("`environment`"), "{}", w.message);
+    // Frameworks declared in the language itself.
+    let s = session_in(dir.path(), "framework mine { alpha beta }\ndata d = csv(\"d.csv\")\nconditions mine { alpha { A = a } beta { B = b } }\n");
+    assert!(s.warnings().is_empty(), "{:?}", s.warnings());
+}
+
+#[test]
+fn use_file_runs_its_statements() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), "d.csv", "a,y\n1,0.2\n2,0.8\n");
+    std::fs::create_dir(dir.path().join("common")).expect("dir");
+    write(
+        &dir.path().join("common"),
+        "cal.toe",
+        "calibrate { * fuzzy\n  A direct(e = 1, c = 1.5, i = 2) }\n",
+    );
+    let s = session_in(
+        dir.path(),
+        "data d = csv(\"d.csv\")\nconditions { A = a }\noutcome Y = y\nuse \"common/cal.toe\"\n",
+    );
+    assert!(s.set("A").and_then(|x| x.membership.clone()).is_some());
+    assert_eq!(
+        s.set("Y").and_then(|x| x.membership.clone()),
+        Some(vec![0.2, 0.8])
+    );
+}
+
+#[test]
+fn a_failing_statement_leaves_the_session_intact() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), "d.csv", "a,y\n1,0.2\n2,0.8\n3,0.4\n");
+    let (mut s, _) = run_ok(dir.path().to_path_buf(), "data d = csv(\"d.csv\")\nconditions { A = a }\noutcome Y = y\ncalibrate { * fuzzy\n A direct(e = 1, c = 2, i = 3) }\n");
+    let before = s.set("A").and_then(|x| x.membership.clone());
+    let e = s.run_text(
+        "bad",
+        None,
+        "calibrate { A direct(e = 3, c = 1, i = 2) }\n".into(),
+    );
+    assert!(e.is_err());
+    assert_eq!(s.set("A").and_then(|x| x.membership.clone()), before);
+    let e = s.run_text("bad", None, "conditions { B = a\n C = nope }\n".into());
+    assert!(e.is_err());
+    assert!(
+        s.set("B").is_none(),
+        "a failing block adds none of its sets"
+    );
+}
+
+#[test]
+fn show_tables_snapshot() {
+    let base = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let (_, out) = run_ok(
+        base,
+        "data lipset = csv(\"data/LR.csv\", id = case)\nconditions { DEV = DEV\n STB = STB }\noutcome SURV = SURV\ncalibrate {\n DEV direct(e = 400, c = 550, i = 900)\n STB direct(e = 10, c = 5.5, i = 2)\n SURV direct(e = -9, c = 0, i = 9)\n}\nnca nec: SURV needs DEV, STB { ceilings = [cr_fdh]\n seed = 1 }\nfsqca high: SURV given DEV, STB { consistency >= 0.9\n expect DEV, STB | ~STB }\nshow data\nshow calibration\nshow plan\n",
+    );
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn repl_line_handler_continues_blocks_and_survives_errors() {
+    use toe::repl::{handle, Step};
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), "d.csv", "a,y\n1,0.2\n2,0.8\n3,0.4\n");
+    let mut s = Session::new(dir.path());
+    let mut buf = String::new();
+    let feed = |line: &str, s: &mut Session, buf: &mut String| match handle(s, buf, line) {
+        Step::Output(o) => Some(o),
+        Step::More => None,
+        Step::Quit => Some(":quit".into()),
+    };
+    assert_eq!(
+        feed("data d = csv(\"d.csv\")", &mut s, &mut buf),
+        Some(String::new())
+    );
+    assert_eq!(
+        feed("conditions {", &mut s, &mut buf),
+        None,
+        "an open block continues"
+    );
+    assert_eq!(feed("  A = a", &mut s, &mut buf), None);
+    assert_eq!(feed("}", &mut s, &mut buf), Some(String::new()));
+    let err = feed("outcome Y = yy", &mut s, &mut buf).expect("output");
+    assert!(
+        err.contains("toe::check::unknown_column") && err.contains("did you mean `y`?"),
+        "{err}"
+    );
+    feed("outcome Y = y", &mut s, &mut buf);
+    feed("calibrate { * fuzzy", &mut s, &mut buf);
+    feed(" A direct(e = 1, c = 2, i = 3) }", &mut s, &mut buf);
+    let out = feed("necessary? A for Y", &mut s, &mut buf).expect("output");
+    assert!(out.contains("consistency"), "{out}");
+    assert_eq!(feed(":quit", &mut s, &mut buf), Some(":quit".into()));
+}
+
+#[test]
+fn standard_library_presets_and_frameworks() {
+    let dir = tempfile::tempdir().expect("tmp");
+    // x = 0, 1, …, 20: the p-th percentile (type 7) is p/5, e.g. p25 = 5, p95 = 19.
+    let mut csv = String::from("x\n");
+    for v in 0..=20 {
+        csv.push_str(&format!("{v}\n"));
+    }
+    write(dir.path(), "d.csv", &csv);
+    let s = session_in(
+        dir.path(),
+        "data d = csv(\"d.csv\")\nconditions { Q = x\n R = x\n D = x\n F = x\n M = x }\ncalibration mine = linear(e = p20, c = p50, i = p80)\ncalibrate {\n Q quartiles\n R ragin\n D deciles\n F quartiles_fsqca\n M mine\n}\n",
+    );
+    let anchors = |n: &str| -> Vec<f64> {
+        s.set(n)
+            .and_then(|x| x.calibration.clone())
+            .expect("calibrated")
+            .anchors
+            .iter()
+            .map(|a| a.1)
+            .collect()
+    };
+    assert_eq!(anchors("Q"), vec![5.0, 10.0, 15.0]);
+    assert_eq!(anchors("R"), vec![1.0, 10.0, 19.0]);
+    assert_eq!(anchors("D"), vec![2.0, 10.0, 18.0]);
+    assert_eq!(anchors("M"), vec![4.0, 10.0, 16.0]);
+    assert_eq!(
+        s.set("M")
+            .and_then(|x| x.calibration.clone())
+            .map(|c| c.method),
+        Some("linear")
+    );
+    // logodds = 3 → idm = 1 / (1 + e^-3)
+    let f = s.set("F").and_then(|x| x.calibration.clone()).expect("F");
+    assert!((f.idm.unwrap_or(0.0) - 1.0 / (1.0 + (-3.0f64).exp())).abs() < 1e-15);
+    // Every framework of the standard library.
+    assert_eq!(
+        s.scope().frameworks["toe"],
+        vec!["technology", "organization", "environment"]
+    );
+    assert_eq!(
+        s.scope().frameworks["tooe"],
+        vec!["technology", "organization", "environment", "task"]
+    );
+    assert_eq!(
+        s.scope().frameworks["iceberg"],
+        vec!["process", "institution", "value", "interface"]
+    );
+    // A preset with arguments is refused with a help line.
+    let mut s2 = Session::new(dir.path());
+    let e = s2
+        .run_text(
+            "t",
+            None,
+            "data d = csv(\"d.csv\")\nconditions { Q = x }\ncalibrate { Q quartiles(idm = 0.9) }\n"
+                .into(),
+        )
+        .expect_err("preset with arguments");
+    assert_eq!(e[0].code, "toe::check::bad_argument");
+}
+
+#[test]
+fn the_standard_library_loads_cleanly() {
+    for (name, text) in toe::source::STDLIB {
+        let program = toe::syntax::parse(text, 0).unwrap_or_else(|d| panic!("std.{name}: {d:?}"));
+        assert!(!program.statements.is_empty(), "std.{name} is empty");
+    }
+    let s = Session::new(".");
+    assert!(s.warnings().is_empty(), "{:?}", s.warnings());
+    assert_eq!(s.scope().presets.len(), 4);
+    assert_eq!(s.scope().sweeps.len(), 4);
+}
+
+#[test]
+fn every_code_block_of_the_docs_parses() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut blocks = 0;
+    for doc in ["README.md", "docs/language.md"] {
+        let text = std::fs::read_to_string(root.join(doc)).expect("doc");
+        for (k, block) in text.split("```toe\n").skip(1).enumerate() {
+            let code = block.split("```").next().unwrap_or("");
+            toe::syntax::parse(code, 1)
+                .unwrap_or_else(|d| panic!("{doc} block {k}: {:?}\n{code}", d[0].message));
+            blocks += 1;
+        }
+    }
+    // 1 block in the README, 11 in docs/language.md (at the time of writing).
+    assert!(blocks >= 12, "{blocks} blocks");
+}
+
+#[test]
+fn entropy_index_by_group_by_hand() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), "p.csv", "unit,year,a,b\nx1,2019,0,0\nx2,2019,1,2\nx3,2019,2,1\nx1,2020,1,1\nx2,2020,1,2\nx3,2020,3,3\n");
+    let (mut s, _) = run_ok(
+        dir.path().to_path_buf(),
+        "data p = csv(\"p.csv\")\nindex IX = entropy(a, -b, by = year)\n",
+    );
+    let ix = s.results().indices["IX"].clone();
+    assert_eq!(ix.by.as_deref(), Some("year"));
+    // 2019: a' = [0, .5, 1], b' (negative) = (2 − b)/2 = [1, 0, .5]: the same entropy → 0.5 each.
+    assert_eq!(ix.weights[0].0.as_deref(), Some("2019"));
+    assert!((ix.weights[0].1[0] - 0.5).abs() < 1e-15 && (ix.weights[0].1[1] - 0.5).abs() < 1e-15);
+    // 2020: a' = [0, 0, 1] → p = [0, 0, 1] → e = 0, d = 1; b' = (3 − b)/2 = [1, .5, 0] →
+    // p = [2/3, 1/3, 0] → e = −(2/3 ln 2/3 + 1/3 ln 1/3)/ln 3; w_a = 1/(1 + d_b).
+    let e_b =
+        -((2.0f64 / 3.0) * (2.0f64 / 3.0).ln() + (1.0f64 / 3.0) * (1.0f64 / 3.0).ln()) / 3f64.ln();
+    let d_b = 1.0 - e_b;
+    assert!((ix.weights[1].1[0] - 1.0 / (1.0 + d_b)).abs() < 1e-12);
+    assert!((ix.weights[1].1[1] - d_b / (1.0 + d_b)).abs() < 1e-12);
+    // Values: x3 in 2020 = w_a · 1 + w_b · 0.
+    assert!((ix.values[5] - 1.0 / (1.0 + d_b)).abs() < 1e-12);
+    let out = s
+        .run_text("t", None, "show index IX\n".into())
+        .expect("show");
+    assert!(
+        out.contains("index IX = entropy(…) by year") && out.contains("weight 2020"),
+        "{out}"
+    );
+}
+
+#[test]
+fn robustness_runs_every_variant_and_matches_single_runs() {
+    let base = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let study = std::fs::read_to_string(base.join("smart_government.toe"))
+        .expect("example")
+        .replace("permutations = 10000", "permutations = 0")
+        .lines()
+        .filter(|l| !l.starts_with("show"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let script = format!("{study}\nrobustness of high {{\n  vary consistency in [0.75, 0.80, 0.85]\n  vary anchors of * by [0, 5] percentile points\n}}\n");
+    let (s, out) = run_ok(base.clone(), &script);
+    let r = robustness(&s).last().expect("robustness result").clone();
+    assert_eq!(r["kind"], "robustness");
+    let variants = r["variants"].as_array().expect("variants").clone();
+    assert_eq!(variants.len(), 6, "3 × 2 combinations");
+    // Each variant equals a plain run of the analysis with those settings: consistency 0.85 and
+    // the anchors shifted by 5 points (p30 / p55 / p80).
+    let shifted = study
+        .replace("consistency >= 0.80", "consistency >= 0.85")
+        .replace(
+            "direct(e = p25, c = p50, i = p75)",
+            "direct(e = p30, c = p55, i = p80)",
+        );
+    let (single, _) = run_ok(base, &shifted);
+    let m = &analysis(&single, "high")["solutions"]["intermediate"][0];
+    let v = variants
+        .iter()
+        .find(|v| v["params"]["consistency"] == 0.85 && v["params"]["anchors of *"] == 5.0)
+        .expect("variant");
+    assert_eq!(v["solution"], m["expression"]);
+    assert!(close(
+        v["consistency"].as_f64().unwrap_or(0.0),
+        m["consistency"].as_f64().unwrap_or(1.0)
+    ));
+    assert!(close(
+        v["coverage"].as_f64().unwrap_or(0.0),
+        m["coverage"].as_f64().unwrap_or(1.0)
+    ));
+    // Configurations in every variant form the robust core.
+    for t in r["robust_core"].as_array().expect("core") {
+        let t = t.as_str().expect("term");
+        assert!(variants.iter().all(|v| v["terms"]
+            .as_array()
+            .is_some_and(|ts| ts.iter().any(|x| x == t))));
+    }
+    assert!(out.contains("robustness of high: 6 variants"));
+}
+
+#[test]
+fn robustness_errors_are_coded() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "d.csv",
+        "a,b,y\n1,2,0.1\n2,4,0.6\n3,6,0.9\n4,8,0.3\n",
+    );
+    let base = "data d = csv(\"d.csv\")\nconditions { A = a\n B = b }\noutcome Y = y\ncalibrate { * fuzzy\n A direct(e = 1, c = 2.5, i = 4)\n B direct(e = p10, c = p50, i = p90) }\nfsqca f: Y given A, B { consistency >= 0.8 }\nnca n: Y needs A { on = raw }\n";
+    for (extra, code) in [
+        (
+            "robustness of n { vary consistency in [0.8] }",
+            "toe::check::bad_option",
+        ),
+        (
+            "robustness of f { vary anchors of A by [5] percentile points }",
+            "toe::check::bad_option",
+        ),
+        (
+            "robustness of f { vary colour in [1] }",
+            "toe::check::bad_option",
+        ),
+        (
+            "robustness of nope { vary cases in [1] }",
+            "toe::check::unknown_analysis",
+        ),
+    ] {
+        let mut s = Session::new(dir.path());
+        let e = s
+            .run_text("t", None, format!("{base}{extra}\n"))
+            .expect_err(extra);
+        assert_eq!(e[0].code, code, "{extra}");
+    }
+}
+
+#[test]
+fn panel_cluster_diagnostics_by_hand() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), "panel.csv", "obs,unit,year,a,y\nu1_19,u1,2019,0.8,0.9\nu2_19,u2,2019,0.6,0.4\nu1_20,u1,2020,0.3,0.2\nu2_20,u2,2020,0.9,0.7\n");
+    let (s, out) = run_ok(
+        dir.path().to_path_buf(),
+        "data p = csv(\"panel.csv\", id = obs)\nconditions { A = a }\noutcome Y = y\ncalibrate { * fuzzy }\nfsqca f: Y given A {\n  consistency >= 0.7\n  cluster = year\n  unit = unit\n}\n",
+    );
+    let c = &analysis(&s, "f")["clusters"];
+    assert_eq!(c["cluster"], "year");
+    let t = &c["terms"][0];
+    assert_eq!(t["expr"], "A");
+    let g = |v: &serde_json::Value| v.as_f64().unwrap_or(f64::NAN);
+    // Pooled: Σmin(A,Y) = 0.8 + 0.4 + 0.2 + 0.7 = 2.1, ΣA = 2.6, ΣY = 2.2.
+    assert!(close(g(&t["pooled"]["consistency"]), 2.1 / 2.6));
+    assert!(close(g(&t["pooled"]["coverage"]), 2.1 / 2.2));
+    // Between 2019: Σmin = 1.2, ΣA = 1.4, ΣY = 1.3; 2020: Σmin = 0.9, ΣA = 1.2, ΣY = 0.9.
+    assert!(close(g(&t["between"]["2019"]["consistency"]), 1.2 / 1.4));
+    assert!(close(g(&t["between"]["2019"]["coverage"]), 1.2 / 1.3));
+    assert!(close(g(&t["between"]["2020"]["consistency"]), 0.75));
+    assert!(close(g(&t["between"]["2020"]["coverage"]), 1.0));
+    // Within u1: Σmin = 1.0, ΣA = 1.1, ΣY = 1.1; u2: Σmin = 1.1, ΣA = 1.5, ΣY = 1.1.
+    assert!(close(g(&t["within"]["u1"]["consistency"]), 1.0 / 1.1));
+    assert!(close(g(&t["within"]["u2"]["consistency"]), 1.1 / 1.5));
+    assert!(close(g(&t["within"]["u2"]["coverage"]), 1.0));
+    assert!(
+        out.contains("panel diagnostics (parsimonious M1; clusters by year, units by unit)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn robustness_presets_of_the_standard_library() {
+    let s = Session::new(".");
+    let keys = |n: &str| -> Vec<String> {
+        s.scope().sweeps[n]
+            .iter()
+            .map(|v| v.key.node.clone())
+            .collect()
+    };
+    assert_eq!(keys("thresholds"), vec!["consistency", "cases"]);
+    assert_eq!(keys("pri_levels"), vec!["pri"]);
+    assert_eq!(keys("anchors"), vec!["anchors"]);
+    assert_eq!(keys("standard"), vec!["consistency", "anchors"]);
+    assert!(s.scope().sweeps["anchors"][0].by && s.scope().sweeps["anchors"][0].points);
+    // Used by name: `thresholds` gives 3 × 2 variants.
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "d.csv",
+        "a,b,y\n0.1,0.9,0.2\n0.8,0.7,0.9\n0.7,0.2,0.6\n0.3,0.4,0.1\n0.9,0.8,0.8\n",
+    );
+    let (s, _) = run_ok(
+        dir.path().to_path_buf(),
+        "data d = csv(\"d.csv\")\nconditions { A = a\n B = b }\noutcome Y = y\ncalibrate { * fuzzy }\nfsqca f: Y given A, B { consistency >= 0.8 }\nrobustness of f { thresholds }\n",
+    );
+    assert_eq!(
+        robustness(&s)[0]["variants"].as_array().map(|v| v.len()),
+        Some(6)
+    );
+    assert_eq!(
+        robustness(&s)[0]["dimensions"],
+        serde_json::json!(["consistency", "cases"])
+    );
+}

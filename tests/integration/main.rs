@@ -1,0 +1,23 @@
+//! The integration tests, one binary: conformance against the reference packages, the
+//! language end to end, diagnostics and success cases (directory-driven snapshots), the
+//! command line, the REPL, exports and the architecture of `src/`.
+
+mod architecture;
+mod cases;
+mod cli;
+mod conformance_calibration;
+mod conformance_fsqca_language;
+mod conformance_nca;
+mod conformance_nca_language;
+mod conformance_qca;
+mod edge_cases;
+mod exact_bruteforce;
+mod examples;
+mod exports;
+mod generate;
+mod intermediate_cubes;
+mod language;
+mod repl;
+mod robustness_nca;
+mod support;
+mod tables;
