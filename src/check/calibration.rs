@@ -16,6 +16,21 @@ use crate::syntax::ast::*;
 
 pub const METHODS: [&str; 5] = ["direct", "linear", "bell", "crisp", "fuzzy"];
 
+/// One rule per target of a calibrate line.
+fn rules_of(item: &CalibItem, method: &Method) -> Vec<CalibRule> {
+    item.targets
+        .iter()
+        .map(|t| CalibRule {
+            target: match t {
+                Target::Star(_) => None,
+                Target::Name(n) => Some(n.node.clone()),
+            },
+            method: method.clone(),
+            span: item.span,
+        })
+        .collect()
+}
+
 /// A calibrate line → a rule per target.
 pub fn calib_rules(item: &CalibItem) -> Result<Vec<CalibRule>, Diag> {
     let call = &item.method;
@@ -134,18 +149,7 @@ pub fn calib_rules(item: &CalibItem) -> Result<Vec<CalibRule>, Diag> {
             .help(help));
         }
     };
-    Ok(item
-        .targets
-        .iter()
-        .map(|t| CalibRule {
-            target: match t {
-                Target::Star(_) => None,
-                Target::Name(n) => Some(n.node.clone()),
-            },
-            method: method.clone(),
-            span: item.span,
-        })
-        .collect())
+    Ok(rules_of(item, &method))
 }
 
 /// Resolves a rule's anchors on a set's raw values and checks them (order, distinct values,
@@ -362,18 +366,7 @@ pub fn calibrate_block(scope: &Scope, items: &[CalibItem]) -> Result<Calibrated,
             }
         }
         let rules = match scope.presets.get(&it.method.name.node) {
-            Some(method) if it.method.args.is_empty() => it
-                .targets
-                .iter()
-                .map(|t| CalibRule {
-                    target: match t {
-                        Target::Star(_) => None,
-                        Target::Name(n) => Some(n.node.clone()),
-                    },
-                    method: method.clone(),
-                    span: it.span,
-                })
-                .collect(),
+            Some(method) if it.method.args.is_empty() => rules_of(it, method),
             Some(_) => {
                 return Err(Diag::error(
                     codes::BAD_ARGUMENT,

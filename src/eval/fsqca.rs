@@ -26,12 +26,7 @@ impl Interpreter {
     }
 
     pub(super) fn run_fsqca(&mut self, p: &FsqcaPlan) -> Result<FsqcaRun, Diag> {
-        let ids = self
-            .scope
-            .data
-            .as_ref()
-            .map(|d| d.table.ids.clone())
-            .unwrap_or_default();
+        let ids = self.case_ids();
         let (columns, y) = self.fsqca_columns(p);
         let (input, dropped) = complete_input(p, &ids, &columns, &y);
         if !dropped.is_empty() {

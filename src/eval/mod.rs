@@ -15,6 +15,7 @@ mod robustness;
 use crate::check::plan::*;
 use crate::check::{self, Checked, Context, Scope};
 use crate::diagnostics::{runtime, Diag};
+use crate::engine::calibrate::Calibration;
 use crate::engine::{index, sets};
 use crate::syntax::ast::Stmt;
 use results::*;
@@ -163,7 +164,7 @@ impl Interpreter {
             let (Some(m), Some(c)) = (&s.membership, &s.calibration) else {
                 continue;
             };
-            if c.method == "crisp" {
+            if matches!(c.calibration, Calibration::Crisp(_)) {
                 continue;
             }
             let cases: Vec<String> = m
@@ -217,6 +218,15 @@ impl Interpreter {
             },
         );
         Ok(())
+    }
+
+    /// The ids of the cases, in the order of the data.
+    fn case_ids(&self) -> Vec<String> {
+        self.scope
+            .data
+            .as_ref()
+            .map(|d| d.table.ids.clone())
+            .unwrap_or_default()
     }
 
     /// The memberships of a set (checked to be calibrated), empty if it has none.

@@ -17,12 +17,7 @@ use rayon::prelude::*;
 impl Interpreter {
     pub(super) fn run_robustness(&mut self, plan: RobustnessPlan) -> RobustnessRun {
         // Inputs are built in order (calibration is cheap); the analyses run in parallel.
-        let ids = self
-            .scope
-            .data
-            .as_ref()
-            .map(|d| d.table.ids.clone())
-            .unwrap_or_default();
+        let ids = self.case_ids();
         let jobs: Vec<Result<(fsqca::FsqcaInput, fsqca::FsqcaOptions), String>> = plan
             .combos
             .iter()

@@ -175,7 +175,12 @@ pub fn run(mut session: Session, color: bool) -> i32 {
         match rustyline::Editor::with_config(config) {
             Ok(r) => r,
             Err(e) => {
-                eprintln!("toe: cannot start the line editor: {e}");
+                let d = crate::diagnostics::Diag::error(
+                    crate::diagnostics::codes::NO_TERMINAL,
+                    format!("expected a terminal for the line editor, found an error: {e}"),
+                )
+                .help("run a script with `toe run study.toe`, or start the REPL in a terminal");
+                eprint!("{}", render(&d, &session.sources, false, 100));
                 return 2;
             }
         };

@@ -6,6 +6,7 @@
 use crate::check::plan::FsqcaPlan;
 use crate::check::Scope;
 use crate::diagnostics::Diag;
+use crate::engine::calibrate::Calibration;
 use crate::engine::configurations::{CellKind, Configuration};
 use crate::engine::fsqca::{self, ConfigRow, Model};
 use crate::engine::nca::{self, bottleneck};
@@ -393,7 +394,7 @@ pub fn document(
                     Some(c) => {
                         let mut cm = Map::new();
                         cm.insert("method".into(), c.method.into());
-                        if c.method == "crisp" {
+                        if matches!(c.calibration, Calibration::Crisp(_)) {
                             cm.insert(
                                 "at".into(),
                                 JsonValue::Array(c.anchors.iter().map(|a| num(a.1)).collect()),

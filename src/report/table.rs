@@ -1,6 +1,6 @@
 //! Stage 5, the table model and its renderers: a [`Doc`] is lines and [`Table`]s (title,
 //! columns with alignment, rows of typed [`Cell`]s, notes); it is rendered to the terminal,
-//! CSV, Markdown, LaTeX (booktabs) and HTML here, and nowhere else.
+//! CSV, Markdown, LaTeX (booktabs), HTML and JSON here, and nowhere else.
 //!
 //! Guarantees: renderers see only values — a cell is a number with its kind (a statistic, a
 //! p-value, a percentage …) and each renderer decides how it looks: 3 decimals in reports,
@@ -498,6 +498,31 @@ pub fn html(title: &str, doc: &Doc, svgs: &[String]) -> String {
     s
 }
 
+/// A table as JSON: its title, headers, rows (numbers as numbers at full precision, missing
+/// as `null`, marks by name) and notes — for tools that read a table rather than results.
+pub fn json(t: &Table) -> serde_json::Value {
+    use serde_json::{json, Value};
+    let cell = |c: &Cell| -> Value {
+        match c {
+            Cell::Int(n) => json!(n),
+            Cell::Stat(v) | Cell::P(v) | Cell::Percent(v) | Cell::Num(v) | Cell::Digits(v, _) => {
+                serde_json::Number::from_f64(*v)
+                    .map(Value::Number)
+                    .unwrap_or(Value::Null)
+            }
+            Cell::Mark(k) => json!(format!("{k:?}")),
+            Cell::Text(s) => json!(s),
+            Cell::Empty => Value::Null,
+        }
+    };
+    json!({
+        "title": t.title,
+        "headers": t.columns.iter().map(|c| c.header.clone()).collect::<Vec<_>>(),
+        "rows": t.rows.iter().map(|r| r.iter().map(cell).collect::<Vec<_>>()).collect::<Vec<_>>(),
+        "notes": t.notes,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -526,6 +551,21 @@ mod tests {
             shown(&Cell::Mark(CellKind::CorePresent), Style { unicode: false }),
             "O"
         );
+    }
+
+    #[test]
+    fn json_keeps_numbers() {
+        let mut t = Table::new("t", vec![Column::left("a"), Column::right("b").short("B")]);
+        t.rows.push(vec![Cell::text("x"), Cell::Stat(0.1234567)]);
+        t.rows.push(vec![
+            Cell::Mark(CellKind::CorePresent),
+            Cell::Stat(f64::NAN),
+        ]);
+        let j = json(&t);
+        assert_eq!(j["headers"], serde_json::json!(["a", "b"]));
+        assert_eq!(j["rows"][0][1], serde_json::json!(0.1234567));
+        assert_eq!(j["rows"][1][0], serde_json::json!("CorePresent"));
+        assert!(j["rows"][1][1].is_null());
     }
 
     #[test]

@@ -444,3 +444,30 @@ fn every_document_cited_exists() {
         assert!(root.join(c).exists(), "{c} is cited but does not exist");
     }
 }
+
+#[test]
+fn diagnostic_codes_are_named_as_they_read() {
+    // `pub const UNKNOWN_SET: &str = "toe::check::unknown_set";`: the name is the last part
+    // of the code in capitals, the stage one of four, every code once.
+    let text = std::fs::read_to_string(src().join("diagnostics/mod.rs")).expect("read");
+    let mut seen = BTreeSet::new();
+    for line in text.lines().map(str::trim) {
+        let Some(rest) = line.strip_prefix("pub const ") else {
+            continue;
+        };
+        let Some((name, value)) = rest.split_once(": &str = ") else {
+            continue;
+        };
+        let code = value.trim_end_matches(';').trim_matches('"');
+        let parts: Vec<&str> = code.split("::").collect();
+        assert_eq!(parts.len(), 3, "{code}");
+        assert_eq!(parts[0], "toe", "{code}");
+        assert!(
+            ["parse", "check", "data", "run"].contains(&parts[1]),
+            "{code}: unknown stage"
+        );
+        assert_eq!(name.to_lowercase(), parts[2], "{name} reads {code}");
+        assert!(seen.insert(code.to_string()), "{code} twice");
+    }
+    assert!(seen.len() >= 50, "{} codes", seen.len());
+}

@@ -237,6 +237,27 @@ fn use_file_runs_its_statements() {
 }
 
 #[test]
+fn a_note_in_a_used_file_is_rendered_with_that_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), "d.csv", "a,b,y\n1,3,0.2\n2,4,0.8\n");
+    write(dir.path(), "sets.toe", "conditions { A = a }\n");
+    let mut s = toe::Session::new(dir.path());
+    let e = s
+        .run_text(
+            "main.toe",
+            None,
+            "data d = csv(\"d.csv\")\nuse \"sets.toe\"\nconditions { A = b }\n".into(),
+        )
+        .expect_err("A declared twice");
+    assert_eq!(e[0].code, "toe::check::duplicate_set");
+    let text = toe::diagnostics::render(&e[0], &s.sources, false, 100);
+    // The error points at main.toe; its note ("first declared here") at sets.toe.
+    assert!(text.contains("main.toe:3"), "{text}");
+    assert!(text.contains("sets.toe:1"), "{text}");
+    assert!(text.contains("first declared here"), "{text}");
+}
+
+#[test]
 fn a_failing_statement_leaves_the_session_intact() {
     let dir = tempfile::tempdir().expect("tmp");
     write(dir.path(), "d.csv", "a,y\n1,0.2\n2,0.8\n3,0.4\n");

@@ -130,27 +130,9 @@ pub(crate) fn complete_cases_indexed(
     Ok((xs, ys, kept))
 }
 
-/// Keep the complete cases; error on infinite values or different lengths.
+/// Keep the complete cases; error on infinite values or different lengths. Also the number
+/// of pairs dropped for a missing value.
 pub fn complete_cases(x: &[f64], y: &[f64]) -> Result<(Vec<f64>, Vec<f64>, usize), NcaError> {
-    if x.len() != y.len() {
-        return Err(NcaError::LengthMismatch {
-            x: x.len(),
-            y: y.len(),
-        });
-    }
-    let mut xs = Vec::with_capacity(x.len());
-    let mut ys = Vec::with_capacity(y.len());
-    let mut dropped = 0;
-    for (&a, &b) in x.iter().zip(y) {
-        if a.is_nan() || b.is_nan() {
-            dropped += 1;
-            continue;
-        }
-        if a.is_infinite() || b.is_infinite() {
-            return Err(NcaError::NonFinite);
-        }
-        xs.push(a);
-        ys.push(b);
-    }
-    Ok((xs, ys, dropped))
+    let (xs, ys, kept) = complete_cases_indexed(x, y)?;
+    Ok((xs, ys, x.len() - kept.len()))
 }
