@@ -440,12 +440,6 @@ pub struct RobustnessPlan {
     pub span: Span,
 }
 
-/// A declared set, with its calibration resolved if a rule applies.
-#[derive(Debug, Clone)]
-pub struct SetDecl {
-    pub info: SetInfo,
-}
-
 /// `use "file.toe"` or `use std.NAME`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UsePlan {
@@ -475,19 +469,4 @@ pub enum Step {
     Robustness(Box<RobustnessPlan>),
     Sweep(String, Vec<Vary>),
     Use(UsePlan),
-}
-
-impl Step {
-    /// Declarations change what later statements may name; `toe check` applies them (and
-    /// loads the data) but runs nothing else.
-    pub fn is_declaration(&self) -> bool {
-        !matches!(
-            self,
-            Step::Analysis(_)
-                | Step::Query(_)
-                | Step::Show(_)
-                | Step::Export(_)
-                | Step::Robustness(_)
-        )
-    }
 }

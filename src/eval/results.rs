@@ -5,7 +5,7 @@
 //! Guarantees: results hold numbers at full precision and never text meant for display; the
 //! same script gives the same results (maps are ordered, variants in a fixed order).
 
-use crate::check::plan::{Expect, ExportPlan, FsqcaPlan, NcaPlan, QueryPlan, RobustnessPlan, Show};
+use crate::check::plan::{ExportPlan, FsqcaPlan, NcaPlan, QueryPlan, RobustnessPlan, Show};
 use crate::engine::clusters::ClusterFit;
 use crate::engine::configurations::{configurations, Configuration};
 use crate::engine::fsqca::{FsqcaInput, FsqcaResult, Model};
@@ -297,14 +297,6 @@ impl Results {
         }
         out
     }
-}
-
-/// The expectations of a plan as R's `dir.exp` codes, by condition.
-pub fn expectation_codes(expect: &[Expect]) -> Vec<(String, &'static str)> {
-    expect
-        .iter()
-        .map(|e| (e.condition.clone(), e.code()))
-        .collect()
 }
 
 /// A long task the interpreter reports progress on (the report draws the bar).

@@ -219,9 +219,8 @@ fn expect(p: &FsqcaPlan) -> JsonValue {
     match &p.expect {
         None => JsonValue::Null,
         Some(e) => JsonValue::Object(
-            expectation_codes(e)
-                .into_iter()
-                .map(|(c, v)| (c, JsonValue::from(v)))
+            e.iter()
+                .map(|x| (x.condition.clone(), JsonValue::from(x.code())))
                 .collect(),
         ),
     }
