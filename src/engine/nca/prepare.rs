@@ -20,6 +20,7 @@ pub(crate) struct Prepared<'a> {
 }
 
 /// Line of a straight ceiling (not CE-*) for given peers.
+#[inline]
 pub(crate) fn line_for(
     c: &Ceiling,
     p: &Prepared,
@@ -55,6 +56,7 @@ pub(crate) fn line_for(
 }
 
 /// Ceiling zone of any ceiling (fast: used for every permutation too).
+#[inline]
 pub(crate) fn zone_for(
     c: &Ceiling,
     p: &Prepared,
