@@ -274,7 +274,7 @@ fn nca_plan(a: &Analysis, span: Span) -> Result<NcaPlan, Diag> {
         bottleneck_levels: Levels::Steps(10),
         bottleneck_type: BottleneckType::Percentage,
         calibrated: true,
-        corner: 1,
+        corner: Corner::All(1),
         scope: None,
         qr_tau: 0.95,
         span,
@@ -467,16 +467,49 @@ fn nca_plan(a: &Analysis, span: Span) -> Result<NcaPlan, Diag> {
                     }
                     "corner" => {
                         let v = single(values, key)?;
-                        let n = number_of(v, "a corner from 1 to 4")?;
-                        if ![1.0, 2.0, 3.0, 4.0].contains(&n) {
+                        // One corner for every condition, or one per condition (R's
+                        // `corner = c(1, 2)`).
+                        let items: Vec<&Value> = match &v.kind {
+                            ValueKind::List(items) => items.iter().collect(),
+                            _ => vec![v],
+                        };
+                        if matches!(v.kind, ValueKind::List(_)) && items.len() != p.conditions.len()
+                        {
                             return Err(Diag::error(
                                 codes::BAD_OPTION,
-                                format!("expected a corner from 1 to 4, found {n}"),
+                                format!(
+                                    "expected one corner per condition ({}), found {}",
+                                    p.conditions.len(),
+                                    items.len()
+                                ),
                             )
-                            .at(v.span, "no such corner")
-                            .help("corner 1 is the upper left (the usual necessity ceiling)"));
+                            .at(v.span, "corners in the order of the conditions")
+                            .help("give one corner for all (`corner = 2`) or one per condition (`corner = [1, 2]`)"));
                         }
-                        p.corner = n as u8;
+                        let mut corners = Vec::new();
+                        for it in items {
+                            let n = match it.kind {
+                                ValueKind::Number(n) => n,
+                                _ => f64::NAN,
+                            };
+                            if ![1.0, 2.0, 3.0, 4.0].contains(&n) {
+                                return Err(Diag::error(
+                                    codes::BAD_OPTION,
+                                    format!(
+                                        "expected a corner from 1 to 4, found {}",
+                                        it.kind.describe()
+                                    ),
+                                )
+                                .at(it.span, "no such corner")
+                                .help("corner 1 is the upper left (the usual necessity ceiling); `corner = [1, 2]` gives one per condition"));
+                            }
+                            corners.push(n as u8);
+                        }
+                        p.corner = if matches!(v.kind, ValueKind::List(_)) {
+                            Corner::Each(corners)
+                        } else {
+                            Corner::All(corners[0])
+                        };
                     }
                     "scope" => {
                         let v = single(values, key)?;

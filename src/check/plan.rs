@@ -5,8 +5,8 @@
 //! bottleneck units, expectations, calibration methods, show topics and export formats are
 //! enums); spans remain only so that later failures can still point at the script.
 
-pub use crate::engine::calibrate::Anchor;
 use crate::engine::calibrate::Calibration;
+pub use crate::engine::calibrate::{Anchor, Shift};
 use crate::engine::data::Table;
 use crate::engine::fsqca::Expectation;
 use crate::engine::index::IndexFunction;
@@ -58,9 +58,9 @@ impl Method {
             Method::Fuzzy => Vec::new(),
         }
     }
-    /// The same method with every percentile anchor moved by `delta` points.
-    pub fn shifted(&self, delta: f64) -> Method {
-        let mv = |a: &Anchor| a.shifted(delta);
+    /// The same method with its anchors moved by `delta` (percentile points or units).
+    pub fn shifted(&self, delta: f64, shift: Shift) -> Method {
+        let mv = |a: &Anchor| a.shifted(delta, shift);
         match self {
             Method::Direct { anchors, idm } => Method::Direct {
                 anchors: anchors.map(|a| mv(&a)),
@@ -82,6 +82,13 @@ impl Method {
         self.anchors()
             .iter()
             .any(|(_, a)| matches!(a, Anchor::Percentile(_)))
+    }
+    /// Whether a sweep of this kind moves any of its anchors.
+    pub fn moves_with(&self, shift: Shift) -> bool {
+        self.anchors().iter().any(|(_, a)| match shift {
+            Shift::PercentilePoints => matches!(a, Anchor::Percentile(_)),
+            Shift::Units => matches!(a, Anchor::Value(_)),
+        })
     }
 }
 
@@ -189,6 +196,25 @@ impl BottleneckType {
     }
 }
 
+/// The corner of the NCA ceiling: 1 upper left (the usual necessity ceiling), 2 upper right,
+/// 3 lower left, 4 lower right — for every condition, or one per condition.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Corner {
+    All(u8),
+    /// In the order of the analysis' conditions.
+    Each(Vec<u8>),
+}
+
+impl Corner {
+    /// The corner of the `k`-th condition.
+    pub fn of(&self, k: usize) -> u8 {
+        match self {
+            Corner::All(c) => *c,
+            Corner::Each(v) => v.get(k).copied().unwrap_or(1),
+        }
+    }
+}
+
 /// A checked `nca` block with every default filled in.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NcaPlan {
@@ -203,7 +229,7 @@ pub struct NcaPlan {
     pub bottleneck_levels: Levels,
     pub bottleneck_type: BottleneckType,
     pub calibrated: bool,
-    pub corner: u8,
+    pub corner: Corner,
     pub scope: Option<[f64; 4]>,
     pub qr_tau: f64,
     pub span: Span,
@@ -399,9 +425,11 @@ pub enum Dim {
     Consistency(Vec<f64>),
     Cases(Vec<f64>),
     Pri(Vec<f64>),
-    /// Shift (percentile points) of the percentile anchors of these sets; the label names
-    /// the target as written (`*` or a set).
-    Anchors(Vec<String>, Vec<f64>, String),
+    /// The second consistency cut (`contradictions`).
+    Contradictions(Vec<f64>),
+    /// Shifts of the anchors of these sets — percentile anchors by percentile points, or
+    /// value anchors by units; the label names the target as written (`*` or a set).
+    Anchors(Vec<String>, Vec<f64>, String, Shift),
 }
 
 impl Dim {
@@ -410,12 +438,18 @@ impl Dim {
             Dim::Consistency(_) => "consistency".into(),
             Dim::Cases(_) => "cases".into(),
             Dim::Pri(_) => "pri".into(),
-            Dim::Anchors(_, _, target) => format!("anchors of {target}"),
+            Dim::Contradictions(_) => "contradictions".into(),
+            Dim::Anchors(_, _, target, Shift::PercentilePoints) => format!("anchors of {target}"),
+            Dim::Anchors(_, _, target, Shift::Units) => format!("value anchors of {target}"),
         }
     }
     pub fn values(&self) -> &[f64] {
         match self {
-            Dim::Consistency(v) | Dim::Cases(v) | Dim::Pri(v) | Dim::Anchors(_, v, _) => v,
+            Dim::Consistency(v)
+            | Dim::Cases(v)
+            | Dim::Pri(v)
+            | Dim::Contradictions(v)
+            | Dim::Anchors(_, v, _, _) => v,
         }
     }
     /// The analysis' own setting on this dimension (anchors: no shift).
@@ -424,6 +458,7 @@ impl Dim {
             Dim::Consistency(_) => p.consistency,
             Dim::Cases(_) => p.cases,
             Dim::Pri(_) => p.pri,
+            Dim::Contradictions(_) => p.contradictions.unwrap_or(f64::NAN),
             Dim::Anchors(..) => 0.0,
         }
     }

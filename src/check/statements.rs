@@ -711,12 +711,26 @@ pub fn robustness(
             ("consistency", false) => Dim::Consistency(numbers(v)?),
             ("cases", false) => Dim::Cases(numbers(v)?),
             ("pri", false) => Dim::Pri(numbers(v)?),
+            ("contradictions", false) => Dim::Contradictions(numbers(v)?),
             ("anchors", true) => {
+                // `percentile points` moves percentile anchors; without it the amounts are
+                // the column's units and move value anchors (one set: units differ).
+                let shift = if v.points {
+                    Shift::PercentilePoints
+                } else {
+                    Shift::Units
+                };
+                if shift == Shift::Units && !matches!(v.of, Some(Target::Name(_))) {
+                    return Err(Diag::error(codes::BAD_OPTION, "expected one set for shifts in units, found `*`")
+                        .at(v.span, "units differ between sets")
+                        .help("name the set (`vary anchors of ECO by [-1, 1]`), or shift percentiles: `by [-5, 5] percentile points`"));
+                }
                 let mut sets: Vec<String> = Vec::new();
                 let names: Vec<String> = match &v.of {
                     Some(Target::Name(n)) => vec![n.node.clone()],
                     _ => plan.conditions.iter().chain(std::iter::once(&plan.outcome)).cloned().collect(),
                 };
+                let kind = if shift == Shift::Units { "value" } else { "percentile" };
                 for n in names {
                     if !plan.conditions.contains(&n) && plan.outcome != n {
                         let span = match &v.of {
@@ -727,12 +741,16 @@ pub fn robustness(
                             .at(span, "not in this analysis")
                             .help("vary the anchors of the analysis' conditions or outcome, or `*`"));
                     }
-                    if rule_for(&scope.rules, &n).is_some_and(|r| r.method.has_percentiles()) {
+                    if rule_for(&scope.rules, &n).is_some_and(|r| r.method.moves_with(shift)) {
                         sets.push(n);
                     } else if matches!(v.of, Some(Target::Name(_))) {
-                        return Err(Diag::error(codes::BAD_OPTION, format!("expected percentile anchors for `{n}`, found none"))
+                        return Err(Diag::error(codes::BAD_OPTION, format!("expected {kind} anchors for `{n}`, found none"))
                             .at(v.span, "nothing to shift")
-                            .help(format!("calibrate `{n}` with percentiles, e.g. `direct(e = p25, c = p50, i = p75)`")));
+                            .help(if shift == Shift::Units {
+                                "amounts without `percentile points` move raw-value anchors such as `e = 400`; add `percentile points` for p25-style anchors"
+                            } else {
+                                "percentile points move anchors such as p25; write the amounts without `percentile points` to move raw-value anchors"
+                            }));
                     }
                 }
                 if sets.is_empty() {
@@ -744,12 +762,12 @@ pub fn robustness(
                     Some(Target::Name(n)) => n.node.clone(),
                     _ => "*".to_string(),
                 };
-                Dim::Anchors(sets, numbers(v)?, target)
+                Dim::Anchors(sets, numbers(v)?, target, shift)
             }
             (k, _) => {
                 return Err(Diag::error(
                     codes::BAD_OPTION,
-                    format!("expected `vary consistency|cases|pri in [...]` or `vary anchors of SET by [...] percentile points`, found `vary {k}`"),
+                    format!("expected `vary consistency|cases|pri|contradictions in [...]` or `vary anchors of SET by [...] [percentile points]`, found `vary {k}`"),
                 )
                 .at(v.span, "not a robustness dimension")
                 .help("for example `vary anchors of * by [-5, 0, 5] percentile points`"))

@@ -8,21 +8,33 @@
 use super::{codes, Diag};
 use crate::source::Span;
 
-/// Cases at exactly 0.5 in sets calibrated at `span`: (set, case ids) per set.
-pub fn half_memberships(found: &[(String, Vec<String>)], span: Span) -> Diag {
+/// Cases at exactly 0.5 in sets calibrated at `span`: (set, case ids) per set; `outcome`
+/// says whether these are outcomes (the consequence differs by role).
+pub fn half_memberships(found: &[(String, Vec<String>)], outcome: bool, span: Span) -> Diag {
     let listed: Vec<String> = found
         .iter()
         .map(|(s, cases)| format!("`{s}` in {}", cases.join(", ")))
         .collect();
+    let (what, help) = if outcome {
+        (
+            "outcome memberships",
+            "a case at the outcome's crossover is as much in the outcome as out of it: it counts half in consistency and coverage; move the crossover slightly if that is not meant",
+        )
+    } else {
+        (
+            "memberships",
+            "a case at the crossover belongs to no truth-table row; move the crossover slightly (e.g. c = 0.501 or a percentile in between)",
+        )
+    };
     Diag::warning(
         codes::HALF_MEMBERSHIP,
         format!(
-            "expected memberships other than 0.5, found exactly 0.5 for {}",
+            "expected {what} other than 0.5, found exactly 0.5 for {}",
             listed.join("; ")
         ),
     )
     .at(span, "this calibration")
-    .help("a case at the crossover belongs to no truth-table row; move the crossover slightly (e.g. c = 0.501 or a percentile in between)")
+    .help(help)
 }
 
 /// An NCA condition whose effect size is undefined.

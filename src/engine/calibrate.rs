@@ -13,13 +13,25 @@ pub enum Anchor {
     Percentile(f64),
 }
 
+/// How a robustness sweep moves anchors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shift {
+    /// Percentile anchors by percentile points (kept inside p0…p100); value anchors stay.
+    PercentilePoints,
+    /// Value anchors by an amount in the column's units; percentile anchors stay.
+    Units,
+}
+
 impl Anchor {
-    /// A percentile anchor moved by `delta` percentile points, kept inside p0…p100; a value
-    /// anchor stays where it is (robustness sweeps shift percentile anchors only).
-    pub fn shifted(self, delta: f64) -> Anchor {
-        match self {
-            Anchor::Percentile(p) => Anchor::Percentile((p + delta).clamp(0.0, 100.0)),
-            v => v,
+    /// The anchor moved by `delta` — a percentile anchor by percentile points (kept inside
+    /// p0…p100), or a value anchor by `delta` units — where `shift` says this kind moves.
+    pub fn shifted(self, delta: f64, shift: Shift) -> Anchor {
+        match (self, shift) {
+            (Anchor::Percentile(p), Shift::PercentilePoints) => {
+                Anchor::Percentile((p + delta).clamp(0.0, 100.0))
+            }
+            (Anchor::Value(v), Shift::Units) => Anchor::Value(v + delta),
+            (a, _) => a,
         }
     }
 }

@@ -156,30 +156,42 @@ impl Interpreter {
         self.scope.sets.push(info);
     }
 
+    /// Warns about memberships of exactly 0.5 (crisp sets aside), one warning for the
+    /// conditions and one for the outcomes, since the consequence differs by role.
     fn warn_half_memberships(&mut self) {
         let Some(data) = &self.scope.data else { return };
-        let mut found: Vec<(String, Vec<String>)> = Vec::new();
-        let mut span = None;
-        for s in &self.scope.sets {
-            let (Some(m), Some(c)) = (&s.membership, &s.calibration) else {
-                continue;
-            };
-            if matches!(c.calibration, Calibration::Crisp(_)) {
-                continue;
+        let mut warnings = Vec::new();
+        for role in [Role::Condition, Role::Outcome] {
+            let mut found: Vec<(String, Vec<String>)> = Vec::new();
+            let mut span = None;
+            for s in self.scope.sets.iter().filter(|s| s.role == role) {
+                let (Some(m), Some(c)) = (&s.membership, &s.calibration) else {
+                    continue;
+                };
+                if matches!(c.calibration, Calibration::Crisp(_)) {
+                    continue;
+                }
+                let cases: Vec<String> = m
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| **v == 0.5)
+                    .map(|(i, _)| data.table.ids[i].clone())
+                    .collect();
+                if !cases.is_empty() {
+                    found.push((s.name.clone(), cases));
+                    span = span.or(Some(c.rule_span));
+                }
             }
-            let cases: Vec<String> = m
-                .iter()
-                .enumerate()
-                .filter(|(_, v)| **v == 0.5)
-                .map(|(i, _)| data.table.ids[i].clone())
-                .collect();
-            if !cases.is_empty() {
-                found.push((s.name.clone(), cases));
-                span = span.or(Some(c.rule_span));
+            if let (false, Some(span)) = (found.is_empty(), span) {
+                warnings.push(runtime::half_memberships(
+                    &found,
+                    role == Role::Outcome,
+                    span,
+                ));
             }
         }
-        if let (false, Some(span)) = (found.is_empty(), span) {
-            self.warn(runtime::half_memberships(&found, span));
+        for w in warnings {
+            self.warn(w);
         }
     }
 

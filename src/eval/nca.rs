@@ -23,7 +23,7 @@ impl Interpreter {
         let seed = (p.permutations > 0).then(|| p.seed.unwrap_or_else(fresh_seed));
         let opts = NcaOptions {
             ceilings: p.ceilings.clone(),
-            corner: p.corner,
+            corner: p.corner.of(0),
             scope: p.scope,
             qr_tau: p.qr_tau,
             permutations: p.permutations,
@@ -40,7 +40,11 @@ impl Interpreter {
                 p.conditions.len(),
             ));
         }
-        for c in &p.conditions {
+        for (k, c) in p.conditions.iter().enumerate() {
+            let opts = NcaOptions {
+                corner: p.corner.of(k),
+                ..opts.clone()
+            };
             let x = self.values_of(c, p.calibrated);
             let complete = x
                 .iter()

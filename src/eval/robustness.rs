@@ -10,7 +10,7 @@ use super::fsqca::{complete_input, fsqca_options};
 use super::results::{intermediate_models, RobustnessRun, Solved, Task, Variant};
 use super::Interpreter;
 use crate::check::calibration::{resolve, rule_for};
-use crate::check::plan::{CalibRule, Dim, FsqcaPlan, RobustnessPlan};
+use crate::check::plan::{CalibRule, Dim, FsqcaPlan, RobustnessPlan, Shift};
 use crate::engine::fsqca;
 use rayon::prelude::*;
 
@@ -23,16 +23,22 @@ impl Interpreter {
             .iter()
             .map(|combo| {
                 let mut p = plan.of.clone();
-                let mut shifts: Vec<(String, f64)> = Vec::new();
+                let mut shifts: Vec<(String, f64, Shift)> = Vec::new();
                 for (d, v) in plan.dims.iter().zip(combo) {
                     match d {
                         Dim::Consistency(_) => p.consistency = *v,
                         Dim::Cases(_) => p.cases = *v,
                         Dim::Pri(_) => p.pri = *v,
-                        Dim::Anchors(sets, _, _) => {
-                            shifts.extend(sets.iter().map(|s| (s.clone(), *v)))
+                        Dim::Contradictions(_) => p.contradictions = Some(*v),
+                        Dim::Anchors(sets, _, _, shift) => {
+                            shifts.extend(sets.iter().map(|s| (s.clone(), *v, *shift)))
                         }
                     }
+                }
+                if p.contradictions.is_some_and(|c| c > p.consistency) {
+                    return Err(
+                        "contradictions above consistency (the lower cut comes second)".into(),
+                    );
                 }
                 self.variant_input(&p, &ids, &shifts)
                     .map(|input| (input, fsqca_options(&p)))
@@ -75,35 +81,42 @@ impl Interpreter {
         summarise(plan, variants)
     }
 
-    /// The engine's input for a variant: memberships recalibrated with shifted percentiles.
+    /// The engine's input for a variant: memberships recalibrated with shifted anchors.
     fn variant_input(
         &self,
         p: &FsqcaPlan,
         ids: &[String],
-        shifts: &[(String, f64)],
+        shifts: &[(String, f64, Shift)],
     ) -> Result<fsqca::FsqcaInput, String> {
         let member = |name: &str| -> Result<Vec<f64>, String> {
             let set = self
                 .scope
                 .set(name)
                 .ok_or_else(|| format!("no set `{name}`"))?;
-            match shifts.iter().find(|(s, _)| s == name) {
-                Some((_, delta)) if *delta != 0.0 => {
-                    let rule = rule_for(&self.scope.rules, name)
-                        .ok_or_else(|| format!("`{name}` has no calibration"))?;
-                    let shifted = CalibRule {
-                        method: rule.method.shifted(*delta),
-                        ..rule.clone()
-                    };
-                    resolve(name, &set.raw, &shifted, set.span)
-                        .map(|r| r.calibration.apply(&set.raw))
-                        .map_err(|d| d.message.clone())
-                }
-                _ => set
+            // Both kinds of shift may apply to one set: applied in order.
+            let moves: Vec<&(String, f64, Shift)> = shifts
+                .iter()
+                .filter(|(s, d, _)| s == name && *d != 0.0)
+                .collect();
+            if moves.is_empty() {
+                return set
                     .membership
                     .clone()
-                    .ok_or_else(|| format!("`{name}` has no calibration")),
+                    .ok_or_else(|| format!("`{name}` has no calibration"));
             }
+            let rule = rule_for(&self.scope.rules, name)
+                .ok_or_else(|| format!("`{name}` has no calibration"))?;
+            let mut method = rule.method.clone();
+            for (_, delta, shift) in moves {
+                method = method.shifted(*delta, *shift);
+            }
+            let shifted = CalibRule {
+                method,
+                ..rule.clone()
+            };
+            resolve(name, &set.raw, &shifted, set.span)
+                .map(|r| r.calibration.apply(&set.raw))
+                .map_err(|d| d.message.clone())
         };
         let columns = p
             .conditions

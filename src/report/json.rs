@@ -64,6 +64,7 @@ pub fn nca(run: &NcaRun) -> JsonValue {
             m.insert("condition".into(), cond.clone().into());
             m.insert("ceiling".into(), c.ceiling.name().into());
             m.insert("n".into(), r.n.into());
+            m.insert("corner".into(), r.corner.into());
             m.insert("dropped_cases".into(), (*dropped).into());
             m.insert("effect_size".into(), num(c.effect_size));
             m.insert(

@@ -7,7 +7,7 @@
 use super::table::{Cell, Column, Doc, Style, Table};
 use super::tables;
 use crate::check::calibration::anchor_texts;
-use crate::check::plan::{AnalysisPlan, FsqcaPlan, Levels, NcaPlan, SetInfo, Show};
+use crate::check::plan::{AnalysisPlan, Corner, FsqcaPlan, Levels, NcaPlan, SetInfo, Show};
 use crate::check::Scope;
 use crate::diagnostics::number;
 use crate::engine::calibrate::DEFAULT_IDM;
@@ -245,7 +245,16 @@ fn nca_plan(p: &NcaPlan) -> Vec<String> {
         ),
         format!("  bottlenecks = {levels}, {}", p.bottleneck_type.name()),
         format!("  on = {}", if p.calibrated { "calibrated" } else { "raw" }),
-        format!("  corner = {}", p.corner),
+        match &p.corner {
+            Corner::All(c) => format!("  corner = {c}"),
+            Corner::Each(v) => format!(
+                "  corner = [{}]",
+                v.iter()
+                    .map(|c| c.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        },
     ];
     if let Some(sc) = p.scope {
         s.push(format!("  scope = [{}]", list(&sc)));

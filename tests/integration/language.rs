@@ -594,3 +594,157 @@ fn robustness_presets_of_the_standard_library() {
         serde_json::json!(["consistency", "cases"])
     );
 }
+
+#[test]
+fn corner_per_condition_as_r_writes_it() {
+    // R's `corner = c(1, 2)`: condition A in corner 1, B in corner 2; each result equals the
+    // engine run on its own with that corner.
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "d.csv",
+        "a,b,y\n1,5,2\n2,4,3\n3,3,3\n4,2,5\n5,1,4\n",
+    );
+    let (s, _) = run_ok(
+        dir.path().to_path_buf(),
+        "data d = csv(\"d.csv\")\nconditions { A = a  B = b }\noutcome Y = y\nnca n: Y needs A, B { corner = [1, 2]\n on = raw }\nshow plan\n",
+    );
+    let j = analysis(&s, "n");
+    let results = j["results"].as_array().expect("results");
+    let x = [1.0, 2.0, 3.0, 4.0, 5.0];
+    let b = [5.0, 4.0, 3.0, 2.0, 1.0];
+    let y = [2.0, 3.0, 3.0, 5.0, 4.0];
+    for (cond, xs, corner) in [("A", x, 1u8), ("B", b, 2u8)] {
+        let want = toe::engine::nca::analyse(
+            &xs,
+            &y,
+            &toe::engine::nca::NcaOptions {
+                corner,
+                ..Default::default()
+            },
+        )
+        .expect("engine");
+        let got: Vec<&serde_json::Value> =
+            results.iter().filter(|r| r["condition"] == cond).collect();
+        assert_eq!(got.len(), want.ceilings.len());
+        for (g, w) in got.iter().zip(&want.ceilings) {
+            assert_eq!(g["corner"], corner);
+            assert_eq!(g["effect_size"].as_f64(), Some(w.effect_size));
+        }
+    }
+    let mut s2 = toe::Session::new(dir.path());
+    let bad = s2
+        .run_text(
+            "t",
+            None,
+            "data d = csv(\"d.csv\")\nconditions { A = a }\noutcome Y = y\nnca n: Y needs A { corner = [5]\n on = raw }\n".into(),
+        )
+        .expect_err("corner 5");
+    assert_eq!(bad[0].code, "toe::check::bad_option");
+    assert!(bad[0]
+        .help
+        .as_deref()
+        .unwrap_or("")
+        .contains("corner = [1, 2]"));
+}
+
+#[test]
+fn half_memberships_are_worded_by_role() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), "d.csv", "a,y\n0.5,0.5\n0.2,0.9\n");
+    let (mut s, _) = run_ok(
+        dir.path().to_path_buf(),
+        "data d = csv(\"d.csv\")\nconditions { A = a }\noutcome Y = y\ncalibrate { * fuzzy }\n",
+    );
+    let w = s.take_pending();
+    assert_eq!(w.len(), 2, "{w:?}");
+    assert!(w.iter().all(|d| d.code == "toe::run::half_membership"));
+    assert!(w[0].message.contains("`A` in 1"), "{}", w[0].message);
+    assert!(w[0]
+        .help
+        .as_deref()
+        .unwrap_or("")
+        .contains("no truth-table row"));
+    assert!(
+        w[1].message.contains("outcome memberships"),
+        "{}",
+        w[1].message
+    );
+    assert!(w[1].message.contains("`Y` in 1"));
+    assert!(!w[1]
+        .help
+        .as_deref()
+        .unwrap_or("")
+        .contains("truth-table row"));
+}
+
+#[test]
+fn robustness_moves_value_anchors_by_units_and_varies_contradictions() {
+    // LR (raw Lipset): DEV's raw anchors moved by 50 and 100 units equal single runs with
+    // those anchors; a `contradictions` sweep equals single runs with that second cut.
+    let study = "data lr = csv(\"qca/LR.csv\", id = case)
+conditions { DEV = DEV  URB = URB  LIT = LIT  IND = IND  STB = STB }
+outcome SURV = SURV
+calibrate {
+  DEV direct(e = 400, c = 550, i = 900)
+  URB direct(e = 25, c = 50, i = 65)
+  LIT direct(e = p10, c = p50, i = p90)
+  IND direct(e = 20, c = 30, i = 40)
+  STB direct(e = 10, c = 5.5, i = 2)
+  SURV direct(e = -9, c = 0, i = 9)
+}
+fsqca f: SURV given DEV, URB, LIT, IND, STB { consistency >= 0.8 }
+";
+    let (s, out) = run_ok(
+        fixture(""),
+        &format!("{study}robustness of f {{\n  vary anchors of DEV by [0, 50, 100]\n  vary contradictions in [0.6, 0.7]\n}}\n"),
+    );
+    assert!(
+        out.contains("value anchors of DEV × contradictions"),
+        "{out}"
+    );
+    let r = robustness(&s).pop().expect("sweep");
+    let variants = r["variants"].as_array().expect("variants");
+    assert_eq!(variants.len(), 6);
+    for (shift, anchors) in [
+        (50.0, "e = 450, c = 600, i = 950"),
+        (100.0, "e = 500, c = 650, i = 1000"),
+    ] {
+        for cut in [0.6, 0.7] {
+            let single = study.replace("e = 400, c = 550, i = 900", anchors).replace(
+                "consistency >= 0.8",
+                &format!("consistency >= 0.8, contradictions >= {cut}"),
+            );
+            let (one, _) = run_ok(fixture(""), &single);
+            let m = &analysis(&one, "f")["solutions"]["parsimonious"][0];
+            let v = variants
+                .iter()
+                .find(|v| {
+                    v["params"]["value anchors of DEV"] == shift
+                        && v["params"]["contradictions"] == cut
+                })
+                .expect("variant");
+            assert_eq!(v["solution"], m["expression"], "shift {shift}, cut {cut}");
+            assert!(close(
+                v["consistency"].as_f64().unwrap_or(0.0),
+                m["consistency"].as_f64().unwrap_or(1.0)
+            ));
+        }
+    }
+    // Shifts in units need one set, and value anchors to move.
+    for (extra, help) in [
+        ("vary anchors of * by [1]", "name the set"),
+        ("vary anchors of LIT by [1]", "raw-value anchors"),
+    ] {
+        let mut s2 = toe::Session::new(fixture(""));
+        let e = s2
+            .run_text("t", None, format!("{study}robustness of f {{ {extra} }}\n"))
+            .expect_err(extra);
+        assert_eq!(e[0].code, "toe::check::bad_option", "{extra}");
+        assert!(
+            e[0].help.as_deref().unwrap_or("").contains(help),
+            "{extra}: {:?}",
+            e[0].help
+        );
+    }
+}
