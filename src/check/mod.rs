@@ -70,12 +70,22 @@ pub fn check_stmt(cx: &Context, stmt: &Stmt) -> Result<Checked, Diag> {
                 step: Step::Analysis(plan),
             }
         }
-        StmtKind::Necessary { expr, outcome } => {
-            Step::Query(statements::query(scope, true, expr, outcome, stmt.span)?).into()
-        }
-        StmtKind::Sufficient { expr, outcome } => {
-            Step::Query(statements::query(scope, false, expr, outcome, stmt.span)?).into()
-        }
+        StmtKind::Necessary {
+            expr,
+            outcome,
+            options,
+        } => Step::Query(statements::query(
+            scope, true, expr, outcome, options, stmt.span,
+        )?)
+        .into(),
+        StmtKind::Sufficient {
+            expr,
+            outcome,
+            options,
+        } => Step::Query(statements::query(
+            scope, false, expr, outcome, options, stmt.span,
+        )?)
+        .into(),
         StmtKind::Show { what, of, extra } => {
             Step::Show(statements::show(scope, what, of.as_ref(), extra.as_ref())?).into()
         }

@@ -339,6 +339,9 @@ pub struct QueryPlan {
     pub outcome: Expr,
     /// The query as the literature writes it: `necessary? DEV*STB for SURV`.
     pub text: String,
+    /// Panel diagnostics: the cluster column and the unit column (name, index).
+    pub cluster: Option<(String, usize)>,
+    pub unit: Option<(String, usize)>,
     pub span: Span,
 }
 

@@ -453,14 +453,79 @@ fn expr(scope: &Scope, e: &SetExpr) -> Result<Expr, Diag> {
     })
 }
 
-/// `necessary? X for Y` / `sufficient? X for Y`: every set declared and calibrated.
+/// `necessary? X for Y` / `sufficient? X for Y`: every set declared and calibrated; panel
+/// options (`cluster = COL`, `unit = COL`) name columns of the data.
 pub fn query(
     scope: &Scope,
     necessary: bool,
     x: &SetExpr,
     y: &SetExpr,
+    options: &[Opt],
     span: Span,
 ) -> Result<QueryPlan, Diag> {
+    let mut cluster = None;
+    let mut unit = None;
+    for o in options {
+        let (key, values) = match &o.kind {
+            OptKind::Set { key, values, op } if op.node == CmpOp::Eq => (key, values),
+            _ => {
+                return Err(Diag::error(
+                    codes::UNKNOWN_OPTION,
+                    "expected `cluster = COL` or `unit = COL` in a query, found something else",
+                )
+                .at(o.span, "not a query option")
+                .help("panel diagnostics of a query: `necessary? A for Y { cluster = year  unit = country }`"))
+            }
+        };
+        let slot = match key.node.as_str() {
+            "cluster" => &mut cluster,
+            "unit" => &mut unit,
+            other => {
+                return Err(Diag::error(
+                    codes::UNKNOWN_OPTION,
+                    format!("expected `cluster` or `unit` in a query, found `{other}`"),
+                )
+                .at(key.span, "unknown option")
+                .help(suggestion(other, &["cluster", "unit"], "option")))
+            }
+        };
+        if slot.is_some() {
+            return Err(Diag::error(
+                codes::BAD_OPTION,
+                format!("expected `{}` once, found it twice", key.node),
+            )
+            .at(key.span, "set again here")
+            .help("keep one of the two settings"));
+        }
+        let v = match values.as_slice() {
+            [v] => v,
+            _ => {
+                return Err(Diag::error(
+                    codes::BAD_OPTION,
+                    format!(
+                        "expected one column for `{}`, found {}",
+                        key.node,
+                        values.len()
+                    ),
+                )
+                .at(o.span, "one column")
+                .help("for example `cluster = year`"))
+            }
+        };
+        let col = column_value(v)?;
+        let j = scope.column_of(&col, v.span)?;
+        *slot = Some((col, j));
+    }
+    if unit.is_some() && cluster.is_none() {
+        return Err(Diag::error(
+            codes::BAD_OPTION,
+            "expected `cluster = COL` with `unit = COL`, found `unit` alone",
+        )
+        .at(span, "in this query")
+        .help(
+            "panel diagnostics need the cluster (e.g. year); `unit` adds the within-unit figures",
+        ));
+    }
     Ok(QueryPlan {
         necessary,
         expr: expr(scope, x)?,
@@ -471,6 +536,8 @@ pub fn query(
             x.to_text(),
             y.to_text()
         ),
+        cluster,
+        unit,
         span,
     })
 }

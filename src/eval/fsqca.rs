@@ -5,12 +5,12 @@
 //! Guarantees: cases missing in any set of the analysis are dropped and named; a negated
 //! outcome is analysed as 1 − Y; the results are kept unrounded and typed.
 
-use super::results::{ClusterRow, Clusters, FsqcaRun};
+use super::results::{ClusterRow, Clusters, FsqcaRun, ModelClusters};
 use super::Interpreter;
 use crate::check::plan::FsqcaPlan;
 use crate::diagnostics::{runtime, Diag};
-use crate::engine::clusters::cluster_fit;
-use crate::engine::fsqca::{self, Expectation, FsqcaInput, FsqcaOptions};
+use crate::engine::clusters::{cluster_fit, Relation};
+use crate::engine::fsqca::{self, Expectation, FsqcaInput, FsqcaOptions, Model};
 use crate::engine::sets::solution_membership;
 
 impl Interpreter {
@@ -81,41 +81,61 @@ impl Interpreter {
     }
 }
 
-/// Cluster diagnostics of the reported model's terms and of the whole solution.
-/// `cluster` and `unit` hold the labels of the analysed (complete) cases.
+/// Cluster diagnostics of every model of the reported solution: each term and the whole
+/// model. `cluster` and `unit` hold the labels of the analysed (complete) cases.
 fn cluster_figures(
     run: &FsqcaRun,
     cluster: (&str, &[String]),
     unit: Option<(&str, &[String])>,
 ) -> Option<Clusters> {
-    let (kind, model) = run.reported_model()?;
+    let (kind, _) = run.reported_model()?;
+    let models: Vec<(String, Model)> = if kind == "intermediate" {
+        run.intermediate_models()
+            .into_iter()
+            .map(|m| {
+                let label = format!("{}-{}", m.from.clone().unwrap_or_default(), m.name);
+                (label, m)
+            })
+            .collect()
+    } else {
+        run.result
+            .parsimonious
+            .models
+            .iter()
+            .map(|m| (m.name.clone(), m.clone()))
+            .collect()
+    };
     let y = &run.input.outcome;
-    let mut exprs: Vec<(String, Vec<Vec<u32>>)> = model
-        .terms
-        .iter()
-        .map(|t| (t.expr.clone(), vec![t.implicant.clone()]))
-        .collect();
-    if model.terms.len() > 1 {
-        exprs.push((
-            model.expression.clone(),
-            model.terms.iter().map(|t| t.implicant.clone()).collect(),
-        ));
-    }
-    let rows = exprs
+    let figures = |imps: &[Vec<u32>]| {
+        let x = solution_membership(&run.input.memberships, imps);
+        cluster_fit(&x, y, cluster.1, unit.map(|u| u.1), Relation::Sufficiency)
+    };
+    let models = models
         .into_iter()
-        .map(|(expr, imps)| {
-            let x = solution_membership(&run.input.memberships, &imps);
-            ClusterRow {
-                expr,
-                fit: cluster_fit(&x, y, cluster.1, unit.map(|u| u.1)),
+        .map(|(label, model)| {
+            let mut rows: Vec<ClusterRow> = model
+                .terms
+                .iter()
+                .map(|t| ClusterRow {
+                    expr: t.expr.clone(),
+                    fit: figures(std::slice::from_ref(&t.implicant)),
+                })
+                .collect();
+            if model.terms.len() > 1 {
+                let imps: Vec<Vec<u32>> = model.terms.iter().map(|t| t.implicant.clone()).collect();
+                rows.push(ClusterRow {
+                    expr: model.expression.clone(),
+                    fit: figures(&imps),
+                });
             }
+            ModelClusters { label, rows }
         })
         .collect();
     Some(Clusters {
         cluster: cluster.0.to_string(),
         unit: unit.map(|u| u.0.to_string()),
-        model: (kind, model.name.clone()),
-        rows,
+        kind,
+        models,
     })
 }
 

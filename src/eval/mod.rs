@@ -16,6 +16,7 @@ use crate::check::plan::*;
 use crate::check::{self, Checked, Context, Scope};
 use crate::diagnostics::{runtime, Diag};
 use crate::engine::calibrate::Calibration;
+use crate::engine::clusters::{cluster_fit, Relation};
 use crate::engine::{index, sets};
 use crate::syntax::ast::Stmt;
 use results::*;
@@ -286,10 +287,32 @@ impl Interpreter {
                 ("coverage", s.coverage),
             ]
         };
+        let panel = match (&plan.cluster, &self.scope.data) {
+            (Some((_, j)), Some(data)) => {
+                let labels = |j: usize| -> Vec<String> {
+                    let all = data.table.labels(j);
+                    keep.iter().map(|&i| all[i].clone()).collect()
+                };
+                let units = plan.unit.as_ref().map(|(_, u)| labels(*u));
+                Some(cluster_fit(
+                    &xs,
+                    &ys,
+                    &labels(*j),
+                    units.as_deref(),
+                    if plan.necessary {
+                        Relation::Necessity
+                    } else {
+                        Relation::Sufficiency
+                    },
+                ))
+            }
+            _ => None,
+        };
         Ok(QueryResult {
             stats,
             cases: keep.len(),
             dropped: x.len() - keep.len(),
+            panel,
             plan,
         })
     }

@@ -195,14 +195,22 @@ pub fn intermediate_models(r: &FsqcaResult) -> Vec<Model> {
         .collect()
 }
 
-/// Pooled, between-cluster and within-unit consistency and coverage of each term of the
-/// reported solution (SetMethods' cluster diagnostics).
+/// Pooled, between-cluster and within-unit consistency and coverage of each term of every
+/// model of the reported solution (SetMethods' cluster diagnostics).
 #[derive(Debug, Clone)]
 pub struct Clusters {
     pub cluster: String,
     pub unit: Option<String>,
-    /// The kind and name of the model: ("intermediate", "M1").
-    pub model: (&'static str, String),
+    /// "intermediate" or "parsimonious".
+    pub kind: &'static str,
+    pub models: Vec<ModelClusters>,
+}
+
+/// The diagnostics of one model: "C1P1-M1" (intermediate) or "M1" (parsimonious).
+#[derive(Debug, Clone)]
+pub struct ModelClusters {
+    pub label: String,
+    /// Each term, then the whole model when it has several terms.
     pub rows: Vec<ClusterRow>,
 }
 
@@ -256,6 +264,8 @@ pub struct QueryResult {
     pub stats: Vec<(&'static str, f64)>,
     pub cases: usize,
     pub dropped: usize,
+    /// Panel diagnostics over the complete cases, with `cluster = COL`.
+    pub panel: Option<ClusterFit>,
 }
 
 /// A composite index (`index NAME = entropy(…)` or `mean(…)`).

@@ -147,7 +147,7 @@ pub fn help(topic: &str) -> String {
         "calibrate" => "calibrate {\n  *    direct(e = p25, c = p50, i = p75)\n  NAME direct(e = 2, c = 6, i = 12)    # idm = 0.95 or logodds = 3\n  NAME crisp(at = 0.5) | linear(e, c, i) | bell(e1, c1, i1, i2, c2, e2) | fuzzy\n}\n",
         "nca" => "nca NAME: OUTCOME needs A, B {\n  ceilings = [cr_fdh, ce_fdh]\n  permutations = 10000\n  seed = 2021\n  necessary when d >= 0.1 and p <= 0.05\n  bottlenecks = steps(10), percentage | actual | percentile\n  on = calibrated | raw\n}\n",
         "fsqca" => "fsqca NAME: [~]OUTCOME given A, B {\n  cases >= 1\n  consistency >= 0.8[, contradictions >= 0.7]\n  pri >= 0.7\n  expect A, ~B, C | ~C\n}\n",
-        "queries" | "show" => "necessary? EXPR for OUTCOME\nsufficient? EXPR for OUTCOME\nshow data | calibration | plan\nshow nca | bottlenecks | necessity | truth_table | solutions | configurations | cases of NAME\n",
+        "queries" | "show" => "necessary? EXPR for OUTCOME [{ cluster = COL  unit = COL }]\nsufficient? EXPR for OUTCOME [{ cluster = COL  unit = COL }]\nshow data | calibration | plan\nshow nca | bottlenecks | necessity | truth_table | solutions | configurations | cases of NAME\n",
         _ => "topics: data, conditions, calibrate, nca, fsqca, queries\n",
     };
     t.to_string()

@@ -203,16 +203,45 @@ fn configurations(run: &FsqcaRun) -> JsonValue {
     )
 }
 
-fn clusters(c: &Clusters) -> JsonValue {
-    let f = |x: &crate::engine::clusters::Fit2| json!({ "consistency": num(x.consistency), "coverage": num(x.coverage), "cases": x.n });
-    let m = |v: &[(String, crate::engine::clusters::Fit2)]| {
-        JsonValue::Object(v.iter().map(|(g, x)| (g.clone(), f(x))).collect())
+/// The panel diagnostics of one expression.
+pub fn cluster_fit(f: &crate::engine::clusters::ClusterFit) -> JsonValue {
+    let one = |x: &crate::engine::clusters::Fit2| json!({ "consistency": num(x.consistency), "coverage": num(x.coverage), "cases": x.n });
+    let groups = |v: &[(String, crate::engine::clusters::Fit2)]| {
+        JsonValue::Object(v.iter().map(|(g, x)| (g.clone(), one(x))).collect())
     };
+    json!({
+        "relation": match f.relation {
+            crate::engine::clusters::Relation::Sufficiency => "sufficiency",
+            crate::engine::clusters::Relation::Necessity => "necessity",
+        },
+        "pooled": one(&f.pooled),
+        "between": groups(&f.between),
+        "within": groups(&f.within),
+        "distance_between": num(f.d_between),
+        "distance_within": opt_num(f.d_within),
+    })
+}
+
+fn clusters(c: &Clusters) -> JsonValue {
+    let terms = |m: &ModelClusters| -> Vec<JsonValue> {
+        m.rows
+            .iter()
+            .map(|r| {
+                let mut o = cluster_fit(&r.fit);
+                if let Some(map) = o.as_object_mut() {
+                    map.insert("expr".into(), r.expr.clone().into());
+                }
+                o
+            })
+            .collect()
+    };
+    let first = c.models.first();
     json!({
         "cluster": c.cluster,
         "unit": c.unit,
-        "model": format!("{} {}", c.model.0, c.model.1),
-        "terms": c.rows.iter().map(|r| json!({ "expr": r.expr, "pooled": f(&r.fit.pooled), "between": m(&r.fit.between), "within": m(&r.fit.within) })).collect::<Vec<_>>(),
+        "model": first.map(|m| format!("{} {}", c.kind, m.label)),
+        "terms": first.map(terms).unwrap_or_default(),
+        "models": c.models.iter().map(|m| json!({ "model": m.label, "terms": terms(m) })).collect::<Vec<_>>(),
     })
 }
 
@@ -334,6 +363,20 @@ pub fn query(q: &QueryResult) -> JsonValue {
     j.insert("cases".into(), q.cases.into());
     if q.dropped > 0 {
         j.insert("dropped_cases".into(), q.dropped.into());
+    }
+    if let Some(p) = &q.panel {
+        let mut c = cluster_fit(p);
+        if let Some(m) = c.as_object_mut() {
+            m.insert(
+                "cluster".into(),
+                q.plan.cluster.as_ref().map(|c| c.0.clone()).into(),
+            );
+            m.insert(
+                "unit".into(),
+                q.plan.unit.as_ref().map(|u| u.0.clone()).into(),
+            );
+        }
+        j.insert("clusters".into(), c);
     }
     JsonValue::Object(j)
 }

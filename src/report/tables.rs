@@ -283,50 +283,67 @@ pub fn fsqca_summary(run: &FsqcaRun) -> Doc {
     doc
 }
 
-/// The panel diagnostics: a table per term of the reported model (and the whole solution).
+/// The panel diagnostics of one expression: pooled, between and within figures and the
+/// distances (SetMethods' `cluster()`).
+pub fn cluster_table(title: String, f: &crate::engine::clusters::ClusterFit) -> Table {
+    let mut t = Table::new(
+        title,
+        vec![
+            Column::left(""),
+            Column::right("cases"),
+            Column::right("consistency"),
+            Column::right("coverage"),
+        ],
+    );
+    let row = |label: String, f: &crate::engine::clusters::Fit2| {
+        vec![
+            Cell::Text(label),
+            Cell::Int(f.n),
+            Cell::Stat(f.consistency),
+            Cell::Stat(f.coverage),
+        ]
+    };
+    t.rows.push(row("pooled".into(), &f.pooled));
+    for (g, x) in &f.between {
+        t.rows.push(row(format!("between {g}"), x));
+    }
+    for (g, x) in &f.within {
+        t.rows.push(row(format!("within {g}"), x));
+    }
+    t.notes.push(match f.d_within {
+        Some(w) => format!(
+            "distance between-to-pooled {}, within-to-pooled {}",
+            fixed3(f.d_between),
+            fixed3(w)
+        ),
+        None => format!("distance between-to-pooled {}", fixed3(f.d_between)),
+    });
+    t
+}
+
+/// The panel diagnostics: for each model of the reported solution, a table per term (and
+/// for the whole model).
 pub fn clusters(c: &Clusters) -> Doc {
     let mut doc = Doc::default();
-    doc.line(
-        0,
-        format!(
-            "panel diagnostics ({} {}; clusters by {}{})",
-            c.model.0,
-            c.model.1,
-            c.cluster,
-            c.unit
-                .as_ref()
-                .map(|u| format!(", units by {u}"))
-                .unwrap_or_default()
-        ),
-    );
-    for r in &c.rows {
-        let mut t = Table::new(
-            r.expr.clone(),
-            vec![
-                Column::left(""),
-                Column::right("cases"),
-                Column::right("consistency"),
-                Column::right("coverage"),
-            ],
+    for m in &c.models {
+        doc.line(
+            0,
+            format!(
+                "panel diagnostics ({} {}; clusters by {}{})",
+                c.kind,
+                m.label,
+                c.cluster,
+                c.unit
+                    .as_ref()
+                    .map(|u| format!(", units by {u}"))
+                    .unwrap_or_default()
+            ),
         );
-        let row = |label: String, f: &crate::engine::clusters::Fit2| {
-            vec![
-                Cell::Text(label),
-                Cell::Int(f.n),
-                Cell::Stat(f.consistency),
-                Cell::Stat(f.coverage),
-            ]
-        };
-        t.rows.push(row("pooled".into(), &r.fit.pooled));
-        for (g, f) in &r.fit.between {
-            t.rows.push(row(format!("between {g}"), f));
+        for r in &m.rows {
+            doc.table(2, cluster_table(r.expr.clone(), &r.fit));
         }
-        for (g, f) in &r.fit.within {
-            t.rows.push(row(format!("within {g}"), f));
-        }
-        doc.table(2, t);
+        doc.blank();
     }
-    doc.blank();
     doc
 }
 
@@ -640,6 +657,14 @@ pub fn query(q: &QueryResult) -> Doc {
     }
     let mut doc = Doc::default();
     doc.table(1, t);
+    if let Some(p) = &q.panel {
+        let by = match (&q.plan.cluster, &q.plan.unit) {
+            (Some((c, _)), Some((u, _))) => format!("clusters by {c}, units by {u}"),
+            (Some((c, _)), None) => format!("clusters by {c}"),
+            _ => String::new(),
+        };
+        doc.table(2, cluster_table(format!("panel diagnostics ({by})"), p));
+    }
     doc.blank();
     doc
 }

@@ -53,13 +53,16 @@ pub enum StmtKind {
     Calibrate(Vec<CalibItem>),
     Nca(Analysis),
     Fsqca(Analysis),
+    /// `necessary? X for Y`, with panel options (`{ cluster = year  unit = country }`).
     Necessary {
         expr: SetExpr,
         outcome: SetExpr,
+        options: Vec<Opt>,
     },
     Sufficient {
         expr: SetExpr,
         outcome: SetExpr,
+        options: Vec<Opt>,
     },
     Show {
         what: Ident,

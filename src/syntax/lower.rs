@@ -109,10 +109,22 @@ impl Lowerer {
             Rule::necessary_q | Rule::sufficient_q => {
                 let expr = self.lower_set_expr(inner.next()?);
                 let outcome = self.lower_set_expr(inner.next()?);
+                let options = match inner.next() {
+                    Some(o) => o.into_inner().map(|o| self.lower_option(o)).collect(),
+                    None => Vec::new(),
+                };
                 if rule == Rule::necessary_q {
-                    StmtKind::Necessary { expr, outcome }
+                    StmtKind::Necessary {
+                        expr,
+                        outcome,
+                        options,
+                    }
                 } else {
-                    StmtKind::Sufficient { expr, outcome }
+                    StmtKind::Sufficient {
+                        expr,
+                        outcome,
+                        options,
+                    }
                 }
             }
             Rule::show_stmt => {

@@ -10,6 +10,7 @@ mod conformance_fsqca_language;
 mod conformance_nca;
 mod conformance_nca_language;
 mod conformance_qca;
+mod conformance_setmethods;
 mod edge_cases;
 mod exact_bruteforce;
 mod examples;

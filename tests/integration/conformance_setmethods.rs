@@ -1,0 +1,159 @@
+//! Conformance of the panel diagnostics with SetMethods 4.1 `cluster()` (tests/conformance/
+//! setmethods, see its README): for every model of the solution, each term and the whole
+//! model, and for queries of necessity and sufficiency of any expression (`necessary? A + C
+//! for Y { cluster = YEAR  unit = UNIT }`) — pooled, between-cluster and within-unit
+//! consistency and coverage, and the distances dBP and dWP — within the conformance
+//! tolerance, on SetMethods' own panel example and on an unbalanced panel (missing
+//! unit-years, one unit-year twice).
+
+use crate::support::*;
+use serde_json::Value;
+
+fn script(csv: &str, id: bool, incl: f64, expect: Option<&str>) -> String {
+    format!(
+        "data p = csv(\"setmethods/{csv}\"{})\nconditions {{ A = A  B = B  C = C  D = D }}\noutcome Y = Y\ncalibrate {{ * fuzzy }}\nfsqca f: Y given A, B, C, D {{\n  consistency >= {incl}\n{}  cluster = YEAR\n  unit = UNIT\n}}\n",
+        if id { ", id = obs" } else { "" },
+        expect.map(|e| format!("  expect {e}\n")).unwrap_or_default()
+    )
+}
+
+/// Compares one block of the fixture (pooled, between[], within[], dBP, dWP) with toe's.
+fn compare(what: &str, want: &Value, got: &Value, checked: &mut usize) {
+    let num = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
+    for field in ["consistency", "coverage"] {
+        assert!(
+            close(num(&got["pooled"][field]), num(&want["pooled"][field])),
+            "{what} pooled {field}: {} vs {}",
+            got["pooled"][field],
+            want["pooled"][field]
+        );
+        *checked += 1;
+    }
+    for (side, key) in [("between", "between"), ("within", "within")] {
+        let groups = want[side].as_array().expect("groups");
+        assert_eq!(
+            got[key].as_object().map(|o| o.len()),
+            Some(groups.len()),
+            "{what} {side}"
+        );
+        // Groups in SetMethods' (sorted) order.
+        let order: Vec<&String> = got[key].as_object().expect("groups").keys().collect();
+        for (k, g) in groups.iter().enumerate() {
+            let label = g["label"].as_str().expect("label");
+            assert_eq!(order[k], label, "{what} {side} order");
+            let mine = &got[key][label];
+            assert_eq!(mine["cases"], g["n"], "{what} {side} {label} n");
+            for field in ["consistency", "coverage"] {
+                assert!(
+                    close(num(&mine[field]), num(&g[field])),
+                    "{what} {side} {label} {field}: {} vs {}",
+                    mine[field],
+                    g[field]
+                );
+                *checked += 1;
+            }
+        }
+    }
+    assert!(
+        close(num(&got["distance_between"]), num(&want["dBP"])),
+        "{what} dBP"
+    );
+    assert!(
+        close(num(&got["distance_within"]), num(&want["dWP"])),
+        "{what} dWP"
+    );
+    *checked += 2;
+}
+
+fn check_models(out: &Value, clusters: &Value) -> usize {
+    let mut checked = 0;
+    let models = out["models"].as_array().expect("models");
+    let mine = clusters["models"].as_array().expect("toe's models");
+    assert_eq!(mine.len(), models.len(), "every model of the solution");
+    for (want, got) in models.iter().zip(mine) {
+        let label = want["label"].as_str().expect("label");
+        assert_eq!(got["model"], label);
+        let terms = got["terms"].as_array().expect("terms");
+        for t in want["terms_diag"].as_array().expect("terms") {
+            let expr = t["expr"].as_str().expect("expr");
+            let g = terms
+                .iter()
+                .find(|x| x["expr"] == expr)
+                .unwrap_or_else(|| panic!("{label}: no term {expr}"));
+            compare(&format!("{label} {expr}"), t, g, &mut checked);
+        }
+        if want["terms"].as_array().map(|t| t.len()) > Some(1) {
+            let whole = &want["model_diag"];
+            let g = terms
+                .iter()
+                .find(|x| x["expr"] == whole["expr"])
+                .unwrap_or_else(|| panic!("{label}: no model row"));
+            compare(&format!("{label} model"), whole, g, &mut checked);
+        }
+    }
+    checked
+}
+
+#[test]
+fn cluster_panel_example() {
+    let out = load_json("setmethods/out_cluster_panel.json");
+    let (s, text) = run_ok(
+        fixture(""),
+        &script("panel.csv", true, 0.8, Some("A, B, C, ~D")),
+    );
+    let f = analysis(&s, "f");
+    let checked = check_models(&out, &f["clusters"]);
+    assert!(checked > 400, "{checked} numbers");
+    // Unit U03 never has A: its within consistency reads 1 (SetMethods' 1e-10 guard).
+    assert!(
+        text.contains("panel diagnostics (intermediate C1P1-M1; clusters by YEAR, units by UNIT)")
+    );
+}
+
+#[test]
+fn cluster_unbalanced_panel() {
+    // Missing unit-years, and unit U05 twice in 2002: its cell is min(ΣX, ΣY) (SetMethods).
+    let out = load_json("setmethods/out_cluster_unbalanced.json");
+    let (s, _) = run_ok(
+        fixture(""),
+        &script("panel_unbalanced.csv", false, 0.85, None),
+    );
+    let f = analysis(&s, "f");
+    let checked = check_models(&out, &f["clusters"]);
+    assert!(checked > 50, "{checked} numbers");
+}
+
+/// The fixture's `necessity` and `expressions` blocks as queries with panel options.
+fn check_queries(out: &Value, csv: &str, id: bool, incl: f64, expect: Option<&str>) -> usize {
+    let mut script = script(csv, id, incl, expect);
+    let mut wanted: Vec<&Value> = Vec::new();
+    for (kind, key) in [("necessary", "necessity"), ("sufficient", "expressions")] {
+        for b in out[key].as_array().expect("blocks") {
+            let expr = b["expr"].as_str().expect("expr");
+            let outcome = b["outcome"].as_str().unwrap_or("Y");
+            script.push_str(&format!(
+                "{kind}? {expr} for {outcome} {{ cluster = YEAR  unit = UNIT }}\n"
+            ));
+            wanted.push(b);
+        }
+    }
+    let (s, _) = run_ok(fixture(""), &script);
+    let qs = queries(&s);
+    assert_eq!(qs.len(), wanted.len());
+    let mut checked = 0;
+    for (q, w) in qs.iter().zip(wanted) {
+        let what = q["query"].as_str().unwrap_or("?").to_string();
+        assert_eq!(q["clusters"]["relation"], w["relation"], "{what}");
+        compare(&what, w, &q["clusters"], &mut checked);
+    }
+    checked
+}
+
+#[test]
+fn cluster_queries_of_any_expression() {
+    let panel = load_json("setmethods/out_cluster_panel.json");
+    let a = check_queries(&panel, "panel.csv", true, 0.8, Some("A, B, C, ~D"));
+    let unbalanced = load_json("setmethods/out_cluster_unbalanced.json");
+    let b = check_queries(&unbalanced, "panel_unbalanced.csv", false, 0.85, None);
+    assert!(a + b > 150, "{} numbers", a + b);
+}
