@@ -129,11 +129,17 @@ impl Interpreter {
                 self.results.nca.insert(p.name.clone(), run);
                 Outcome::Nca(p.name)
             }
-            Step::Analysis(AnalysisPlan::Fsqca(p)) => {
-                let run = self.run_fsqca(&p)?;
-                self.results.fsqca.insert(p.name.clone(), run);
-                Outcome::Fsqca(p.name)
-            }
+            Step::Analysis(AnalysisPlan::Fsqca(p)) => match self.run_fsqca(&p) {
+                Ok(run) => {
+                    self.results.fsqca.insert(p.name.clone(), run);
+                    Outcome::Fsqca(p.name)
+                }
+                Err(d) => {
+                    // The analysis did not run: it is not declared either.
+                    self.scope.analyses.retain(|a| a.name() != p.name);
+                    return Err(d);
+                }
+            },
             Step::Query(q) => {
                 let r = self.run_query(q)?;
                 self.results.queries.push(r);
