@@ -538,6 +538,16 @@ fn scope() {
     check("scope");
 }
 #[test]
+fn bottleneck_percentile_levels() {
+    check("bn_pct_example");
+}
+
+#[test]
+fn bottleneck_actual_levels() {
+    check("bn_act_example");
+}
+
+#[test]
 fn synth_small() {
     check("synth_small");
 }
