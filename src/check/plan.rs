@@ -505,6 +505,8 @@ pub enum Step {
     Show(Show),
     Export(ExportPlan),
     Robustness(Box<RobustnessPlan>),
+    /// A named sweep keeps its `vary` lines as written: they are checked against the
+    /// analysis of each robustness block that uses them (`*` means that analysis' sets).
     Sweep(String, Vec<Vary>),
     Use(UsePlan),
 }
