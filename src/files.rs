@@ -90,8 +90,8 @@ pub enum LoadError {
     Workbook(String),
 }
 
-/// Header and rows of a file.
-pub type Rows = (Vec<String>, Vec<Vec<Cell>>);
+/// Header and rows of a file, and the SHA-256 of its bytes (provenance).
+pub type Rows = (Vec<String>, Vec<Vec<Cell>>, String);
 
 /// Reads a delimited text file. `sep` is a single byte.
 pub fn read_csv(path: &Path, sep: u8) -> Result<Rows, LoadError> {
@@ -99,6 +99,7 @@ pub fn read_csv(path: &Path, sep: u8) -> Result<Rows, LoadError> {
         std::io::ErrorKind::NotFound => LoadError::Missing,
         _ => LoadError::Io(e.to_string()),
     })?;
+    let sha = sha256_hex(&bytes);
     // Strip a UTF-8 byte-order mark, as spreadsheets write one.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let mut rdr = csv::ReaderBuilder::new()
@@ -139,15 +140,17 @@ pub fn read_csv(path: &Path, sep: u8) -> Result<Rows, LoadError> {
             }
         }
     }
-    Ok((headers.unwrap_or_default(), rows))
+    Ok((headers.unwrap_or_default(), rows, sha))
 }
 
 /// Reads one sheet of a workbook (xlsx, xls, ods); the first sheet when `sheet` is `None`.
 pub fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Rows, LoadError> {
     use calamine::{open_workbook_auto, Data, Reader};
-    if !path.exists() {
-        return Err(LoadError::Missing);
-    }
+    // calamine reads the file itself (by its extension); the bytes are read for the hash.
+    let sha = sha256_hex(&std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => LoadError::Missing,
+        _ => LoadError::Io(e.to_string()),
+    })?);
     let mut wb = open_workbook_auto(path).map_err(|e| LoadError::Workbook(e.to_string()))?;
     let names = wb.sheet_names().to_vec();
     let name = match sheet {
@@ -171,7 +174,7 @@ pub fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Rows, LoadError
     let mut iter = range.rows();
     let headers: Vec<String> = match iter.next() {
         Some(r) => r.iter().map(|c| c.to_string().trim().to_string()).collect(),
-        None => return Ok((Vec::new(), Vec::new())),
+        None => return Ok((Vec::new(), Vec::new(), sha)),
     };
     let rows = iter
         .filter(|r| r.iter().any(|c| !matches!(c, Data::Empty)))
@@ -187,12 +190,7 @@ pub fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Rows, LoadError
                 .collect()
         })
         .collect();
-    Ok((headers, rows))
-}
-
-/// The bytes of a file, empty if it cannot be read (for hashing a file already read once).
-pub fn bytes_of(path: &Path) -> Vec<u8> {
-    std::fs::read(path).unwrap_or_default()
+    Ok((headers, rows, sha))
 }
 
 /// Whether a write may create the target's folder.

@@ -95,7 +95,14 @@ fn run(script: &Path, json: Option<&str>, plain: bool, mode: Mode) -> u8 {
         print!("{}", if colored { bold_headers(&out) } else { out });
     }
     if let Some(target) = json {
-        let doc = session.document(&name, &files::bytes_of(script));
+        // The script's text as it was read and run (the source map keeps it).
+        let text = session
+            .sources
+            .find_path(script)
+            .and_then(|id| session.sources.get(id))
+            .map(|f| f.text.clone())
+            .unwrap_or_default();
+        let doc = session.document(&name, text.as_bytes());
         let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
         s.push('\n');
         if to_stdout {

@@ -107,7 +107,7 @@ pub fn data(cx: &Context, name: &Ident, call: &Call, span: Span) -> Result<DataS
                 }
             }
     };
-    let (headers, rows) = if kind == "csv" {
+    let (headers, rows, sha256) = if kind == "csv" {
         let sep = match idx("sep").and_then(|i| args[i]) {
             Some(v) => {
                 let s = string_value(v, "a one-character separator in quotes")?;
@@ -214,7 +214,6 @@ pub fn data(cx: &Context, name: &Ident, call: &Call, span: Span) -> Result<DataS
             .help("every row needs a cell for every column"),
         }
     })?;
-    let sha256 = files::sha256_hex(&files::bytes_of(&full));
     Ok(DataSet {
         name: name.node.clone(),
         path,

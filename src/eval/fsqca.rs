@@ -88,23 +88,20 @@ fn cluster_figures(
     cluster: (&str, &[String]),
     unit: Option<(&str, &[String])>,
 ) -> Option<Clusters> {
-    let (kind, _) = run.reported_model()?;
-    let models: Vec<(String, Model)> = if kind == "intermediate" {
-        run.intermediate_models()
-            .into_iter()
-            .map(|m| {
-                let label = format!("{}-{}", m.from.clone().unwrap_or_default(), m.name);
-                (label, m)
-            })
-            .collect()
-    } else {
-        run.result
-            .parsimonious
-            .models
-            .iter()
-            .map(|m| (m.name.clone(), m.clone()))
-            .collect()
-    };
+    let (kind, reported) = run.reported_models();
+    if reported.is_empty() {
+        return None;
+    }
+    let models: Vec<(String, Model)> = reported
+        .into_iter()
+        .map(|m| {
+            let label = match &m.from {
+                Some(from) => format!("{from}-{}", m.name),
+                None => m.name.clone(),
+            };
+            (label, m)
+        })
+        .collect();
     let y = &run.input.outcome;
     let figures = |imps: &[Vec<u32>]| {
         let x = solution_membership(&run.input.memberships, imps);

@@ -102,18 +102,21 @@ impl FsqcaRun {
         intermediate_models(&self.result)
     }
 
-    /// The model the run reports: the first intermediate model when there are expectations,
-    /// else the first parsimonious model.
-    pub fn reported_model(&self) -> Option<(&'static str, Model)> {
-        match self.intermediate_models().into_iter().next() {
-            Some(m) if self.plan.expect.is_some() => Some(("intermediate", m)),
-            _ => self
-                .result
-                .parsimonious
-                .models
-                .first()
-                .map(|m| ("parsimonious", m.clone())),
+    /// The solution the run reports and its models: the intermediate models (of every pair)
+    /// when there are expectations and an intermediate solution, else the parsimonious ones.
+    pub fn reported_models(&self) -> (&'static str, Vec<Model>) {
+        let inter = self.intermediate_models();
+        if self.plan.expect.is_some() && !inter.is_empty() {
+            ("intermediate", inter)
+        } else {
+            ("parsimonious", self.result.parsimonious.models.clone())
         }
+    }
+
+    /// The model the run reports: the first of [`FsqcaRun::reported_models`].
+    pub fn reported_model(&self) -> Option<(&'static str, Model)> {
+        let (kind, models) = self.reported_models();
+        models.into_iter().next().map(|m| (kind, m))
     }
 
     /// The configurations of each reported model: one per distinct intermediate model (each

@@ -80,19 +80,7 @@ fn fsqca(run: &FsqcaRun, necessary: &[String], format: Format) -> Result<String,
     doc.extend(tables::solutions(run, None));
     let title = format!("fsQCA {}", run.plan.name);
     write(&doc, &csv, json::fsqca(run), format, &title, || {
-        let Some((kind, model)) = run
-            .intermediate_models()
-            .into_iter()
-            .next()
-            .map(|m| ("intermediate", m))
-            .or_else(|| {
-                run.result
-                    .parsimonious
-                    .models
-                    .first()
-                    .map(|m| ("parsimonious", m.clone()))
-            })
-        else {
+        let Some((kind, model)) = run.reported_model() else {
             return Ok(Vec::new());
         };
         let x = solution_membership(

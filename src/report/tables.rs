@@ -517,12 +517,7 @@ pub fn necessity(run: &FsqcaRun) -> Doc {
 
 /// `show cases of X`: the cases each term of the reported solution covers.
 pub fn cases(run: &FsqcaRun) -> Doc {
-    let inter = run.intermediate_models();
-    let (kind, models) = if run.plan.expect.is_some() && !inter.is_empty() {
-        ("intermediate", inter)
-    } else {
-        ("parsimonious", run.result.parsimonious.models.clone())
-    };
+    let (kind, models) = run.reported_models();
     let mut doc = Doc::default();
     doc.line(
         0,
