@@ -1,7 +1,9 @@
 //! Benchmarks of the NCA engine (release build, `cargo bench`):
 //! (a) n = 1,000, one condition, ce_fdh + cr_fdh, 10,000 permutations
 //!     (target < 0.5 s on 2 cores);
-//! (b) n = 100,000, 7 conditions, no test (target < 1 s).
+//! (b) n = 100,000, 7 conditions, no test (target < 1 s);
+//! (c) QR (R's rqbr) with OLS: n = 1,000, 1,000 permutations, and
+//!     n = 10,000 without a test.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
@@ -47,6 +49,25 @@ fn bench(c: &mut Criterion) {
                 black_box(analyse(x, &yb, &ob).unwrap());
             }
         })
+    });
+
+    let oq = NcaOptions {
+        ceilings: vec![Ceiling::Ols, Ceiling::Qr],
+        permutations: 1_000,
+        seed: Some(123),
+        ..NcaOptions::default()
+    };
+    g.bench_function(
+        format!("c_n1000_ols_qr_1000_perms_{threads}_threads"),
+        |b| b.iter(|| pool.install(|| black_box(analyse(&x, &y, &oq).unwrap()))),
+    );
+    let (xq, yq) = data(10_000, 7);
+    let oq1 = NcaOptions {
+        ceilings: vec![Ceiling::Qr],
+        ..NcaOptions::default()
+    };
+    g.bench_function("c_n10000_qr_no_test", |b| {
+        b.iter(|| black_box(analyse(&xq, &yq, &oq1).unwrap()))
     });
     g.finish();
 }

@@ -47,6 +47,25 @@ pub fn undefined_effect(condition: &str, analysis: &str, span: Span) -> Diag {
     .help("a set without variation has no ceiling zone; drop it or check the data")
 }
 
+/// Permutations on which R's NCA stops (a horizontal QR line at the outcome's
+/// minimum or maximum), counted by toe with the effect 0.
+pub fn reference_stops(
+    condition: &str,
+    analysis: &str,
+    stops: usize,
+    rep: usize,
+    span: Span,
+) -> Diag {
+    Diag::warning(
+        codes::DEPARTURE,
+        format!(
+            "expected every permuted QR line of `{condition}` in `{analysis}` to cross the scope, found {stops} of {rep} horizontal at the outcome's minimum or maximum"
+        ),
+    )
+    .at(span, "R's NCA 5.0.1 stops the whole analysis on these permutations")
+    .help("toe counts them with the effect 0 that R's p_ceiling gives such a line (docs/methods.md §3.7)")
+}
+
 /// An NCA condition without a result.
 pub fn no_nca_result(condition: &str, analysis: &str, why: &str, span: Span) -> Diag {
     Diag::warning(

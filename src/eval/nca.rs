@@ -60,6 +60,15 @@ impl Interpreter {
                 Err(e) => self.warn(runtime::no_nca_result(c, &p.name, e, p.span)),
                 _ => {}
             }
+            if let Ok(res) = &r {
+                for t in res.ceilings.iter().filter_map(|c| c.test.as_ref()) {
+                    if t.reference_stops > 0 {
+                        let d =
+                            runtime::reference_stops(c, &p.name, t.reference_stops, t.rep, p.span);
+                        self.warn(d);
+                    }
+                }
+            }
             conditions.push((c.clone(), r, dropped));
             if show {
                 self.progress.step();

@@ -82,6 +82,12 @@ pub fn nca(run: &NcaRun) -> JsonValue {
             m.insert("above".into(), num(c.above));
             m.insert("p_value".into(), opt_num(c.p_value));
             m.insert("p_accuracy".into(), opt_num(c.p_accuracy));
+            m.insert(
+                "reference_stops".into(),
+                c.test
+                    .as_ref()
+                    .map_or(JsonValue::Null, |t| t.reference_stops.into()),
+            );
             m.insert("xmin".into(), num(r.xmin));
             m.insert("xmax".into(), num(r.xmax));
             m.insert("ymin".into(), num(r.ymin));

@@ -19,13 +19,13 @@ fn dir() -> PathBuf {
     fixture("nca")
 }
 
-fn load(name: &str) -> Value {
+pub(crate) fn load(name: &str) -> Value {
     let t = std::fs::read_to_string(dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
     serde_json::from_str(&t).unwrap()
 }
 
 /// Minimal CSV reader: header + rows, quoted fields, "NA"/"" → NaN.
-fn read_csv(name: &str) -> (Vec<String>, Vec<Vec<String>>) {
+pub(crate) fn read_csv(name: &str) -> (Vec<String>, Vec<Vec<String>>) {
     let t = std::fs::read_to_string(dir().join(name)).unwrap();
     let mut lines = t.lines().filter(|l| !l.trim().is_empty());
     let split = |l: &str| -> Vec<String> {
@@ -47,7 +47,7 @@ fn read_csv(name: &str) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
-fn column(csv: &(Vec<String>, Vec<Vec<String>>), name: &str) -> Vec<f64> {
+pub(crate) fn column(csv: &(Vec<String>, Vec<Vec<String>>), name: &str) -> Vec<f64> {
     let j = csv.0.iter().position(|h| h == name).unwrap();
     csv.1
         .iter()
@@ -56,7 +56,7 @@ fn column(csv: &(Vec<String>, Vec<Vec<String>>), name: &str) -> Vec<f64> {
 }
 
 /// Expected value as f64: null / "NaN" / "NA" → NaN, "Inf"/"-Inf".
-fn ev(v: &Value) -> f64 {
+pub(crate) fn ev(v: &Value) -> f64 {
     match v {
         Value::Null => f64::NAN,
         Value::Number(n) => n.as_f64().unwrap(),
@@ -528,6 +528,14 @@ fn likert_lower() {
 #[test]
 fn n50() {
     check("n50");
+}
+#[test]
+fn qr_ties() {
+    check("qr_ties");
+}
+#[test]
+fn fp_ties() {
+    check("fp_ties");
 }
 #[test]
 fn n500() {

@@ -99,7 +99,16 @@ fn script(spec: &Value) -> (String, bool) {
 fn nca_blocks_match_r_nca() {
     let mut compared = 0;
     let mut bottleneck_cells = 0;
-    for name in ["example", "n50", "scope", "likert", "n500", "synth_small"] {
+    for name in [
+        "example",
+        "n50",
+        "scope",
+        "likert",
+        "n500",
+        "synth_small",
+        "qr_ties",
+        "fp_ties",
+    ] {
         let spec = load_json(&format!("nca/spec_{name}.json"));
         let out = load_json(&format!("nca/out_{name}.json"));
         let (text, with_bottlenecks) = script(&spec);
@@ -173,4 +182,33 @@ fn nca_blocks_match_r_nca() {
         bottleneck_cells > 100,
         "{bottleneck_cells} bottleneck cells compared"
     );
+}
+
+/// Where R's NCA stops (a permuted QR line y = Ymax, `perm_qr_crash.json`),
+/// a script finishes, reports the p-value of the documented convention (the
+/// 10 permutations count with effect 0: 1/58) and says how many there were.
+#[test]
+fn qr_crash_runs_with_a_warning_and_the_documented_p_value() {
+    let text = "data d = csv(\"nca/synth_qr_crash.csv\")\nconditions { X = \"X\" }\noutcome Y = \"Y\"\n\
+                nca n: Y needs X {\n  on = raw\n  ceilings = [qr, cr_fdh]\n  permutations = 100\n  seed = 11\n}\n";
+    let (session, _) = run_ok(fixture(""), text);
+    let warned: Vec<String> = session
+        .warnings()
+        .iter()
+        .map(|d| d.message.clone())
+        .collect();
+    assert!(
+        warned
+            .iter()
+            .any(|m| m.contains("found 10 of 100 horizontal at the outcome's minimum or maximum")),
+        "{warned:?}"
+    );
+    let a = analysis(&session, "n");
+    let qr = a["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["ceiling"] == "qr")
+        .expect("qr");
+    assert_eq!(as_f64(&qr["p_value"]), 1.0 / 58.0);
 }

@@ -9,6 +9,7 @@ mod conformance_calibration;
 mod conformance_fsqca_language;
 mod conformance_nca;
 mod conformance_nca_language;
+mod conformance_nca_lines;
 mod conformance_qca;
 mod conformance_setmethods;
 mod edge_cases;

@@ -2,11 +2,12 @@
 //!
 //! Each function returns the fitted line `(intercept, slope)` in the original
 //! data units, or `None` where the reference has no line (too few distinct
-//! points, constant x). Guarantees: O(n) for OLS/COLS/CR, O(K) for C-LP on K
-//! peers, QR exact (pairwise-slope search) up to 3,000 cases and a convex
-//! golden-section search beyond; never panics, never divides by zero.
+//! points, constant x). Least squares and QR use the reference's own
+//! arithmetic (`rarith.rs`), so their bits are R's. Guarantees: O(n) for
+//! OLS/COLS/CR, O(K) for C-LP on K peers; never panics, never divides by zero.
 
 use super::peers::{unique_count, Peer};
+use super::rarith;
 
 /// A straight ceiling `y = intercept + slope · x`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -15,88 +16,45 @@ pub struct Line {
     pub slope: f64,
 }
 
-/// Least squares `lm(y ~ x)`; `None` when x has no spread (R's NA slope).
-pub fn ols(x: &[f64], y: &[f64]) -> Option<Line> {
-    let n = x.len().min(y.len());
-    if n == 0 {
-        return None;
+impl From<rarith::Coef> for Line {
+    fn from([intercept, slope]: rarith::Coef) -> Line {
+        Line { intercept, slope }
     }
-    let nf = n as f64;
-    let xm = x[..n].iter().sum::<f64>() / nf;
-    let ym = y[..n].iter().sum::<f64>() / nf;
-    let mut sxx = 0.0;
-    let mut sxy = 0.0;
-    for i in 0..n {
-        let dx = x[i] - xm;
-        sxx += dx * dx;
-        sxy += dx * (y[i] - ym);
-    }
-    if sxx <= 0.0 || !sxx.is_finite() {
-        return None;
-    }
-    let slope = sxy / sxx;
-    Some(Line {
-        intercept: ym - slope * xm,
-        slope,
-    })
 }
 
-/// OLS on peers (duplicates included), `None` with fewer than 2 distinct peers.
+/// Least squares `lm(y ~ x)` with R's arithmetic; `None` when R's slope is
+/// NA (x without spread).
+pub fn ols(x: &[f64], y: &[f64]) -> Option<Line> {
+    rarith::lm_line(x, y).map(Line::from)
+}
+
+/// `lm(y ~ x)` on peers (duplicates included, in the peers' order); `None`
+/// with fewer than 2 distinct peers.
 pub fn ols_peers(peers: &[Peer]) -> Option<Line> {
     if unique_count(peers) < 2 {
         return None;
     }
     let x: Vec<f64> = peers.iter().map(|p| p.x).collect();
     let y: Vec<f64> = peers.iter().map(|p| p.y).collect();
-    ols(&x, &y)
+    rarith::lm_line(&x, &y).map(Line::from)
 }
 
-/// OLS on peers without allocating (fast path for permutations).
-pub fn ols_peers_fast(peers: &[Peer]) -> Option<Line> {
-    let n = peers.len();
-    if n == 0 {
-        return None;
-    }
-    let nf = n as f64;
-    let xm = peers.iter().map(|p| p.x).sum::<f64>() / nf;
-    let ym = peers.iter().map(|p| p.y).sum::<f64>() / nf;
-    let mut sxx = 0.0;
-    let mut sxy = 0.0;
-    for p in peers {
-        let dx = p.x - xm;
-        sxx += dx * dx;
-        sxy += dx * (p.y - ym);
-    }
-    if sxx <= 0.0 || !sxx.is_finite() {
-        return None;
-    }
-    let slope = sxy / sxx;
-    Some(Line {
-        intercept: ym - slope * xm,
-        slope,
-    })
-}
-
-/// COLS: the OLS line shifted up by the largest residual (down by the
-/// smallest for lower corners).
+/// COLS: `lm(y + max(resid) ~ x)` (min for lower corners), R's residuals.
 pub fn cols(x: &[f64], y: &[f64], flip_y: bool) -> Option<Line> {
-    let l = ols(x, y)?;
+    let (_, resid) = rarith::lm_with_residuals(x, y)?;
     let mut shift = if flip_y {
         f64::INFINITY
     } else {
         f64::NEG_INFINITY
     };
-    for i in 0..x.len().min(y.len()) {
-        let r = y[i] - (l.intercept + l.slope * x[i]);
+    for &r in &resid {
         shift = if flip_y { shift.min(r) } else { shift.max(r) };
     }
     if !shift.is_finite() {
         return None;
     }
-    Some(Line {
-        intercept: l.intercept + shift,
-        slope: l.slope,
-    })
+    let shifted: Vec<f64> = y.iter().map(|v| v + shift).collect();
+    rarith::lm_line(x, &shifted).map(Line::from)
 }
 
 /// The quantile level QR uses for a corner (docs/methods.md §3.1).
@@ -113,148 +71,11 @@ pub fn qr_tau(tau: f64, flip_y: bool) -> f64 {
     }
 }
 
-fn check_loss(r: &mut [f64], tau: f64, k: usize) -> (f64, f64) {
-    // a = the k-th order statistic of r; loss = Σ ρ_τ(r_i − a)
-    let a = {
-        let (_, v, _) = r.select_nth_unstable_by(k, |p, q| p.total_cmp(q));
-        *v
-    };
-    let mut s = 0.0;
-    for &v in r.iter() {
-        let u = v - a;
-        s += if u < 0.0 { u * (tau - 1.0) } else { u * tau };
-    }
-    (s, a)
-}
-
-/// Linear quantile regression `rq(y ~ x, tau)`: minimises the check loss.
-/// The optimum is a line through two cases. Up to 300 cases it is found
-/// exactly among all pairwise slopes (O(n² log n)); beyond, a golden-section
-/// search on the convex loss (O(n) per step) is refined to the exact vertex
-/// through the case at the tau-quantile of the residuals (O(n log n)).
+/// Linear quantile regression `rq(y ~ x, tau)` as quantreg's default method
+/// "br" computes it (docs/methods.md §3.6): among several optimal lines, the
+/// one where the reference's simplex path stops.
 pub fn quantile_regression(x: &[f64], y: &[f64], tau: f64) -> Option<Line> {
-    quantile_regression_with(x, y, tau, 300)
-}
-
-/// [`quantile_regression`] with an explicit size limit for the exhaustive
-/// pairwise search (exposed for testing the two methods against each other).
-pub fn quantile_regression_with(
-    x: &[f64],
-    y: &[f64],
-    tau: f64,
-    exhaustive_max: usize,
-) -> Option<Line> {
-    let n = x.len().min(y.len());
-    if n < 2 || !(0.0..=1.0).contains(&tau) {
-        return None;
-    }
-    let k = ((tau * n as f64).ceil() as usize).clamp(1, n) - 1;
-    let mut r = vec![0.0; n];
-    let eval = |b: f64, r: &mut Vec<f64>| -> (f64, f64) {
-        for i in 0..n {
-            r[i] = y[i] - b * x[i];
-        }
-        check_loss(r, tau, k)
-    };
-    // bounds of the pairwise slopes: attained by x-adjacent pairs
-    let mut idx: Vec<usize> = (0..n).collect();
-    idx.sort_by(|&a, &b| x[a].total_cmp(&x[b]).then(y[a].total_cmp(&y[b])));
-    let mut smin = f64::INFINITY;
-    let mut smax = f64::NEG_INFINITY;
-    for w in idx.windows(2) {
-        let (i, j) = (w[0], w[1]);
-        if x[i] != x[j] {
-            let s = (y[j] - y[i]) / (x[j] - x[i]);
-            smin = smin.min(s);
-            smax = smax.max(s);
-        }
-    }
-    if !smin.is_finite() || !smax.is_finite() {
-        // constant x: no slope (R gives NA)
-        return None;
-    }
-    let best_b = if n <= exhaustive_max {
-        let mut slopes = Vec::with_capacity(n * (n - 1) / 2);
-        for i in 0..n {
-            for j in (i + 1)..n {
-                if x[i] != x[j] {
-                    slopes.push((y[j] - y[i]) / (x[j] - x[i]));
-                }
-            }
-        }
-        slopes.sort_by(|a, b| a.total_cmp(b));
-        slopes.dedup();
-        convex_argmin(&slopes, |b| eval(b, &mut r).0)
-    } else {
-        let g = 0.5 * (5f64.sqrt() - 1.0);
-        let (mut a, mut b) = (smin, smax);
-        let mut c = b - g * (b - a);
-        let mut d = a + g * (b - a);
-        let mut fc = eval(c, &mut r).0;
-        let mut fd = eval(d, &mut r).0;
-        for _ in 0..200 {
-            if (b - a).abs() <= 4.0 * f64::EPSILON * (a.abs().max(b.abs()) + 1e-300) {
-                break;
-            }
-            if fc <= fd {
-                b = d;
-                d = c;
-                fd = fc;
-                c = b - g * (b - a);
-                fc = eval(c, &mut r).0;
-            } else {
-                a = c;
-                c = d;
-                fc = fd;
-                d = a + g * (b - a);
-                fd = eval(d, &mut r).0;
-            }
-        }
-        let mid = 0.5 * (a + b);
-        // the case at the tau-quantile of the residuals lies on the optimal
-        // line; the other case is the one whose slope with it is the optimum
-        for i in 0..n {
-            r[i] = y[i] - mid * x[i];
-        }
-        let mut order: Vec<usize> = (0..n).collect();
-        order.select_nth_unstable_by(k, |&p, &q| r[p].total_cmp(&r[q]));
-        let p = order[k];
-        let mut cands: Vec<f64> = (0..n)
-            .filter(|&q| x[q] != x[p])
-            .map(|q| (y[q] - y[p]) / (x[q] - x[p]))
-            .collect();
-        cands.sort_by(|u, v| (u - mid).abs().total_cmp(&(v - mid).abs()));
-        cands.truncate(8);
-        cands.push(mid);
-        let mut best = (eval(mid, &mut r).0, mid);
-        for &s in &cands {
-            let f = eval(s, &mut r).0;
-            if f < best.0 || (f == best.0 && s != mid && best.1 == mid) {
-                best = (f, s);
-            }
-        }
-        best.1
-    };
-    let (_, a) = eval(best_b, &mut r);
-    Some(Line {
-        intercept: a,
-        slope: best_b,
-    })
-}
-
-/// Index of the minimum of a convex function over sorted candidates
-/// (leftmost on a plateau), by binary search on the discrete slope.
-fn convex_argmin(cands: &[f64], mut f: impl FnMut(f64) -> f64) -> f64 {
-    let (mut lo, mut hi) = (0usize, cands.len() - 1);
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        if f(cands[mid]) <= f(cands[mid + 1]) {
-            hi = mid;
-        } else {
-            lo = mid + 1;
-        }
-    }
-    cands[lo]
+    rarith::rq_br(x, y, tau).map(|(l, _)| Line::from(l))
 }
 
 /// C-LP: the line through the FDH peers that minimises the sum of its
@@ -366,31 +187,4 @@ pub fn best_peers(peers: &[Peer], line: &Line) -> Vec<Peer> {
         .filter(|(dist, _)| *dist < delta)
         .map(|(_, p)| p)
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn qr_search_agrees_with_exhaustive() {
-        let mut s: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (s >> 11) as f64 / (1u64 << 53) as f64
-        };
-        for trial in 0..20 {
-            let n = 60 + 7 * trial;
-            let x: Vec<f64> = (0..n).map(|_| next()).collect();
-            let y: Vec<f64> = x.iter().map(|&v| v * next() + 0.1 * next()).collect();
-            for tau in [0.5, 0.9, 0.95] {
-                let a = quantile_regression_with(&x, &y, tau, usize::MAX).unwrap();
-                let b = quantile_regression_with(&x, &y, tau, 0).unwrap();
-                assert!((a.slope - b.slope).abs() <= 1e-9 * a.slope.abs().max(1.0));
-                assert!((a.intercept - b.intercept).abs() <= 1e-9 * a.intercept.abs().max(1.0));
-            }
-        }
-    }
 }

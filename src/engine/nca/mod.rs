@@ -16,6 +16,7 @@ pub mod effect;
 pub mod peers;
 pub mod permutation;
 pub mod prepare;
+pub mod rarith;
 pub mod result;
 pub mod rrng;
 pub mod types;

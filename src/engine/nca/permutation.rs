@@ -67,6 +67,11 @@ pub struct CeilingTest {
     pub null_quantiles: [f64; 4],
     /// Every kept permuted effect, in permutation order (if asked for).
     pub null_effects: Vec<f64>,
+    /// Permutations on which the reference stops the whole analysis: a QR
+    /// line horizontal at the outcome's minimum or maximum, where R's NCA
+    /// 5.0.1 fails in its plotting helper. Counted here with the effect 0
+    /// that the reference's `p_ceiling` gives them (docs/methods.md §3.7).
+    pub reference_stops: usize,
 }
 
 /// A whole permutation test of one condition.
@@ -174,7 +179,7 @@ fn effects_of(
     ceilings: &[Ceiling],
     vrs_needed: bool,
     b: &mut Buffers,
-) -> Vec<f64> {
+) -> PermEffects {
     b.y.clear();
     b.y.extend(perm.iter().map(|&k| y_org[(k as usize) - 1]));
     xo.order_with_y(&b.y, &mut b.order);
@@ -200,17 +205,34 @@ fn effects_of(
     }
     let area = prep.scope.area;
     let area_ok = area.is_finite() && area > 0.0;
-    ceilings
+    let mut stops = 0u64;
+    let effects = ceilings
         .iter()
-        .map(|c| {
-            let (z, _) = zone_for(c, prep, &b.y, &b.fdh, &b.vrs);
+        .enumerate()
+        .map(|(k, c)| {
+            let (z, line) = zone_for(c, prep, &b.y, &b.fdh, &b.vrs);
+            if *c == Ceiling::Qr && reference_stops_on(line, &prep.scope) && k < 64 {
+                stops |= 1 << k;
+            }
             if area_ok {
                 z / area
             } else {
                 f64::NAN
             }
         })
-        .collect()
+        .collect();
+    (effects, stops)
+}
+
+/// A permutation's effects per ceiling, and a bit per ceiling on which the
+/// reference stops.
+type PermEffects = (Vec<f64>, u64);
+
+/// R's NCA 5.0.1 stops when a QR line is horizontal at exactly the scope's
+/// lowest or highest outcome (its line-to-points helper divides by the zero
+/// slope and meets NA in an `if`).
+fn reference_stops_on(line: Option<super::ceilings::Line>, s: &super::effect::Scope) -> bool {
+    line.is_some_and(|l| l.slope == 0.0 && (l.intercept == s.theo[2] || l.intercept == s.theo[3]))
 }
 
 /// R's quantile type 7 of sorted data.
@@ -361,6 +383,7 @@ fn summarise(
         } else {
             Vec::new()
         },
+        reference_stops: 0,
     }
 }
 
@@ -388,8 +411,9 @@ pub(crate) fn run(
         vrs: Vec::new(),
     };
 
-    // (permutation if kept, effects per ceiling), in permutation order
-    let rows: Vec<(Option<Vec<u32>>, Vec<f64>)> = if rep <= 720 {
+    // (permutation if kept, (effects per ceiling, reference stops)), in
+    // permutation order
+    let rows: Vec<(Option<Vec<u32>>, PermEffects)> = if rep <= 720 {
         let mut rng = RRng::new(seed);
         let perms = distinct_perms(offset, h, rep, &mut rng);
         perms
@@ -416,8 +440,10 @@ pub(crate) fn run(
     let rep_drawn = rows.len();
     let mut tests = Vec::with_capacity(ceilings.len());
     for (k, (c, obs)) in observed.iter().enumerate() {
-        let sims: Vec<f64> = rows.iter().map(|r| r.1[k]).collect();
-        tests.push(summarise(*c, *obs, sims, rep_drawn, h, popts));
+        let sims: Vec<f64> = rows.iter().map(|r| r.1 .0[k]).collect();
+        let mut t = summarise(*c, *obs, sims, rep_drawn, h, popts);
+        t.reference_stops = rows.iter().filter(|r| (r.1 .1 >> k) & 1 == 1).count();
+        tests.push(t);
     }
     let permutations = if popts.keep_permutations {
         Some(rows.into_iter().filter_map(|r| r.0).collect())

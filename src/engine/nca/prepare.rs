@@ -34,14 +34,14 @@ pub(crate) fn line_for(
         Ceiling::Qr => ceilings::quantile_regression(p.x, y, ceilings::qr_tau(p.qr_tau, p.flip_y)),
         Ceiling::CrFdh => {
             if peers::has_two_unique(fdh) {
-                ceilings::ols_peers_fast(fdh)
+                ceilings::ols_peers(fdh)
             } else {
                 None
             }
         }
         Ceiling::CrVrs => {
             if peers::has_two_unique(vrs) {
-                ceilings::ols_peers_fast(vrs)
+                ceilings::ols_peers(vrs)
             } else {
                 None
             }
