@@ -306,3 +306,66 @@ fn qr_line_is_optimal_on_200_tied_data_sets() {
     // the property is exercised on ties, not only on unique optima
     assert!(several_optima > 20, "{several_optima}");
 }
+
+/// Knife edges: a line through the case at (Xmax, Ymax) needs, at the 100 %
+/// level, x = Xmax on paper; R's bits put it a hair below (a number) or
+/// above (NA, "not available"). For every permutation of the three tie
+/// fixtures and each of their line ceilings (CR-FDH, QR), the engine's
+/// bottleneck cell at 100 % is the one R's own line (slope and intercept
+/// from the fixture) gives under NCA's rule `(Ymax − b)/slope > Xmax` → NA —
+/// the knife-edge lines included, of which there must be several.
+#[test]
+fn knife_edge_bottlenecks_follow_rs_bits() {
+    let spec = BottleneckSpec {
+        x: BottleneckUnit::Actual,
+        y: BottleneckUnit::PercentageRange,
+        steps: Steps::Count(10),
+        cutoff: 0,
+    };
+    let (mut knife, mut above, mut checked) = (0, 0, 0);
+    for name in ["fp_ties", "qr_ties", "qr_crash"] {
+        let perm = load(&format!("perm_{name}.json"));
+        let fs = &perm["spec"];
+        let csv = read_csv(fs["csv"].as_str().unwrap());
+        let (x, y) = (column(&csv, "X"), column(&csv, "Y"));
+        let seed = fs["seed"].as_u64().unwrap() as u32;
+        let (_, perms) = permutations(seed, x.len(), fs["test_rep"].as_u64().unwrap() as usize);
+        for (cname, ceiling) in [("cr_fdh", Ceiling::CrFdh), ("qr", Ceiling::Qr)] {
+            let Some(c) = perm["results"]["X"]["ceilings"].get(cname) else {
+                continue;
+            };
+            let c = &c["permuted"];
+            let opts = NcaOptions {
+                ceilings: vec![ceiling],
+                ..NcaOptions::default()
+            };
+            for (i, p) in perms.iter().enumerate() {
+                let (s, b) = (ev(&c["slope"][i]), ev(&c["intercept"][i]));
+                if s.is_nan() || s <= 0.0 {
+                    continue;
+                }
+                let yp: Vec<f64> = p.iter().map(|&k| y[k as usize - 1]).collect();
+                let r = analyse(&x, &yp, &opts).unwrap();
+                let (xmax, ymax) = (r.scope_detail.theo[1], r.scope_detail.theo[3]);
+                let t = bottleneck_table(&[&r], &ceiling, &yp, &spec).unwrap();
+                let last = t.columns[0].cells.last().copied().unwrap();
+                let required = (ymax - b) / s;
+                let r_says_na = required > xmax;
+                assert_eq!(
+                    matches!(last, Cell::NA),
+                    r_says_na,
+                    "{name} {cname} permutation {i}: {required} vs {xmax}"
+                );
+                checked += 1;
+                if (required - xmax).abs() <= 1e-12 * xmax.abs().max(1.0) {
+                    knife += 1;
+                    above += usize::from(r_says_na);
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "{checked}");
+    assert!(knife >= 10, "only {knife} knife-edge lines");
+    assert!(above >= 1, "no knife-edge line above Xmax");
+    eprintln!("{checked} lines, {knife} on the knife edge, {above} of them above Xmax");
+}
