@@ -13,6 +13,10 @@
 //!   asked for: reported as not computed at k = 20).
 //! * `clustered_k17` / `clustered_k19 … with_intermediate`: the sizes where the old
 //!   explicit QMC re-minimization took ~10 s (k = 17) or did not finish (k = 19).
+//! * `uniform_positive_k20_n10000_three_solutions`: every membership uniform, the outcome
+//!   C1*C2 + C3*~C4 without noise, so ~10,000 rows are all positive: the complex chart has
+//!   ~9,000 implicants and its minimum covers are found through the reduced chart
+//!   (docs/methods.md §4.5; target < 10 s).
 //! * `uniform`: every membership uniform in [0, 1], so nearly every case has its own row
 //!   (~10,000 observed rows); measures the truth table alone (consistency and PRI of
 //!   every row summed over all 10,000 cases). Minimizing such data is not meaningful
@@ -26,7 +30,7 @@ use toe::engine::fsqca::{analyse, truth_table, Expectation, FsqcaOptions};
 
 #[path = "../tests/integration/generate.rs"]
 mod generate;
-use generate::{clustered, uniform};
+use generate::{clustered, uniform, uniform_positive};
 
 fn options(k: usize) -> FsqcaOptions {
     FsqcaOptions {
@@ -75,6 +79,14 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("clustered_k20_n10000_default_options", |b| {
         b.iter(|| analyse(black_box(&inp), &options(20)).unwrap())
+    });
+
+    // nearly one row per case, all positive: the complex chart has ~9,000 implicants
+    let inp = uniform_positive(20, 10_000);
+    let r = analyse(&inp, &three_solutions(20)).unwrap();
+    describe("uniform positive k=20", &r);
+    g.bench_function("uniform_positive_k20_n10000_three_solutions", |b| {
+        b.iter(|| analyse(black_box(&inp), &three_solutions(20)).unwrap())
     });
 
     let inp = uniform(20, 10_000, 7);

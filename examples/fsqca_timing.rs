@@ -6,7 +6,7 @@ use toe::engine::fsqca::{analyse, Expectation, FsqcaOptions};
 
 #[path = "../tests/integration/generate.rs"]
 mod generate;
-use generate::{clustered, Lcg};
+use generate::{clustered, uniform_positive};
 
 fn main() {
     let args: Vec<usize> = std::env::args()
@@ -18,18 +18,7 @@ fn main() {
     let protos = args.get(2).copied().unwrap_or(200);
     // PROTOTYPES = 0: every membership uniform in [0, 1] (nearly one row per case)
     let inp = if protos == 0 {
-        let mut rng = Lcg(7);
-        let mut inp = clustered(k, n, 1, 42);
-        for col in inp.memberships.iter_mut() {
-            col.iter_mut().for_each(|v| *v = rng.unit());
-        }
-        inp.outcome = (0..n)
-            .map(|i| {
-                let m = &inp.memberships;
-                m[0][i].min(m[1][i]).max(m[2][i].min(1.0 - m[3][i]))
-            })
-            .collect();
-        inp
+        uniform_positive(k, n)
     } else {
         clustered(k, n, protos, 42)
     };

@@ -433,6 +433,9 @@ pub enum Dim {
     /// Shifts of the anchors of these sets — percentile anchors by percentile points, or
     /// value anchors by units; the label names the target as written (`*` or a set).
     Anchors(Vec<String>, Vec<f64>, String, Shift),
+    /// The directional expectation of these conditions (the label names the target as
+    /// written), coded 1 presence, 0 absence, 0.5 either ([`Dim::expectation`]).
+    Expect(Vec<String>, Vec<f64>, String),
 }
 
 impl Dim {
@@ -444,6 +447,28 @@ impl Dim {
             Dim::Contradictions(_) => "contradictions".into(),
             Dim::Anchors(_, _, target, Shift::PercentilePoints) => format!("anchors of {target}"),
             Dim::Anchors(_, _, target, Shift::Units) => format!("value anchors of {target}"),
+            Dim::Expect(_, _, target) => format!("expect of {target}"),
+        }
+    }
+    /// The expectation a `vary expect` code stands for.
+    pub fn expectation(code: f64) -> Expectation {
+        if code == 1.0 {
+            Expectation::Presence
+        } else if code == 0.0 {
+            Expectation::Absence
+        } else {
+            Expectation::Either
+        }
+    }
+    /// A value as the report names it: expectations as words, numbers as numbers.
+    pub fn value_text(&self, v: f64) -> Option<&'static str> {
+        match self {
+            Dim::Expect(..) => Some(match Dim::expectation(v) {
+                Expectation::Presence => "present",
+                Expectation::Absence => "absent",
+                _ => "either",
+            }),
+            _ => None,
         }
     }
     pub fn values(&self) -> &[f64] {
@@ -452,7 +477,8 @@ impl Dim {
             | Dim::Cases(v)
             | Dim::Pri(v)
             | Dim::Contradictions(v)
-            | Dim::Anchors(_, v, _, _) => v,
+            | Dim::Anchors(_, v, _, _)
+            | Dim::Expect(_, v, _) => v,
         }
     }
     /// The analysis' own setting on this dimension (anchors: no shift).
@@ -463,6 +489,20 @@ impl Dim {
             Dim::Pri(_) => p.pri,
             Dim::Contradictions(_) => p.contradictions.unwrap_or(f64::NAN),
             Dim::Anchors(..) => 0.0,
+            Dim::Expect(sets, _, _) => {
+                // the analysis' own expectation of the (first) condition
+                let own = p.expect.as_ref().and_then(|e| {
+                    e.iter()
+                        .find(|x| Some(&x.condition) == sets.first())
+                        .map(|x| &x.value)
+                });
+                match own {
+                    Some(Expectation::Presence) => 1.0,
+                    Some(Expectation::Absence) => 0.0,
+                    Some(_) => 0.5,
+                    None => f64::NAN,
+                }
+            }
         }
     }
 }

@@ -705,6 +705,42 @@ pub fn export(cx: &Context, name: &Ident, path: &Spanned<String>) -> Result<Expo
     })
 }
 
+/// `[present, absent, either]` (or R's 1, 0, "-") → the codes of [`Dim::Expect`].
+fn expectation_codes(v: &Vary) -> Result<Vec<f64>, Diag> {
+    let mut out = Vec::new();
+    for x in &v.values {
+        let code = match &x.kind {
+            ValueKind::Ident(w) if w == "present" => Some(1.0),
+            ValueKind::Ident(w) if w == "absent" => Some(0.0),
+            ValueKind::Ident(w) if w == "either" => Some(0.5),
+            ValueKind::Number(n) if *n == 1.0 || *n == 0.0 => Some(*n),
+            ValueKind::Str(t) if t == "1" || t == "0" => Some(if t == "1" { 1.0 } else { 0.0 }),
+            ValueKind::Str(t) if t == "-" => Some(0.5),
+            _ => None,
+        };
+        match code {
+            Some(c) => out.push(c),
+            None => {
+                return Err(Diag::error(
+                    codes::BAD_OPTION,
+                    format!("expected `present`, `absent` or `either`, found {}", x.kind.describe()),
+                )
+                .at(x.span, "not an expectation")
+                .help("for example `vary expect of POL in [present, either]` (R's dir.exp 1, 0, \"-\" work too)"))
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err(Diag::error(
+            codes::BAD_OPTION,
+            "expected at least one expectation to vary over, found an empty list",
+        )
+        .at(v.span, "empty")
+        .help("for example `vary expect of POL in [present, either]`"));
+    }
+    Ok(out)
+}
+
 fn numbers(v: &Vary) -> Result<Vec<f64>, Diag> {
     let mut out = Vec::new();
     for x in &v.values {
@@ -830,10 +866,33 @@ pub fn robustness(
                 };
                 Dim::Anchors(sets, numbers(v)?, target, shift)
             }
+            ("expect", false) => {
+                if plan.expect.is_none() {
+                    return Err(Diag::error(codes::BAD_OPTION, format!("expected `{}` to have directional expectations, found none", plan.name))
+                        .at(v.span, "no intermediate solution to vary")
+                        .help("add `expect …` to the fsqca block; the sweep then varies it"));
+                }
+                let sets: Vec<String> = match &v.of {
+                    Some(Target::Name(n)) => {
+                        if !plan.conditions.contains(&n.node) {
+                            return Err(Diag::error(codes::UNKNOWN_SET, format!("expected a condition of `{}`, found `{}`", plan.name, n.node))
+                                .at(n.span, "not a condition of this analysis")
+                                .help("expectations belong to conditions; name one, or `*` for all of them"));
+                        }
+                        vec![n.node.clone()]
+                    }
+                    _ => plan.conditions.clone(),
+                };
+                let target = match &v.of {
+                    Some(Target::Name(n)) => n.node.clone(),
+                    _ => "*".to_string(),
+                };
+                Dim::Expect(sets, expectation_codes(v)?, target)
+            }
             (k, _) => {
                 return Err(Diag::error(
                     codes::BAD_OPTION,
-                    format!("expected `vary consistency|cases|pri|contradictions in [...]` or `vary anchors of SET by [...] [percentile points]`, found `vary {k}`"),
+                    format!("expected `vary consistency|cases|pri|contradictions in [...]`, `vary expect of SET in [present, absent, either]` or `vary anchors of SET by [...] [percentile points]`, found `vary {k}`"),
                 )
                 .at(v.span, "not a robustness dimension")
                 .help("for example `vary anchors of * by [-5, 0, 5] percentile points`"))

@@ -114,6 +114,28 @@ pub fn assumptions_not_listed(analysis: &str, span: Span) -> Diag {
         .help("the JSON gives `simplifying_assumptions_count`; the solutions themselves are complete")
 }
 
+/// A solution whose minimal models are listed only in part.
+pub fn models_not_listed(
+    analysis: &str,
+    solution: &str,
+    listed: usize,
+    total: u128,
+    exact: bool,
+    span: Span,
+) -> Diag {
+    let how_many = if exact {
+        total.to_string()
+    } else {
+        format!("at least {total}")
+    };
+    Diag::warning(
+        codes::NOT_AVAILABLE,
+        format!("expected every minimal model of the {solution} solution of `{analysis}` listed, found {how_many}: {listed} are listed"),
+    )
+    .at(span, "a bounded list of models")
+    .help("the listed models are exact minimal covers; the JSON's `models_count` gives the number (docs/methods.md §4.5)")
+}
+
 /// Contradictory simplifying assumptions not computed.
 pub fn csa_not_computed(analysis: &str, note: &str, span: Span) -> Diag {
     Diag::warning(codes::NOT_AVAILABLE, format!("expected contradictory simplifying assumptions for `{analysis}`, found them not computed: {note}"))

@@ -158,50 +158,93 @@ pub fn unique_coverage(terms: &[Vec<f64>], y: &[f64]) -> Vec<Option<f64>> {
     unique_coverage_by(terms.len(), &|j| terms[j].clone(), y)
 }
 
-/// [`unique_coverage`] with the terms produced on demand by `term(j)` (each is asked for
-/// twice), so that memory stays O(cases) for a model with many terms. Same sums in the
-/// same order: the maximum over the other terms comes from the largest and second largest
-/// membership of each case.
+/// [`unique_coverage`] with the terms produced on demand by `term(j)`.
 pub fn unique_coverage_by(
     n_terms: usize,
-    term: &dyn Fn(usize) -> Vec<f64>,
+    term: &(dyn Fn(usize) -> Vec<f64> + Sync),
     y: &[f64],
 ) -> Vec<Option<f64>> {
-    if n_terms < 2 {
-        return vec![None; n_terms];
-    }
+    fit_of_terms(n_terms, term, y).unique
+}
+
+/// The fit of a model's terms: each term's sufficiency, its unique coverage
+/// (`None` for a one-term model) and the model's membership (the maximum over its
+/// terms, 0 without terms).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TermsFit {
+    pub terms: Vec<Sufficiency>,
+    pub unique: Vec<Option<f64>>,
+    pub union: Vec<f64>,
+}
+
+/// [`TermsFit`] with the terms produced on demand by `term(j)` (each is asked for
+/// twice), so that memory stays O(cases × chunk) for a model with many terms. Terms
+/// are produced in parallel chunks; every sum is one term's, in case order, and the
+/// maximum over the other terms comes from the largest and second largest membership
+/// of each case folded in term order — the result does not depend on the threads.
+pub fn fit_of_terms(
+    n_terms: usize,
+    term: &(dyn Fn(usize) -> Vec<f64> + Sync),
+    y: &[f64],
+) -> TermsFit {
+    use rayon::prelude::*;
+    const CHUNK: usize = 32;
     let sy: f64 = y.iter().sum();
     let n = y.len();
     let mut best = vec![f64::NEG_INFINITY; n];
     let mut best_at = vec![usize::MAX; n];
     let mut second = vec![f64::NEG_INFINITY; n];
-    for t in 0..n_terms {
-        let col = term(t);
-        for i in 0..n {
-            let v = col[i];
-            if v > best[i] {
-                second[i] = best[i];
-                best[i] = v;
-                best_at[i] = t;
-            } else if v > second[i] {
-                second[i] = v;
+    let mut terms = Vec::with_capacity(n_terms);
+    for start in (0..n_terms).step_by(CHUNK) {
+        let end = (start + CHUNK).min(n_terms);
+        let cols: Vec<(Vec<f64>, Sufficiency)> = (start..end)
+            .into_par_iter()
+            .map(|t| {
+                let col = term(t);
+                let s = sufficiency(&col, y);
+                (col, s)
+            })
+            .collect();
+        for (k, (col, s)) in cols.into_iter().enumerate() {
+            let t = start + k;
+            for i in 0..n {
+                let v = col[i];
+                if v > best[i] {
+                    second[i] = best[i];
+                    best[i] = v;
+                    best_at[i] = t;
+                } else if v > second[i] {
+                    second[i] = v;
+                }
             }
+            terms.push(s);
         }
     }
-    (0..n_terms)
-        .map(|j| {
-            let xs = term(j);
-            let mut own = 0.0;
-            let mut shared = 0.0;
-            for i in 0..n {
-                let xj = xs[i];
-                let others = if best_at[i] == j { second[i] } else { best[i] };
-                own += xj.min(y[i]);
-                shared += xj.min(y[i]).min(others);
-            }
-            Some(zero_small(ratio(own - shared, sy)))
-        })
-        .collect()
+    let unique = if n_terms < 2 {
+        vec![None; n_terms]
+    } else {
+        (0..n_terms)
+            .into_par_iter()
+            .map(|j| {
+                let xs = term(j);
+                let mut own = 0.0;
+                let mut shared = 0.0;
+                for i in 0..n {
+                    let xj = xs[i];
+                    let others = if best_at[i] == j { second[i] } else { best[i] };
+                    own += xj.min(y[i]);
+                    shared += xj.min(y[i]).min(others);
+                }
+                Some(zero_small(ratio(own - shared, sy)))
+            })
+            .collect()
+    };
+    let union = best.into_iter().map(|v| v.max(0.0)).collect();
+    TermsFit {
+        terms,
+        unique,
+        union,
+    }
 }
 
 #[cfg(test)]

@@ -41,6 +41,29 @@ impl Interpreter {
         if !result.simplifying_assumptions_listed {
             self.warn(runtime::assumptions_not_listed(&p.name, p.span));
         }
+        let solutions = [
+            ("complex", &result.complex),
+            ("parsimonious", &result.parsimonious),
+        ]
+        .into_iter()
+        .chain(
+            result
+                .intermediate
+                .iter()
+                .map(|i| ("intermediate", &i.solution)),
+        );
+        for (kind, sol) in solutions {
+            if !sol.models_total_exact || sol.models.len() as u128 != sol.models_total {
+                self.warn(runtime::models_not_listed(
+                    &p.name,
+                    kind,
+                    sol.models.len(),
+                    sol.models_total,
+                    sol.models_total_exact,
+                    p.span,
+                ));
+            }
+        }
         if let Some(note) = &result.contradictory_simplifying_assumptions_note {
             self.warn(runtime::csa_not_computed(&p.name, note, p.span));
         }

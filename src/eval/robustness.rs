@@ -10,7 +10,7 @@ use super::fsqca::{complete_input, fsqca_options};
 use super::results::{intermediate_models, RobustnessRun, Solved, Task, Variant};
 use super::Interpreter;
 use crate::check::calibration::{resolve, rule_for};
-use crate::check::plan::{CalibRule, Dim, FsqcaPlan, RobustnessPlan, Shift};
+use crate::check::plan::{CalibRule, Dim, Expect, FsqcaPlan, RobustnessPlan, Shift};
 use crate::engine::fsqca;
 use rayon::prelude::*;
 
@@ -32,6 +32,19 @@ impl Interpreter {
                         Dim::Contradictions(_) => p.contradictions = Some(*v),
                         Dim::Anchors(sets, _, _, shift) => {
                             shifts.extend(sets.iter().map(|s| (s.clone(), *v, *shift)))
+                        }
+                        Dim::Expect(sets, _, _) => {
+                            let e = p.expect.get_or_insert_with(Vec::new);
+                            for c in sets {
+                                let value = Dim::expectation(*v);
+                                match e.iter_mut().find(|x| &x.condition == c) {
+                                    Some(x) => x.value = value,
+                                    None => e.push(Expect {
+                                        condition: c.clone(),
+                                        value,
+                                    }),
+                                }
+                            }
                         }
                     }
                 }

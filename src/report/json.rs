@@ -319,6 +319,13 @@ pub fn fsqca(run: &FsqcaRun) -> JsonValue {
             "parsimonious": models(&r.parsimonious),
             "intermediate": JsonValue::Array(run.intermediate_models().iter().map(model_json).collect()),
         },
+        "models_count": {
+            "complex": row_json(r.complex.models_total),
+            "parsimonious": row_json(r.parsimonious.models_total),
+            "intermediate": row_json(r.intermediate.iter().fold(0u128, |a, i| a.saturating_add(i.solution.models_total))),
+            "exact": r.complex.models_total_exact && r.parsimonious.models_total_exact
+                && r.intermediate.iter().all(|i| i.solution.models_total_exact),
+        },
         "simplifying_assumptions": sa,
         "simplifying_assumptions_count": r.simplifying_assumptions_count.first().map(|c| row_json(*c)).unwrap_or(JsonValue::Null),
         "simplifying_assumptions_listed": r.simplifying_assumptions_listed,

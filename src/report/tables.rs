@@ -684,7 +684,12 @@ pub fn robustness(r: &RobustnessRun) -> Doc {
         columns,
     );
     for v in &r.variants {
-        let mut row: Vec<Cell> = v.values.iter().map(|x| Cell::Num(*x)).collect();
+        let mut row: Vec<Cell> = v
+            .values
+            .iter()
+            .zip(&r.plan.dims)
+            .map(|(x, d)| d.value_text(*x).map_or(Cell::Num(*x), Cell::text))
+            .collect();
         match &v.result {
             Ok(s) => {
                 row.push(Cell::Text(if s.expression.is_empty() {
@@ -725,12 +730,13 @@ pub fn robustness(r: &RobustnessRun) -> Doc {
         fixed3(r.coverage_range.0),
         fixed3(r.coverage_range.1)
     ));
-    for (label, s) in &r.sensitivity {
+    for ((label, s), d) in r.sensitivity.iter().zip(&r.plan.dims) {
+        let show = |x: f64| d.value_text(x).map_or_else(|| number(x), str::to_string);
         ct.notes.push(match s {
             Some((a, b)) => format!(
                 "sensitivity range of {label}: {} to {} (same solution as the analysis)",
-                number(*a),
-                number(*b)
+                show(*a),
+                show(*b)
             ),
             None => format!("sensitivity range of {label}: not defined (the analysis' own setting is not among the values tried)"),
         });

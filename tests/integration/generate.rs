@@ -76,6 +76,24 @@ pub fn uniform(k: usize, n: usize, seed: u64) -> FsqcaInput {
     input(cols, y)
 }
 
+/// Every membership uniform in [0, 1] and the outcome (C1·C2) + (C3·~C4) of them: nearly
+/// every case has its own truth-table row, and at consistency 0.8 every row is positive —
+/// the hardest chart for the complex solution.
+pub fn uniform_positive(k: usize, n: usize) -> FsqcaInput {
+    let mut rng = Lcg(7);
+    let cols: Vec<Vec<f64>> = (0..k)
+        .map(|_| (0..n).map(|_| rng.unit()).collect())
+        .collect();
+    let y = (0..n)
+        .map(|i| {
+            cols[0][i]
+                .min(cols[1][i])
+                .max(cols[2][i].min(1.0 - cols[3][i]))
+        })
+        .collect();
+    input(cols, y)
+}
+
 /// NCA data: x uniform in [0, 1), y = x times another uniform draw (a ceiling at y = x).
 pub fn nca_data(n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
     let mut rng = Lcg(seed);

@@ -748,3 +748,51 @@ fsqca f: SURV given DEV, URB, LIT, IND, STB { consistency >= 0.8 }
         );
     }
 }
+
+#[test]
+fn robustness_varies_directional_expectations() {
+    // LF: each `vary expect of STB` variant equals a single run with that expectation;
+    // the report names the expectations in words; a condition outside the analysis and a
+    // value that is no expectation are refused.
+    let study = "data lf = csv(\"qca/LF.csv\", id = case)
+conditions { DEV = DEV  URB = URB  LIT = LIT  IND = IND  STB = STB }
+outcome SURV = SURV
+calibrate { * fuzzy }
+fsqca f: SURV given DEV, URB, LIT, IND, STB {
+  consistency >= 0.8
+  expect DEV, URB, LIT, IND, STB
+}
+";
+    let (s, out) = run_ok(
+        fixture(""),
+        &format!("{study}robustness of f {{ vary expect of STB in [present, absent, either] }}\n"),
+    );
+    assert!(out.contains("expect of STB"), "{out}");
+    assert!(out.contains("absent") && out.contains("either"), "{out}");
+    let r = robustness(&s).pop().expect("sweep");
+    let variants = r["variants"].as_array().expect("variants");
+    assert_eq!(variants.len(), 3);
+    for (code, written) in [(1.0, "STB"), (0.0, "~STB"), (0.5, "STB | ~STB")] {
+        let single = study.replace("IND, STB\n}", &format!("IND, {written}\n}}"));
+        let (one, _) = run_ok(fixture(""), &single);
+        let m = &analysis(&one, "f")["solutions"]["intermediate"][0];
+        let v = variants
+            .iter()
+            .find(|v| v["params"]["expect of STB"] == code)
+            .expect("variant");
+        assert_eq!(v["solution"], m["expression"], "STB {written}");
+    }
+    for (extra, code) in [
+        (
+            "vary expect of SURV in [present]",
+            "toe::check::unknown_set",
+        ),
+        ("vary expect of STB in [0.7]", "toe::check::bad_option"),
+    ] {
+        let mut s2 = toe::Session::new(fixture(""));
+        let e = s2
+            .run_text("t", None, format!("{study}robustness of f {{ {extra} }}\n"))
+            .expect_err(extra);
+        assert_eq!(e[0].code, code, "{extra}");
+    }
+}

@@ -14,7 +14,7 @@ use super::chart;
 use super::implicants::{covers, term_string};
 use super::truth_table::{Data, TruthTable, TruthTableRow};
 use super::types::{
-    model_names, Implicant, Model, NecessityRow, PrimeImplicant, Solution, TermFit,
+    model_names, Implicant, Model, NecessityRow, PrimeImplicant, Solution, TermFit, MODELS_LISTED,
 };
 use crate::engine::sets;
 
@@ -100,9 +100,14 @@ impl<'a> Context<'a> {
             }
             let col = &self.data.memberships[j];
             if self.data.fuzzy[j] {
-                for (a, x) in acc.iter_mut().zip(col) {
-                    let m = if *lit == 2 { *x } else { 1.0 - *x };
-                    *a = a.min(m);
+                if *lit == 2 {
+                    for (a, x) in acc.iter_mut().zip(col) {
+                        *a = a.min(*x);
+                    }
+                } else {
+                    for (a, x) in acc.iter_mut().zip(col) {
+                        *a = a.min(1.0 - *x);
+                    }
                 }
             } else {
                 let lv = (*lit - 1) as f64;
@@ -125,23 +130,26 @@ impl<'a> Context<'a> {
         )
     }
 
+    /// Fit of the terms `idx` of one model, and the model's membership.
     fn terms_fit(
         &self,
         idx: &[usize],
         pis: &[PrimeImplicant],
         memb: &Memberships,
         pos: &[&TruthTableRow],
-    ) -> Vec<TermFit> {
+    ) -> (Vec<TermFit>, Vec<f64>) {
         let get = |j: usize| memb.get(self, pis, idx[j]);
-        let ucov = sets::unique_coverage_by(idx.len(), &get, &self.data.outcome);
-        idx.iter()
-            .enumerate()
-            .zip(ucov)
-            .map(|((j, i), u)| {
-                let s = sets::sufficiency(&get(j), &self.data.outcome);
+        let fit = sets::fit_of_terms(idx.len(), &get, &self.data.outcome);
+        let terms = idx
+            .iter()
+            .zip(fit.terms)
+            .zip(fit.unique)
+            .map(|((i, s), u)| {
+                // covers and pos are both in row order
+                let covers = &pis[*i].covers;
                 let cases = pos
                     .iter()
-                    .filter(|r| pis[*i].covers.contains(&r.row) && !r.cases.is_empty())
+                    .filter(|r| !r.cases.is_empty() && covers.binary_search(&r.row).is_ok())
                     .map(|r| r.cases.clone())
                     .collect();
                 TermFit {
@@ -154,7 +162,8 @@ impl<'a> Context<'a> {
                     cases,
                 }
             })
-            .collect()
+            .collect();
+        (terms, fit.union)
     }
 
     /// Build a solution from PIs already in reference order: the chart over the positive
@@ -182,11 +191,19 @@ impl<'a> Context<'a> {
             });
             cover.push(rows);
         }
-        let covers_found = if all_sol {
-            chart::irredundant_covers(&cover, pos.len())
+        let counted = if all_sol {
+            let all = chart::irredundant_covers(&cover, pos.len());
+            chart::Covers {
+                total: all.len() as u128,
+                exact: true,
+                in_every: Vec::new(),
+                listed: all,
+            }
         } else {
-            chart::minimum_covers(&cover, pos.len(), usize::MAX)
+            chart::minimum_covers_counted(&cover, pos.len(), MODELS_LISTED)
         };
+        let complete = counted.exact && counted.listed.len() as u128 == counted.total;
+        let covers_found = counted.listed;
         let mut used: Vec<usize> = covers_found.iter().flatten().copied().collect();
         used.sort_unstable();
         used.dedup();
@@ -196,13 +213,7 @@ impl<'a> Context<'a> {
             .iter()
             .zip(names)
             .map(|(idx, name)| {
-                let terms = self.terms_fit(idx, &prime_implicants, &memb, pos);
-                let mut whole: Vec<f64> = vec![0.0; self.data.n];
-                for p in idx {
-                    for (w, m) in whole.iter_mut().zip(&memb.get(self, &prime_implicants, *p)) {
-                        *w = w.max(*m);
-                    }
-                }
+                let (terms, whole) = self.terms_fit(idx, &prime_implicants, &memb, pos);
                 let s = sets::sufficiency(&whole, &self.data.outcome);
                 Model {
                     name,
@@ -220,14 +231,20 @@ impl<'a> Context<'a> {
                 }
             })
             .collect();
-        let essential: Vec<usize> = (0..prime_implicants.len())
-            .filter(|p| !models.is_empty() && models.iter().all(|m| m.pi_indices.contains(p)))
-            .collect();
-        let overall = self.terms_fit(&used, &prime_implicants, &memb, pos);
+        let essential: Vec<usize> = if complete || all_sol {
+            (0..prime_implicants.len())
+                .filter(|p| !models.is_empty() && models.iter().all(|m| m.pi_indices.contains(p)))
+                .collect()
+        } else {
+            counted.in_every
+        };
+        let (overall, _) = self.terms_fit(&used, &prime_implicants, &memb, pos);
         Solution {
             prime_implicants,
             essential,
             models,
+            models_total: counted.total,
+            models_total_exact: counted.exact,
             overall,
         }
     }

@@ -11,6 +11,9 @@ pub type Implicant = Vec<u32>;
 /// Hard limit on the number of conditions.
 pub const MAX_CONDITIONS: usize = 30;
 
+/// Models of one solution listed at most; beyond, the count is reported.
+pub const MODELS_LISTED: usize = 1_000;
+
 /// Tolerance of the reference (`sqrt(.Machine$double.eps)`).
 pub const TOL: f64 = 1.490_116_119_384_765_6e-8;
 
@@ -170,6 +173,11 @@ pub struct Solution {
     /// Indices of the PIs present in every model.
     pub essential: Vec<usize>,
     pub models: Vec<Model>,
+    /// How many minimal models exist: `models` lists all of them up to
+    /// [`MODELS_LISTED`], else a bounded selection (docs/methods.md §4.5).
+    pub models_total: u128,
+    /// `models_total` is exact (else a lower bound).
+    pub models_total_exact: bool,
     /// Fit of the union of all models' PIs, covU against all of them (the reference's
     /// "overall" table; only meaningful with several models).
     pub overall: Vec<TermFit>,
