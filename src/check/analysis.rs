@@ -102,7 +102,7 @@ pub fn warnings(plan: &AnalysisPlan) -> Vec<Diag> {
 }
 
 /// Known option keys of each analysis, for "did you mean".
-pub const NCA_OPTIONS: [&str; 8] = [
+pub const NCA_OPTIONS: [&str; 9] = [
     "ceilings",
     "permutations",
     "seed",
@@ -111,6 +111,7 @@ pub const NCA_OPTIONS: [&str; 8] = [
     "corner",
     "scope",
     "qr_tau",
+    "target",
 ];
 pub const FSQCA_OPTIONS: [&str; 6] = [
     "cases",
@@ -277,6 +278,7 @@ fn nca_plan(a: &Analysis, span: Span) -> Result<NcaPlan, Diag> {
         corner: Corner::All(1),
         scope: None,
         qr_tau: 0.95,
+        target: None,
         span,
     };
     if a.negated {
@@ -550,6 +552,19 @@ fn nca_plan(a: &Analysis, span: Span) -> Result<NcaPlan, Diag> {
                             .help("the quantile of the QR ceiling, e.g. 0.95"));
                         }
                         p.qr_tau = t;
+                    }
+                    "target" => {
+                        let v = single(values, key)?;
+                        let t = match &v.kind {
+                            ValueKind::Percentile(q) if (0.0..=100.0).contains(q) => NcaTarget::Percentile(*q),
+                            ValueKind::Number(x) if x.is_finite() => NcaTarget::Value(*x),
+                            other => {
+                                return Err(Diag::error(codes::BAD_OPTION, format!("expected a percentile from p0 to p100 or an outcome value, found {}", other.describe()))
+                                    .at(v.span, "not a target level")
+                                    .help("for example `target = p75` (the 75th percentile of the outcome) or `target = 60`"))
+                            }
+                        };
+                        p.target = Some((t, v.span));
                     }
                     _ => {}
                 }

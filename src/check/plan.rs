@@ -232,7 +232,28 @@ pub struct NcaPlan {
     pub corner: Corner,
     pub scope: Option<[f64; 4]>,
     pub qr_tau: f64,
+    /// `target = p75` or `target = 60`: the outcome level of the bottleneck-cases table.
+    pub target: Option<(NcaTarget, Span)>,
     pub span: Span,
+}
+
+/// The target outcome level of an `nca` block's bottleneck cases.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum NcaTarget {
+    /// A percentile of the outcome (R's quantile type 7), 0–100.
+    Percentile(f64),
+    /// A value in the outcome's units.
+    Value(f64),
+}
+
+impl NcaTarget {
+    /// As written: `p75` or the value.
+    pub fn label(&self) -> String {
+        match self {
+            NcaTarget::Percentile(p) => format!("p{p}"),
+            NcaTarget::Value(v) => format!("{v}"),
+        }
+    }
 }
 
 impl NcaPlan {
@@ -372,6 +393,7 @@ pub enum Show {
     Index(String),
     Nca(String),
     Bottlenecks(String),
+    BottleneckCases(String),
     Necessity(String),
     TruthTable(String),
     Solutions(String, Option<SolutionKind>),

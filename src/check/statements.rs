@@ -544,9 +544,10 @@ pub fn query(
 /// Topics of `show` that take no analysis.
 pub const TOPICS: [&str; 4] = ["data", "calibration", "plan", "index"];
 /// Topics of `show … of ANALYSIS`.
-pub const ANALYSIS_TOPICS: [&str; 7] = [
+pub const ANALYSIS_TOPICS: [&str; 8] = [
     "nca",
     "bottlenecks",
+    "bottleneck_cases",
     "necessity",
     "truth_table",
     "solutions",
@@ -620,7 +621,7 @@ pub fn show(
             .help(format!("for example `show {topic} of high`")));
         };
         let plan = scope.analysis_named(&name.node, name.span)?;
-        let nca_topic = topic == "nca" || topic == "bottlenecks";
+        let nca_topic = matches!(topic, "nca" | "bottlenecks" | "bottleneck_cases");
         if nca_topic != matches!(plan, AnalysisPlan::Nca(_)) {
             return Err(Diag::error(
                 codes::UNKNOWN_SHOW,
@@ -633,7 +634,7 @@ pub fn show(
             )
             .at(name.span, "wrong kind of analysis")
             .help(if nca_topic {
-                "nca analyses show `nca` and `bottlenecks`"
+                "nca analyses show `nca`, `bottlenecks` and `bottleneck_cases`"
             } else {
                 "fsqca analyses show necessity, truth_table, solutions, configurations and cases"
             }));
@@ -655,6 +656,17 @@ pub fn show(
         return Ok(match topic {
             "nca" => Show::Nca(n),
             "bottlenecks" => Show::Bottlenecks(n),
+            "bottleneck_cases" => {
+                if matches!(plan, AnalysisPlan::Nca(p) if p.target.is_none()) {
+                    return Err(Diag::error(
+                        codes::UNKNOWN_SHOW,
+                        format!("expected a `target` in the nca analysis `{n}`, found none"),
+                    )
+                    .at(name.span, "no target outcome level")
+                    .help("add `target = p75` (or an outcome value) to the nca block"));
+                }
+                Show::BottleneckCases(n)
+            }
             "necessity" => Show::Necessity(n),
             "truth_table" => Show::TruthTable(n),
             "solutions" => Show::Solutions(n, kind),

@@ -72,6 +72,7 @@ pub mod codes {
     pub const WRITE_ERROR: &str = "toe::run::write_error";
     pub const UNDEFINED: &str = "toe::run::undefined";
     pub const DEPARTURE: &str = "toe::run::departure";
+    pub const TARGET_OUTSIDE: &str = "toe::run::target_outside";
     pub const NO_TERMINAL: &str = "toe::run::no_terminal";
 }
 

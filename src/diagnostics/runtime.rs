@@ -66,6 +66,16 @@ pub fn reference_stops(
     .help("toe counts them with the effect 0 that R's p_ceiling gives such a line (docs/methods.md §3.7)")
 }
 
+/// A target outcome level outside the observed outcome values.
+pub fn target_outside(analysis: &str, target: f64, lo: f64, hi: f64, span: Span) -> Diag {
+    Diag::error(
+        codes::TARGET_OUTSIDE,
+        format!("expected a target within the observed outcome of `{analysis}` ({lo} to {hi}), found {target}"),
+    )
+    .at(span, "outside the observed range")
+    .help("a level no case reaches has no bottleneck cases; use a value in range or a percentile such as `p75`")
+}
+
 /// An NCA condition without a result.
 pub fn no_nca_result(condition: &str, analysis: &str, why: &str, span: Span) -> Diag {
     Diag::warning(

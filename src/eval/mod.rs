@@ -124,11 +124,17 @@ impl Interpreter {
     /// `export` pass to the report.
     pub fn execute(&mut self, step: Step) -> Result<Outcome, Diag> {
         Ok(match step {
-            Step::Analysis(AnalysisPlan::Nca(p)) => {
-                let run = self.run_nca(&p);
-                self.results.nca.insert(p.name.clone(), run);
-                Outcome::Nca(p.name)
-            }
+            Step::Analysis(AnalysisPlan::Nca(p)) => match self.run_nca(&p) {
+                Ok(run) => {
+                    self.results.nca.insert(p.name.clone(), run);
+                    Outcome::Nca(p.name)
+                }
+                Err(d) => {
+                    // The analysis did not run: it is not declared either.
+                    self.scope.analyses.retain(|a| a.name() != p.name);
+                    return Err(d);
+                }
+            },
             Step::Analysis(AnalysisPlan::Fsqca(p)) => match self.run_fsqca(&p) {
                 Ok(run) => {
                     self.results.fsqca.insert(p.name.clone(), run);

@@ -4,11 +4,12 @@
 //! Guarantees: a condition without a result is kept with its reason (and a warning), never
 //! dropped silently; a permutation test without a seed draws a fresh one and records it.
 
-use super::results::{NcaRun, Task};
+use super::results::{CasesAtTarget, NcaRun, Task};
 use super::Interpreter;
-use crate::check::plan::NcaPlan;
-use crate::diagnostics::runtime;
+use crate::check::plan::{NcaPlan, NcaTarget};
+use crate::diagnostics::{runtime, Diag};
 use crate::engine::nca::{self, bottleneck, NcaOptions, NcaResult};
+use crate::source::Span;
 
 impl Interpreter {
     fn values_of(&self, name: &str, calibrated: bool) -> Vec<f64> {
@@ -19,7 +20,7 @@ impl Interpreter {
         }
     }
 
-    pub(super) fn run_nca(&mut self, p: &NcaPlan) -> NcaRun {
+    pub(super) fn run_nca(&mut self, p: &NcaPlan) -> Result<NcaRun, Diag> {
         let seed = (p.permutations > 0).then(|| p.seed.unwrap_or_else(fresh_seed));
         let opts = NcaOptions {
             ceilings: p.ceilings.clone(),
@@ -98,12 +99,63 @@ impl Interpreter {
                 }
             }
         }
-        NcaRun {
+        let cases_at_target = match p.target {
+            Some((t, span)) => Some(self.cases_at_target(p, &conditions, &y, t, span)?),
+            None => None,
+        };
+        Ok(NcaRun {
             plan: p.clone(),
             conditions,
             bottlenecks,
             seed,
+            cases_at_target,
+        })
+    }
+
+    /// The bottleneck cases of every ceiling with a table at the block's target level.
+    fn cases_at_target(
+        &self,
+        p: &NcaPlan,
+        conditions: &[(String, Result<NcaResult, String>, usize)],
+        y: &[f64],
+        target: NcaTarget,
+        span: Span,
+    ) -> Result<CasesAtTarget, Diag> {
+        let mut sorted: Vec<f64> = y.iter().copied().filter(|v| !v.is_nan()).collect();
+        sorted.sort_by(|a, b| a.total_cmp(b));
+        let (lo, hi) = match (sorted.first(), sorted.last()) {
+            (Some(a), Some(b)) => (*a, *b),
+            _ => (f64::NAN, f64::NAN),
+        };
+        let value = match target {
+            NcaTarget::Percentile(q) => nca::permutation::quantile7(&sorted, q / 100.0),
+            NcaTarget::Value(v) => v,
+        };
+        if !(value >= lo && value <= hi) {
+            return Err(runtime::target_outside(&p.name, value, lo, hi, span));
         }
+        let ok: Vec<(&String, &NcaResult)> = conditions
+            .iter()
+            .filter_map(|(c, r, _)| r.as_ref().ok().map(|r| (c, r)))
+            .collect();
+        let xs: Vec<Vec<f64>> = ok
+            .iter()
+            .map(|(c, _)| self.values_of(c, p.calibrated))
+            .collect();
+        let cols: Vec<&[f64]> = xs.iter().map(|x| x.as_slice()).collect();
+        let results: Vec<&NcaResult> = ok.iter().map(|(_, r)| *r).collect();
+        let tables = p
+            .ceilings
+            .iter()
+            .filter(|c| !c.is_reference_only())
+            .filter_map(|c| nca::bottleneck_cases::bottleneck_cases(&results, &cols, c, value))
+            .collect();
+        Ok(CasesAtTarget {
+            label: target.label(),
+            conditions: ok.iter().map(|(c, _)| (*c).clone()).collect(),
+            ids: self.case_ids(),
+            tables,
+        })
     }
 }
 

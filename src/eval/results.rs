@@ -40,6 +40,20 @@ pub struct NcaRun {
     pub bottlenecks: Vec<bottleneck::BottleneckTable>,
     /// The seed used by the permutation test (given or fresh).
     pub seed: Option<u32>,
+    /// With `target`: the bottleneck cases of every ceiling with a bottleneck table.
+    pub cases_at_target: Option<CasesAtTarget>,
+}
+
+/// Bottleneck cases at an `nca` block's target outcome level.
+#[derive(Debug, Clone)]
+pub struct CasesAtTarget {
+    /// The target as written (`p75` or a value).
+    pub label: String,
+    /// The conditions with a result, in the analysis' order (the tables' columns).
+    pub conditions: Vec<String>,
+    /// Case ids of the data's rows.
+    pub ids: Vec<String>,
+    pub tables: Vec<nca::bottleneck_cases::BottleneckCases>,
 }
 
 impl NcaRun {

@@ -15,7 +15,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 /// Words of the language offered by completion.
-pub const WORDS: [&str; 48] = [
+pub const WORDS: [&str; 50] = [
     "study",
     "data",
     "index",
@@ -48,6 +48,8 @@ pub const WORDS: [&str; 48] = [
     "permutations",
     "seed",
     "bottlenecks",
+    "bottleneck_cases",
+    "target",
     "steps",
     "consistency",
     "contradictions",

@@ -51,6 +51,7 @@ fn nca(run: &NcaRun, format: Format) -> Result<String, String> {
     let results = tables::nca_results(run);
     let mut doc = results.clone();
     doc.extend(tables::bottlenecks(run));
+    doc.extend(tables::bottleneck_cases(run));
     let csv = results
         .tables()
         .next()

@@ -133,6 +133,29 @@ pub fn nca(run: &NcaRun) -> JsonValue {
         "rule": { "d_min": p.d_min, "p_max": p.p_max },
         "results": results,
         "bottlenecks": bottlenecks,
+        "bottleneck_cases": run.cases_at_target.as_ref().map(|at| {
+            let ids = |rows: &[usize]| -> Vec<String> {
+                rows.iter().map(|i| at.ids.get(*i).cloned().unwrap_or_default()).collect()
+            };
+            json!({
+                "target": at.label,
+                "tables": at.tables.iter().map(|t| json!({
+                    "ceiling": t.ceiling.name(),
+                    "target_value": num(t.target),
+                    "rows": t.rows,
+                    "conditions": at.conditions.iter().zip(&t.conditions).map(|(c, k)| json!({
+                        "condition": c,
+                        "required": if k.threshold.is_nan() { "NA".into() } else if k.threshold.is_infinite() { "NN".into() } else { num(k.threshold) },
+                        "count": k.cases.len(),
+                        "percent": num(100.0 * k.cases.len() as f64 / t.rows.max(1) as f64),
+                        "cases": ids(&k.cases),
+                        "single_count": k.single.len(),
+                        "single_cases": ids(&k.single),
+                    })).collect::<Vec<_>>(),
+                    "any_cases": ids(&t.any),
+                })).collect::<Vec<_>>(),
+            })
+        }),
     })
 }
 

@@ -30,6 +30,11 @@ pub fn show(scope: &Scope, results: &Results, what: &Show, style: Style) -> Doc 
             .get(name)
             .map(tables::bottlenecks)
             .unwrap_or_default(),
+        Show::BottleneckCases(name) => results
+            .nca
+            .get(name)
+            .map(tables::bottleneck_cases)
+            .unwrap_or_default(),
         Show::Necessity(name) => results
             .fsqca
             .get(name)

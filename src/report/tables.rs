@@ -219,6 +219,73 @@ pub fn bottlenecks(run: &NcaRun) -> Doc {
     doc
 }
 
+/// Bottleneck cases at the target outcome level: per ceiling, each condition's required
+/// level, the cases it holds back (count, share of all rows, ids) and those it alone holds
+/// back.
+pub fn bottleneck_cases(run: &NcaRun) -> Doc {
+    let mut doc = Doc::default();
+    let Some(at) = &run.cases_at_target else {
+        return doc;
+    };
+    let names = |rows: &[usize]| -> String {
+        rows.iter()
+            .map(|i| at.ids.get(*i).cloned().unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for t in &at.tables {
+        let mut table = Table::new(
+            format!(
+                "bottleneck cases of {} ({}) at {} = {} ({})",
+                run.plan.name,
+                t.ceiling.name(),
+                run.plan.outcome,
+                number(t.target),
+                at.label
+            ),
+            vec![
+                Column::left("condition"),
+                Column::right("required"),
+                Column::right("cases"),
+                Column::right("share"),
+                Column::right("alone"),
+                Column::left("cases held back"),
+            ],
+        );
+        for (c, k) in at.conditions.iter().zip(&t.conditions) {
+            let required = if k.threshold.is_nan() {
+                Cell::text("NA")
+            } else if k.threshold.is_infinite() {
+                Cell::text("NN")
+            } else {
+                Cell::Num(k.threshold)
+            };
+            table.rows.push(vec![
+                Cell::text(c),
+                required,
+                Cell::Int(k.cases.len()),
+                Cell::Percent(100.0 * k.cases.len() as f64 / t.rows.max(1) as f64),
+                Cell::Int(k.single.len()),
+                Cell::text(names(&k.cases)),
+            ]);
+        }
+        table.notes.push(format!(
+            "held back by at least one condition: {} of {} cases{}",
+            t.any.len(),
+            t.rows,
+            if t.any.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", names(&t.any))
+            }
+        ));
+        table.notes.push("required = the condition level the ceiling needs for the target (NN = not necessary, NA = not reached by any case); alone = cases held back by this condition only".into());
+        doc.table(1, table);
+        doc.blank();
+    }
+    doc
+}
+
 fn solution_lines(doc: &mut Doc, label: &str, models: &[Model]) {
     if models.is_empty() {
         doc.line(1, format!("{label}: none (no positive row)"));

@@ -212,3 +212,90 @@ fn qr_crash_runs_with_a_warning_and_the_documented_p_value() {
         .expect("qr");
     assert_eq!(as_f64(&qr["p_value"]), 1.0 / 58.0);
 }
+
+/// `target = p50|p75|p90` in an `nca` block: the bottleneck cases of each ceiling agree with
+/// Dul's helpers (`out_bncases_example.json`: required level, counts, shares, cases held
+/// back, alone and by any condition), through the language.
+#[test]
+fn bottleneck_cases_through_the_language() {
+    let out = load_json("nca/out_bncases_example.json");
+    for label in ["p50", "p75", "p90"] {
+        let text = format!(
+            "data d = csv(\"nca/nca_example.csv\", id = Country)\n\
+             conditions {{ IND = \"Individualism\"  RISK = \"Risk taking\" }}\n\
+             outcome Y = \"Innovation performance\"\n\
+             nca n: Y needs IND, RISK {{\n  on = raw\n  ceilings = [ce_fdh, cr_fdh]\n  target = {label}\n}}\n\
+             show bottleneck_cases of n\n"
+        );
+        let (session, shown) = run_ok(fixture(""), &text);
+        assert!(shown.contains("bottleneck cases of n (ce_fdh)"), "{shown}");
+        let a = analysis(&session, "n");
+        let bc = &a["bottleneck_cases"];
+        assert_eq!(bc["target"], label);
+        for t in bc["tables"].as_array().expect("tables") {
+            let run = out["runs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["label"] == label && r["ceiling"] == t["ceiling"])
+                .expect("run");
+            let dul = &run["dul"];
+            assert!(close(
+                t["target_value"].as_f64().unwrap(),
+                run["target_outcome"].as_f64().unwrap()
+            ));
+            for (c, name) in t["conditions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .zip(["Individualism", "Risk taking"])
+            {
+                let want_t = as_f64(&dul["raw_threshold"][name]);
+                if want_t.is_infinite() {
+                    assert_eq!(c["required"], "NN", "{label} {name}");
+                } else {
+                    assert!(close(as_f64(&c["required"]), want_t), "{label} {name}");
+                }
+                assert_eq!(
+                    c["count"], dul["bottleneck_cases_num"][name],
+                    "{label} {name}"
+                );
+                assert!(close(
+                    as_f64(&c["percent"]),
+                    as_f64(&dul["bottleneck_cases_per"][name])
+                ));
+                assert_eq!(c["single_count"], dul["single_bottleneck_cases_num"][name]);
+                assert_eq!(c["single_cases"], dul["single_bottleneck_case_names"][name]);
+            }
+            assert_eq!(t["any_cases"], dul["any_bottleneck_case_names"], "{label}");
+        }
+    }
+}
+
+/// A target outside the observed outcome, a percentile above 100 and `show bottleneck_cases`
+/// without a target are coded diagnostics.
+#[test]
+fn bottleneck_case_targets_are_checked() {
+    let head = "data d = csv(\"nca/nca_example.csv\", id = Country)\n\
+                conditions { IND = \"Individualism\" }\noutcome Y = \"Innovation performance\"\n";
+    for (body, code) in [
+        (
+            "nca n: Y needs IND { on = raw  target = 500 }\n",
+            "toe::run::target_outside",
+        ),
+        (
+            "nca n: Y needs IND { on = raw  target = p150 }\n",
+            "toe::check::bad_option",
+        ),
+        (
+            "nca n: Y needs IND { on = raw }\nshow bottleneck_cases of n\n",
+            "toe::check::unknown_show",
+        ),
+    ] {
+        let mut s = toe::Session::new(fixture(""));
+        let e = s
+            .run_text("t", None, format!("{head}{body}"))
+            .expect_err(body);
+        assert_eq!(e[0].code, code, "{body}");
+    }
+}

@@ -10,6 +10,7 @@ mod conformance_fsqca_language;
 mod conformance_nca;
 mod conformance_nca_language;
 mod conformance_nca_lines;
+mod conformance_nca_protocol;
 mod conformance_qca;
 mod conformance_setmethods;
 mod edge_cases;

@@ -11,6 +11,7 @@
 //! by zero reported as a number.
 
 pub mod bottleneck;
+pub mod bottleneck_cases;
 pub mod ceilings;
 pub mod effect;
 pub mod peers;

@@ -1,0 +1,111 @@
+//! Conformance of the NCA study protocol around the analysis (docs/methods.md §3.8):
+//! bottleneck cases at a target outcome level against Dul's helpers
+//! (`out_bncases_example.json`).
+//!
+//! TOLERANCE: thresholds and shares within `support::close` (1e-9 relative); counts, case
+//! names and the 0/1 matrix exactly.
+
+use crate::conformance_nca::{column, ev, load, read_csv};
+use crate::support::close;
+use toe::engine::nca::bottleneck_cases::bottleneck_cases;
+use toe::engine::nca::*;
+
+#[test]
+fn bottleneck_cases_agree_with_duls_helpers() {
+    let out = load("out_bncases_example.json");
+    let spec = &out["spec"];
+    let csv = read_csv(spec["csv"].as_str().unwrap());
+    let ids: Vec<String> = {
+        let j = csv.0.iter().position(|h| h == "Country").unwrap();
+        csv.1.iter().map(|r| r[j].clone()).collect()
+    };
+    let conds: Vec<String> = spec["x"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    let y = column(&csv, spec["y"].as_str().unwrap());
+    let xs: Vec<Vec<f64>> = conds.iter().map(|c| column(&csv, c)).collect();
+    let mut checked = 0;
+    for run in out["runs"].as_array().unwrap() {
+        let ceiling = Ceiling::from_name(run["ceiling"].as_str().unwrap()).unwrap();
+        let target = run["target_outcome"].as_f64().unwrap();
+        // the target is R's quantile(y, p) (type 7)
+        let mut sorted = y.clone();
+        sorted.sort_by(|a, b| a.total_cmp(b));
+        let p = run["percentile"].as_f64().unwrap() / 100.0;
+        assert!(close(permutation::quantile7(&sorted, p), target));
+        let opts = NcaOptions {
+            ceilings: vec![ceiling],
+            ..NcaOptions::default()
+        };
+        let results: Vec<NcaResult> = xs.iter().map(|x| analyse(x, &y, &opts).unwrap()).collect();
+        let refs: Vec<&NcaResult> = results.iter().collect();
+        let cols: Vec<&[f64]> = xs.iter().map(|x| x.as_slice()).collect();
+        let b = bottleneck_cases(&refs, &cols, &ceiling, target).unwrap();
+        let dul = &run["dul"];
+        let at = |c: &str| format!("{} {} {c}", run["label"], run["ceiling"]);
+        assert_eq!(b.rows as u64, dul["n_rows"].as_u64().unwrap());
+        for (k, c) in conds.iter().enumerate() {
+            let got = &b.conditions[k];
+            let t = ev(&dul["raw_threshold"][c]);
+            assert!(
+                (got.threshold.is_nan() && t.is_nan())
+                    || got.threshold == t
+                    || close(got.threshold, t),
+                "{}: threshold {} vs {t}",
+                at(c),
+                got.threshold
+            );
+            assert_eq!(
+                got.cases.len() as u64,
+                dul["bottleneck_cases_num"][c].as_u64().unwrap(),
+                "{}",
+                at(c)
+            );
+            let share = 100.0 * got.cases.len() as f64 / b.rows as f64;
+            assert!(
+                close(share, ev(&dul["bottleneck_cases_per"][c])),
+                "{}",
+                at(c)
+            );
+            assert_eq!(
+                got.single.len() as u64,
+                dul["single_bottleneck_cases_num"][c].as_u64().unwrap(),
+                "{}",
+                at(c)
+            );
+            let names: Vec<&str> = got.single.iter().map(|i| ids[*i].as_str()).collect();
+            let want: Vec<&str> = dul["single_bottleneck_case_names"][c]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect();
+            assert_eq!(names, want, "{}", at(c));
+            for (i, row) in dul["bottleneck_matrix"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .enumerate()
+            {
+                let want = row[k].as_u64().unwrap() == 1;
+                assert_eq!(got.cases.contains(&i), want, "{} row {i}", at(c));
+                checked += 1;
+            }
+            // NCA's own count in a percentile table agrees with the helper here
+            let nca = &run["nca_percentile_table"][c];
+            assert_eq!(got.cases.len() as f64, ev(&nca["cases"]), "{}", at(c));
+        }
+        let any: Vec<&str> = b.any.iter().map(|i| ids[*i].as_str()).collect();
+        let want: Vec<&str> = dul["any_bottleneck_case_names"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(any, want, "{} {}", run["label"], run["ceiling"]);
+    }
+    assert!(checked >= 6 * 2 * 28, "{checked}");
+}
