@@ -120,32 +120,30 @@ impl Interpreter {
         Ok(())
     }
 
+    /// An analysis that did not run is not declared either.
+    fn retract_on_error<T>(&mut self, name: &str, run: Result<T, Diag>) -> Result<T, Diag> {
+        if run.is_err() {
+            self.scope.analyses.retain(|a| a.name() != name);
+        }
+        run
+    }
+
     /// Runs what a step asks for: analyses, queries and sweeps compute results; `show` and
     /// `export` pass to the report.
     pub fn execute(&mut self, step: Step) -> Result<Outcome, Diag> {
         Ok(match step {
-            Step::Analysis(AnalysisPlan::Nca(p)) => match self.run_nca(&p) {
-                Ok(run) => {
-                    self.results.nca.insert(p.name.clone(), run);
-                    Outcome::Nca(p.name)
-                }
-                Err(d) => {
-                    // The analysis did not run: it is not declared either.
-                    self.scope.analyses.retain(|a| a.name() != p.name);
-                    return Err(d);
-                }
-            },
-            Step::Analysis(AnalysisPlan::Fsqca(p)) => match self.run_fsqca(&p) {
-                Ok(run) => {
-                    self.results.fsqca.insert(p.name.clone(), run);
-                    Outcome::Fsqca(p.name)
-                }
-                Err(d) => {
-                    // The analysis did not run: it is not declared either.
-                    self.scope.analyses.retain(|a| a.name() != p.name);
-                    return Err(d);
-                }
-            },
+            Step::Analysis(AnalysisPlan::Nca(p)) => {
+                let run = self.run_nca(&p);
+                let run = self.retract_on_error(&p.name, run)?;
+                self.results.nca.insert(p.name.clone(), run);
+                Outcome::Nca(p.name)
+            }
+            Step::Analysis(AnalysisPlan::Fsqca(p)) => {
+                let run = self.run_fsqca(&p);
+                let run = self.retract_on_error(&p.name, run)?;
+                self.results.fsqca.insert(p.name.clone(), run);
+                Outcome::Fsqca(p.name)
+            }
             Step::Query(q) => {
                 let r = self.run_query(q)?;
                 self.results.queries.push(r);

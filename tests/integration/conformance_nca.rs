@@ -55,6 +55,17 @@ pub(crate) fn column(csv: &(Vec<String>, Vec<Vec<String>>), name: &str) -> Vec<f
         .collect()
 }
 
+/// A JSON list of strings.
+pub(crate) fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Expected value as f64: null / "NaN" / "NA" → NaN, "Inf"/"-Inf".
 pub(crate) fn ev(v: &Value) -> f64 {
     match v {
@@ -172,12 +183,7 @@ fn run_fixture(name: &str) -> Report {
     let spec = load(&format!("spec_{name}.json"));
     let out = load(&format!("out_{name}.json"));
     let csv = read_csv(spec["csv"].as_str().unwrap());
-    let conds: Vec<String> = spec["x"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_string())
-        .collect();
+    let conds = strings(&spec["x"]);
     let yname = spec["y"].as_str().unwrap();
     let y = column(&csv, yname);
     let base_ceilings: Vec<Ceiling> = spec["ceilings"]

@@ -5,7 +5,7 @@
 //! TOLERANCE: thresholds and shares within `support::close` (1e-9 relative); counts, case
 //! names and the 0/1 matrix exactly.
 
-use crate::conformance_nca::{column, ev, load, read_csv};
+use crate::conformance_nca::{column, ev, load, read_csv, strings};
 use crate::support::close;
 use toe::engine::nca::bottleneck_cases::bottleneck_cases;
 use toe::engine::nca::*;
@@ -19,12 +19,7 @@ fn bottleneck_cases_agree_with_duls_helpers() {
         let j = csv.0.iter().position(|h| h == "Country").unwrap();
         csv.1.iter().map(|r| r[j].clone()).collect()
     };
-    let conds: Vec<String> = spec["x"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_string())
-        .collect();
+    let conds = strings(&spec["x"]);
     let y = column(&csv, spec["y"].as_str().unwrap());
     let xs: Vec<Vec<f64>> = conds.iter().map(|c| column(&csv, c)).collect();
     let mut checked = 0;
