@@ -104,3 +104,64 @@ fn bottleneck_cases_agree_with_duls_helpers() {
     }
     assert!(checked >= 6 * 2 * 28, "{checked}");
 }
+
+/// `nca_outliers` on nca.example: both conditions × CE-FDH, CR-FDH × k = 1, 2: the
+/// candidates (k = 1 and for combinations), the number of combinations, every kept row in
+/// R's order (label, new effect, absolute and relative change, flags) and the shown/hidden
+/// split (`out_outliers_example.json`).
+#[test]
+fn outliers_agree_with_nca_outliers() {
+    let out = load("out_outliers_example.json");
+    let spec = &out["spec"];
+    let csv = read_csv(spec["csv"].as_str().unwrap());
+    let ids: Vec<String> = {
+        let j = csv.0.iter().position(|h| h == "Country").unwrap();
+        csv.1.iter().map(|r| r[j].clone()).collect()
+    };
+    let y = column(&csv, spec["y"].as_str().unwrap());
+    let name = |i: &usize| ids[*i].clone();
+    let mut rows_checked = 0;
+    for run in out["runs"].as_array().unwrap() {
+        let x = column(&csv, run["x"].as_str().unwrap());
+        let ceiling = Ceiling::from_name(run["ceiling"].as_str().unwrap()).unwrap();
+        let k = run["k"].as_u64().unwrap() as usize;
+        let at = format!("{} {} k={k}", run["x"], run["ceiling"]);
+        let opts = NcaOptions {
+            ceilings: vec![ceiling],
+            ..NcaOptions::default()
+        };
+        let o = outliers::OutlierOptions {
+            k,
+            min_dif: run["min_dif"].as_f64().unwrap(),
+            max_results: run["max_results"].as_u64().unwrap() as usize,
+        };
+        let r = outliers::outliers(&x, &y, &opts, &o).unwrap();
+        assert!(close(r.rows[0].eff_or, run["eff_or"].as_f64().unwrap()), "{at}");
+        let k1: Vec<String> = r.candidates_k1.iter().map(name).collect();
+        assert_eq!(k1, strings(&run["candidates_k1"]), "{at}");
+        if k > 1 {
+            let ck: Vec<String> = r.candidates.iter().map(name).collect();
+            assert_eq!(ck, strings(&run["candidates_k"]), "{at}");
+            assert_eq!(r.combinations as u64, run["n_combinations_k"].as_u64().unwrap(), "{at}");
+            assert_eq!(r.shown as u64, run["returned"]["shown"].as_u64().unwrap(), "{at}");
+            assert_eq!(
+                (r.rows.len() - r.shown) as u64,
+                run["returned"]["hidden"].as_u64().unwrap(),
+                "{at}"
+            );
+        }
+        let want = run["all_rows_unrounded"].as_array().unwrap();
+        assert_eq!(r.rows.len(), want.len(), "{at}");
+        for (i, (g, w)) in r.rows.iter().zip(want).enumerate() {
+            let label = g.cases.iter().map(name).collect::<Vec<_>>().join(" - ");
+            assert_eq!(label, w["outliers"].as_str().unwrap(), "{at} row {i}");
+            assert!(close(g.eff_nw, ev(&w["eff.nw"])), "{at} row {i} eff.nw");
+            assert!(close(g.dif_abs, ev(&w["dif.abs"])), "{at} row {i} dif.abs");
+            assert!(close(g.dif_rel, ev(&w["dif.rel"])), "{at} row {i} dif.rel");
+            assert_eq!(g.ceiling, w["ceiling"] == "X", "{at} row {i} ceiling");
+            assert_eq!(g.scope, Some(w["scope"] == "X"), "{at} row {i} scope");
+            rows_checked += 1;
+        }
+    }
+    assert!(rows_checked >= 200, "{rows_checked}");
+}

@@ -12,6 +12,7 @@
 
 pub mod bottleneck;
 pub mod bottleneck_cases;
+pub mod outliers;
 pub mod ceilings;
 pub mod effect;
 pub mod peers;
