@@ -3,7 +3,9 @@
 //!     (target < 0.5 s on 2 cores);
 //! (b) n = 100,000, 7 conditions, no test (target < 1 s);
 //! (c) QR (R's rqbr) with OLS: n = 1,000, 1,000 permutations, and
-//!     n = 10,000 without a test.
+//!     n = 10,000 without a test;
+//! (d) outliers (R's nca_outliers) with k = 2 for n = 200, CE-FDH and CR-FDH
+//!     (target < 1 s).
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
@@ -68,6 +70,22 @@ fn bench(c: &mut Criterion) {
     };
     g.bench_function("c_n10000_qr_no_test", |b| {
         b.iter(|| black_box(analyse(&xq, &yq, &oq1).unwrap()))
+    });
+    let (xo, yo) = data(200, 11);
+    let k2 = outliers::OutlierOptions {
+        k: 2,
+        ..Default::default()
+    };
+    g.bench_function("d_outliers_k2_n200_ce_cr_fdh", |b| {
+        b.iter(|| {
+            for c in [Ceiling::CeFdh, Ceiling::CrFdh] {
+                let o = NcaOptions {
+                    ceilings: vec![c],
+                    ..NcaOptions::default()
+                };
+                black_box(outliers::outliers(&xo, &yo, &o, &k2).unwrap());
+            }
+        })
     });
     g.finish();
 }

@@ -102,7 +102,7 @@ pub fn warnings(plan: &AnalysisPlan) -> Vec<Diag> {
 }
 
 /// Known option keys of each analysis, for "did you mean".
-pub const NCA_OPTIONS: [&str; 9] = [
+pub const NCA_OPTIONS: [&str; 10] = [
     "ceilings",
     "permutations",
     "seed",
@@ -112,6 +112,7 @@ pub const NCA_OPTIONS: [&str; 9] = [
     "scope",
     "qr_tau",
     "target",
+    "outliers",
 ];
 pub const FSQCA_OPTIONS: [&str; 6] = [
     "cases",
@@ -279,6 +280,7 @@ fn nca_plan(a: &Analysis, span: Span) -> Result<NcaPlan, Diag> {
         scope: None,
         qr_tau: 0.95,
         target: None,
+        outliers: None,
         span,
     };
     if a.negated {
@@ -565,6 +567,16 @@ fn nca_plan(a: &Analysis, span: Span) -> Result<NcaPlan, Diag> {
                             }
                         };
                         p.target = Some((t, v.span));
+                    }
+                    "outliers" => {
+                        let v = single(values, key)?;
+                        let k = number_of(v, "the number of cases removed together")?;
+                        if !(1.0..=10.0).contains(&k) || k.fract() != 0.0 {
+                            return Err(Diag::error(codes::BAD_OPTION, format!("expected a whole number of cases from 1 to 10, found {k}"))
+                                .at(v.span, "not a number of cases")
+                                .help("`outliers = 1` removes single cases; `outliers = 2` also pairs (R's k)"));
+                        }
+                        p.outliers = Some((k as usize, v.span));
                     }
                     _ => {}
                 }

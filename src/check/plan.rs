@@ -234,6 +234,9 @@ pub struct NcaPlan {
     pub qr_tau: f64,
     /// `target = p75` or `target = 60`: the outcome level of the bottleneck-cases table.
     pub target: Option<(NcaTarget, Span)>,
+    /// `outliers = k`: the outlier search removing up to k cases together, and the span
+    /// of the option (for a k above the number of cases).
+    pub outliers: Option<(usize, Span)>,
     pub span: Span,
 }
 
@@ -394,6 +397,7 @@ pub enum Show {
     Nca(String),
     Bottlenecks(String),
     BottleneckCases(String),
+    Outliers(String),
     Necessity(String),
     TruthTable(String),
     Solutions(String, Option<SolutionKind>),

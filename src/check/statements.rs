@@ -544,10 +544,11 @@ pub fn query(
 /// Topics of `show` that take no analysis.
 pub const TOPICS: [&str; 4] = ["data", "calibration", "plan", "index"];
 /// Topics of `show … of ANALYSIS`.
-pub const ANALYSIS_TOPICS: [&str; 8] = [
+pub const ANALYSIS_TOPICS: [&str; 9] = [
     "nca",
     "bottlenecks",
     "bottleneck_cases",
+    "outliers",
     "necessity",
     "truth_table",
     "solutions",
@@ -621,7 +622,10 @@ pub fn show(
             .help(format!("for example `show {topic} of high`")));
         };
         let plan = scope.analysis_named(&name.node, name.span)?;
-        let nca_topic = matches!(topic, "nca" | "bottlenecks" | "bottleneck_cases");
+        let nca_topic = matches!(
+            topic,
+            "nca" | "bottlenecks" | "bottleneck_cases" | "outliers"
+        );
         if nca_topic != matches!(plan, AnalysisPlan::Nca(_)) {
             return Err(Diag::error(
                 codes::UNKNOWN_SHOW,
@@ -634,7 +638,7 @@ pub fn show(
             )
             .at(name.span, "wrong kind of analysis")
             .help(if nca_topic {
-                "nca analyses show `nca`, `bottlenecks` and `bottleneck_cases`"
+                "nca analyses show `nca`, `bottlenecks`, `bottleneck_cases` and `outliers`"
             } else {
                 "fsqca analyses show necessity, truth_table, solutions, configurations and cases"
             }));
@@ -656,16 +660,36 @@ pub fn show(
         return Ok(match topic {
             "nca" => Show::Nca(n),
             "bottlenecks" => Show::Bottlenecks(n),
-            "bottleneck_cases" => {
-                if matches!(plan, AnalysisPlan::Nca(p) if p.target.is_none()) {
+            "bottleneck_cases" | "outliers" => {
+                // (the option the table needs, what is missing, the help)
+                let (missing, option, label, help) = match plan {
+                    AnalysisPlan::Nca(p) if topic == "outliers" => (
+                        p.outliers.is_none(),
+                        "`outliers = k`",
+                        "no outlier search",
+                        "add `outliers = 1` (or 2 for pairs) to the nca block",
+                    ),
+                    AnalysisPlan::Nca(p) => (
+                        p.target.is_none(),
+                        "a `target`",
+                        "no target outcome level",
+                        "add `target = p75` (or an outcome value) to the nca block",
+                    ),
+                    _ => (false, "", "", ""),
+                };
+                if missing {
                     return Err(Diag::error(
                         codes::UNKNOWN_SHOW,
-                        format!("expected a `target` in the nca analysis `{n}`, found none"),
+                        format!("expected {option} in the nca analysis `{n}`, found none"),
                     )
-                    .at(name.span, "no target outcome level")
-                    .help("add `target = p75` (or an outcome value) to the nca block"));
+                    .at(name.span, label)
+                    .help(help));
                 }
-                Show::BottleneckCases(n)
+                if topic == "outliers" {
+                    Show::Outliers(n)
+                } else {
+                    Show::BottleneckCases(n)
+                }
             }
             "necessity" => Show::Necessity(n),
             "truth_table" => Show::TruthTable(n),

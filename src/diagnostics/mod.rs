@@ -73,6 +73,8 @@ pub mod codes {
     pub const UNDEFINED: &str = "toe::run::undefined";
     pub const DEPARTURE: &str = "toe::run::departure";
     pub const TARGET_OUTSIDE: &str = "toe::run::target_outside";
+    pub const TOO_FEW_CASES: &str = "toe::run::too_few_cases";
+    pub const TOO_MANY_COMBINATIONS: &str = "toe::run::too_many_combinations";
     pub const NO_TERMINAL: &str = "toe::run::no_terminal";
 }
 

@@ -76,6 +76,26 @@ pub fn target_outside(analysis: &str, target: f64, lo: f64, hi: f64, span: Span)
     .help("a level no case reaches has no bottleneck cases; use a value in range or a percentile such as `p75`")
 }
 
+/// An outlier search removing more cases than a condition has.
+pub fn outliers_k(analysis: &str, condition: &str, k: usize, n: usize, span: Span) -> Diag {
+    Diag::error(
+        codes::TOO_FEW_CASES,
+        format!("expected fewer cases removed together than the {n} complete cases of `{condition}` in `{analysis}`, found {k}"),
+    )
+    .at(span, "more than the cases there are")
+    .help("lower `outliers`; removing every case leaves nothing to analyse")
+}
+
+/// An outlier search with too many combinations to evaluate.
+pub fn outlier_combinations(analysis: &str, condition: &str, n: u128, span: Span) -> Diag {
+    Diag::error(
+        codes::TOO_MANY_COMBINATIONS,
+        format!("expected at most 1000000 combinations of cases for the outliers of `{condition}` in `{analysis}`, found {n}"),
+    )
+    .at(span, "too many cases removed together")
+    .help("lower `outliers` (k = 2 or 3 is usual); each combination is a full analysis")
+}
+
 /// An NCA condition without a result.
 pub fn no_nca_result(condition: &str, analysis: &str, why: &str, span: Span) -> Diag {
     Diag::warning(

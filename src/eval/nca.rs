@@ -8,7 +8,7 @@ use super::results::{CasesAtTarget, NcaRun, Task};
 use super::Interpreter;
 use crate::check::plan::{NcaPlan, NcaTarget};
 use crate::diagnostics::{runtime, Diag};
-use crate::engine::nca::{self, bottleneck, NcaOptions, NcaResult};
+use crate::engine::nca::{self, bottleneck, Ceiling, NcaOptions, NcaResult};
 use crate::source::Span;
 
 impl Interpreter {
@@ -103,13 +103,72 @@ impl Interpreter {
             Some((t, span)) => Some(self.cases_at_target(p, &conditions, &y, t, span)?),
             None => None,
         };
+        let outliers = match p.outliers {
+            Some((k, span)) => self.outliers(p, &conditions, &y, k, span)?,
+            None => Vec::new(),
+        };
         Ok(NcaRun {
             plan: p.clone(),
             conditions,
             bottlenecks,
             seed,
             cases_at_target,
+            outliers,
+            ids: self.case_ids(),
         })
+    }
+
+    /// The outlier search of every condition with a result and every ceiling but OLS
+    /// (the reference refuses OLS), in parallel.
+    fn outliers(
+        &self,
+        p: &NcaPlan,
+        conditions: &[(String, Result<NcaResult, String>, usize)],
+        y: &[f64],
+        k: usize,
+        span: Span,
+    ) -> Result<Vec<(String, nca::outliers::Outliers)>, Diag> {
+        use rayon::prelude::*;
+        let mut jobs = Vec::new();
+        for (k_cond, (c, r, _)) in conditions.iter().enumerate() {
+            let Ok(r) = r else { continue };
+            if k >= r.n {
+                return Err(runtime::outliers_k(&p.name, c, k, r.n, span));
+            }
+            let x = self.values_of(c, p.calibrated);
+            for ceiling in p.ceilings.iter().filter(|c| !matches!(c, Ceiling::Ols)) {
+                let opts = NcaOptions {
+                    ceilings: vec![*ceiling],
+                    corner: p.corner.of(k_cond),
+                    scope: p.scope,
+                    qr_tau: p.qr_tau,
+                    ..NcaOptions::default()
+                };
+                jobs.push((c.clone(), x.clone(), opts));
+            }
+        }
+        let o = nca::outliers::OutlierOptions {
+            k,
+            ..Default::default()
+        };
+        let found: Vec<(String, Result<nca::outliers::Outliers, nca::NcaError>)> = jobs
+            .into_par_iter()
+            .map(|(c, x, opts)| {
+                let r = nca::outliers::outliers(&x, y, &opts, &o);
+                (c, r)
+            })
+            .collect();
+        let mut out = Vec::new();
+        for (c, r) in found {
+            match r {
+                Ok(r) => out.push((c, r)),
+                Err(nca::NcaError::TooManyCombinations(n)) => {
+                    return Err(runtime::outlier_combinations(&p.name, &c, n, span))
+                }
+                Err(_) => {}
+            }
+        }
+        Ok(out)
     }
 
     /// The bottleneck cases of every ceiling with a table at the block's target level.
@@ -153,7 +212,6 @@ impl Interpreter {
         Ok(CasesAtTarget {
             label: target.label(),
             conditions: ok.iter().map(|(c, _)| (*c).clone()).collect(),
-            ids: self.case_ids(),
             tables,
         })
     }

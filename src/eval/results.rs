@@ -42,6 +42,10 @@ pub struct NcaRun {
     pub seed: Option<u32>,
     /// With `target`: the bottleneck cases of every ceiling with a bottleneck table.
     pub cases_at_target: Option<CasesAtTarget>,
+    /// With `outliers = k`: per condition and ceiling (not OLS), the outlier search.
+    pub outliers: Vec<(String, nca::outliers::Outliers)>,
+    /// Case ids of the data's rows (labels of outliers and bottleneck cases).
+    pub ids: Vec<String>,
 }
 
 /// Bottleneck cases at an `nca` block's target outcome level.
@@ -51,12 +55,15 @@ pub struct CasesAtTarget {
     pub label: String,
     /// The conditions with a result, in the analysis' order (the tables' columns).
     pub conditions: Vec<String>,
-    /// Case ids of the data's rows.
-    pub ids: Vec<String>,
     pub tables: Vec<nca::bottleneck_cases::BottleneckCases>,
 }
 
 impl NcaRun {
+    /// Case ids of the data's rows.
+    pub fn cases_ids(&self) -> &[String] {
+        &self.ids
+    }
+
     /// The verdict of the analysis' rule for one ceiling's result: `None` unless this is the
     /// deciding ceiling and a permutation test gave p (the rule needs both d and p).
     pub fn verdict(&self, c: &CeilingResult) -> Option<bool> {

@@ -52,6 +52,7 @@ fn nca(run: &NcaRun, format: Format) -> Result<String, String> {
     let mut doc = results.clone();
     doc.extend(tables::bottlenecks(run));
     doc.extend(tables::bottleneck_cases(run));
+    doc.extend(tables::outliers(run));
     let csv = results
         .tables()
         .next()

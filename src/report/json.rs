@@ -122,6 +122,26 @@ pub fn nca(run: &NcaRun) -> JsonValue {
             json!({ "ceiling": t.ceiling.name(), "type": p.bottleneck_type.name(), "rows": rows })
         })
         .collect();
+    let ids = run.cases_ids();
+    let outliers: Vec<JsonValue> = run
+        .outliers
+        .iter()
+        .map(|(c, o)| {
+            json!({
+                "condition": c,
+                "ceiling": o.ceiling.name(),
+                "k": o.k,
+                "shown": o.shown,
+                "hidden": o.rows.len() - o.shown,
+                "rows": o.rows.iter().map(|r| json!({
+                    "cases": r.cases.iter().map(|i| ids.get(*i).cloned().unwrap_or_default()).collect::<Vec<_>>(),
+                    "eff_or": num(r.eff_or), "eff_nw": num(r.eff_nw),
+                    "dif_abs": num(r.dif_abs), "dif_rel": num(r.dif_rel),
+                    "ceiling": r.ceiling, "scope": r.scope,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
     json!({
         "name": p.name,
         "kind": "nca",
@@ -133,9 +153,10 @@ pub fn nca(run: &NcaRun) -> JsonValue {
         "rule": { "d_min": p.d_min, "p_max": p.p_max },
         "results": results,
         "bottlenecks": bottlenecks,
+        "outliers": outliers,
         "bottleneck_cases": run.cases_at_target.as_ref().map(|at| {
             let ids = |rows: &[usize]| -> Vec<String> {
-                rows.iter().map(|i| at.ids.get(*i).cloned().unwrap_or_default()).collect()
+                rows.iter().map(|i| run.cases_ids().get(*i).cloned().unwrap_or_default()).collect()
             };
             json!({
                 "target": at.label,

@@ -30,6 +30,11 @@ pub fn show(scope: &Scope, results: &Results, what: &Show, style: Style) -> Doc 
             .get(name)
             .map(tables::bottlenecks)
             .unwrap_or_default(),
+        Show::Outliers(name) => results
+            .nca
+            .get(name)
+            .map(tables::outliers)
+            .unwrap_or_default(),
         Show::BottleneckCases(name) => results
             .nca
             .get(name)

@@ -229,7 +229,7 @@ pub fn bottleneck_cases(run: &NcaRun) -> Doc {
     };
     let names = |rows: &[usize]| -> String {
         rows.iter()
-            .map(|i| at.ids.get(*i).cloned().unwrap_or_default())
+            .map(|i| run.cases_ids().get(*i).cloned().unwrap_or_default())
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -280,6 +280,71 @@ pub fn bottleneck_cases(run: &NcaRun) -> Doc {
             }
         ));
         table.notes.push("required = the condition level the ceiling needs for the target (NN = not necessary, NA = not reached by any case); alone = cases held back by this condition only".into());
+        doc.table(1, table);
+        doc.blank();
+    }
+    doc
+}
+
+/// NCA outliers per condition and ceiling, as R's `nca_outliers` prints them (effects and
+/// the absolute change with 2 decimals, the relative change in percent with 1).
+pub fn outliers(run: &NcaRun) -> Doc {
+    let mut doc = Doc::default();
+    let ids = run.cases_ids();
+    for (c, o) in &run.outliers {
+        let mut columns = vec![
+            Column::left("outliers"),
+            Column::right("eff.or"),
+            Column::right("eff.nw"),
+            Column::right("dif.abs"),
+            Column::right("dif.rel"),
+            Column::right("ceiling"),
+        ];
+        let with_scope = o.rows.first().is_none_or(|r| r.scope.is_some());
+        if with_scope {
+            columns.push(Column::right("scope"));
+        }
+        let mut table = Table::new(
+            format!(
+                "outliers of {}: {c} ({}, up to {} case{} removed)",
+                run.plan.name,
+                o.ceiling.name(),
+                o.k,
+                if o.k == 1 { "" } else { "s" }
+            ),
+            columns,
+        );
+        let flag = |b: bool| Cell::text(if b { "X" } else { "" });
+        for r in o.rows.iter().take(o.shown) {
+            let label = r
+                .cases
+                .iter()
+                .map(|i| ids.get(*i).cloned().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join(" - ");
+            let mut row = vec![
+                Cell::text(label),
+                Cell::Digits(r.eff_or, 2),
+                Cell::Digits(r.eff_nw, 2),
+                Cell::Digits(r.dif_abs, 2),
+                Cell::Digits(r.dif_rel, 1),
+                flag(r.ceiling),
+            ];
+            if with_scope {
+                row.push(flag(r.scope.unwrap_or(false)));
+            }
+            table.rows.push(row);
+        }
+        if o.rows.is_empty() {
+            table.notes.push("no outliers identified".into());
+        }
+        if o.rows.len() > o.shown {
+            table.notes.push(format!(
+                "not showing {} possible outliers",
+                o.rows.len() - o.shown
+            ));
+        }
+        table.notes.push("dif.rel in percent of eff.or; ceiling = a removed case is a peer, scope = the removal changes the scope".into());
         doc.table(1, table);
         doc.blank();
     }

@@ -299,3 +299,107 @@ fn bottleneck_case_targets_are_checked() {
         assert_eq!(e[0].code, code, "{body}");
     }
 }
+
+/// `outliers = 2` in an `nca` block: per condition and ceiling the rows of R's
+/// `nca_outliers` (k = 2, min.dif 0.01, max.results 25) in R's order, through the language;
+/// the printed table shows 25 and says how many are hidden.
+#[test]
+fn outliers_through_the_language() {
+    let out = load_json("nca/out_outliers_example.json");
+    let text = "data d = csv(\"nca/nca_example.csv\", id = Country)\n\
+                conditions { IND = \"Individualism\"  RISK = \"Risk taking\" }\n\
+                outcome Y = \"Innovation performance\"\n\
+                nca n: Y needs IND, RISK {\n  on = raw\n  ceilings = [ce_fdh, cr_fdh]\n  outliers = 2\n}\n\
+                show outliers of n\n";
+    let (session, shown) = run_ok(fixture(""), text);
+    assert!(
+        shown.contains("outliers of n: IND (ce_fdh, up to 2 cases removed)"),
+        "{shown}"
+    );
+    assert!(shown.contains("Japan - Finland"), "{shown}");
+    assert!(
+        shown.contains("not showing 32 possible outliers"),
+        "{shown}"
+    );
+    let a = analysis(&session, "n");
+    let got = a["outliers"].as_array().expect("outliers");
+    assert_eq!(got.len(), 4);
+    let mut rows = 0;
+    for g in got {
+        let x = if g["condition"] == "IND" {
+            "Individualism"
+        } else {
+            "Risk taking"
+        };
+        let run = out["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["x"] == x && r["ceiling"] == g["ceiling"] && r["k"] == 2)
+            .expect("run");
+        assert_eq!(g["shown"], run["returned"]["shown"]);
+        assert_eq!(g["hidden"], run["returned"]["hidden"]);
+        let want = run["all_rows_unrounded"].as_array().unwrap();
+        let have = g["rows"].as_array().unwrap();
+        assert_eq!(have.len(), want.len());
+        for (h, w) in have.iter().zip(want) {
+            let label: Vec<&str> = h["cases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|v| v.as_str())
+                .collect();
+            assert_eq!(label.join(" - "), w["outliers"].as_str().unwrap());
+            assert!(close(as_f64(&h["dif_rel"]), as_f64(&w["dif.rel"])));
+            assert!(close(as_f64(&h["eff_nw"]), as_f64(&w["eff.nw"])));
+            rows += 1;
+        }
+    }
+    assert!(rows > 200, "{rows}");
+}
+
+/// k above the number of cases, k = 0 and `show outliers` without the option are coded
+/// diagnostics.
+#[test]
+fn outlier_options_are_checked() {
+    let head = "data d = csv(\"nca/nca_example.csv\", id = Country)\n\
+                conditions { IND = \"Individualism\" }\noutcome Y = \"Innovation performance\"\n";
+    for (body, code) in [
+        ("nca n: Y needs IND { on = raw  outliers = 3 }\n", ""),
+        (
+            "nca n: Y needs IND { on = raw  outliers = 9 }\n",
+            "toe::run::too_many_combinations",
+        ),
+        (
+            "nca n: Y needs IND { on = raw  outliers = 0 }\n",
+            "toe::check::bad_option",
+        ),
+        (
+            "nca n: Y needs IND { on = raw }\nshow outliers of n\n",
+            "toe::check::unknown_show",
+        ),
+    ] {
+        let mut s = toe::Session::new(fixture(""));
+        let r = s.run_text("t", None, format!("{head}{body}"));
+        if code.is_empty() {
+            assert!(r.is_ok(), "{body}");
+        } else {
+            assert_eq!(r.expect_err(body)[0].code, code, "{body}");
+        }
+    }
+    // 28 cases: removing 28 together leaves nothing
+    let data = "id,x,y\na,1,1\nb,2,2\nc,3,1\n";
+    let dir = std::env::temp_dir().join(format!("toe_outliers_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("small.csv"), data).unwrap();
+    let mut s = toe::Session::new(dir.clone());
+    let e = s
+        .run_text(
+            "t",
+            None,
+            "data d = csv(\"small.csv\", id = id)\nconditions { X = x }\noutcome Y = y\nnca n: Y needs X { on = raw  outliers = 3 }\n".to_string(),
+        )
+        .expect_err("k = n");
+    assert_eq!(e[0].code, "toe::run::too_few_cases");
+    let _ = std::fs::remove_dir_all(&dir);
+}

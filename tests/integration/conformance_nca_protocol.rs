@@ -134,16 +134,28 @@ fn outliers_agree_with_nca_outliers() {
             k,
             min_dif: run["min_dif"].as_f64().unwrap(),
             max_results: run["max_results"].as_u64().unwrap() as usize,
+            ..Default::default()
         };
         let r = outliers::outliers(&x, &y, &opts, &o).unwrap();
-        assert!(close(r.rows[0].eff_or, run["eff_or"].as_f64().unwrap()), "{at}");
+        assert!(
+            close(r.rows[0].eff_or, run["eff_or"].as_f64().unwrap()),
+            "{at}"
+        );
         let k1: Vec<String> = r.candidates_k1.iter().map(name).collect();
         assert_eq!(k1, strings(&run["candidates_k1"]), "{at}");
         if k > 1 {
             let ck: Vec<String> = r.candidates.iter().map(name).collect();
             assert_eq!(ck, strings(&run["candidates_k"]), "{at}");
-            assert_eq!(r.combinations as u64, run["n_combinations_k"].as_u64().unwrap(), "{at}");
-            assert_eq!(r.shown as u64, run["returned"]["shown"].as_u64().unwrap(), "{at}");
+            assert_eq!(
+                r.combinations as u64,
+                run["n_combinations_k"].as_u64().unwrap(),
+                "{at}"
+            );
+            assert_eq!(
+                r.shown as u64,
+                run["returned"]["shown"].as_u64().unwrap(),
+                "{at}"
+            );
             assert_eq!(
                 (r.rows.len() - r.shown) as u64,
                 run["returned"]["hidden"].as_u64().unwrap(),

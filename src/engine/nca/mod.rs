@@ -12,9 +12,9 @@
 
 pub mod bottleneck;
 pub mod bottleneck_cases;
-pub mod outliers;
 pub mod ceilings;
 pub mod effect;
+pub mod outliers;
 pub mod peers;
 pub mod permutation;
 pub mod prepare;

@@ -24,6 +24,8 @@ pub struct OutlierOptions {
     pub min_dif: f64,
     /// Rows reported as shown (`max.results`); the rest are counted as hidden.
     pub max_results: usize,
+    /// Most combinations evaluated; a search needing more is refused before it starts.
+    pub max_combinations: u128,
 }
 
 impl Default for OutlierOptions {
@@ -32,6 +34,7 @@ impl Default for OutlierOptions {
             k: 1,
             min_dif: 1e-2,
             max_results: 25,
+            max_combinations: 1_000_000,
         }
     }
 }
@@ -146,7 +149,9 @@ impl Search<'_> {
     /// The row of removing `set`, or `None` when the change is below `min_dif`.
     fn evaluate(&self, set: &[usize], min_dif: f64, on_line_rule: bool) -> Option<OutlierRow> {
         let r = self.without(set);
-        let eff_nw = r.as_ref().map_or(f64::NAN, |r| Self::effect(r, &self.ceiling));
+        let eff_nw = r
+            .as_ref()
+            .map_or(f64::NAN, |r| Self::effect(r, &self.ceiling));
         let dif_abs = if eff_nw.is_nan() {
             0.0
         } else {
@@ -237,6 +242,18 @@ fn sort_rows(rows: &mut [OutlierRow]) {
     });
 }
 
+/// n choose k, saturating.
+fn binomial(n: u128, k: u128) -> u128 {
+    if k > n {
+        return 0;
+    }
+    let mut r: u128 = 1;
+    for i in 0..k.min(n - k) {
+        r = r.saturating_mul(n - i) / (i + 1);
+    }
+    r
+}
+
 /// Every combination of `size` items of `names`, in R's `combn` order.
 fn combinations(names: &[usize], size: usize, out: &mut Vec<Vec<usize>>) {
     let n = names.len();
@@ -315,6 +332,12 @@ pub fn outliers(
                 names.push(i);
             }
         }
+    }
+    let needed: u128 = (2..=k)
+        .map(|s| binomial(names.len() as u128, s as u128))
+        .fold(0u128, |a, b| a.saturating_add(b));
+    if needed > o.max_combinations {
+        return Err(NcaError::TooManyCombinations(needed));
     }
     let mut combos: Vec<Vec<usize>> = Vec::new();
     for size in (2..=k).rev() {

@@ -73,6 +73,8 @@ pub enum NcaError {
     BadCorner(u8),
     /// A bottleneck request the engine cannot serve.
     Bottleneck(String),
+    /// An outlier search with more combinations than allowed (their number).
+    TooManyCombinations(u128),
 }
 
 impl fmt::Display for NcaError {
@@ -85,6 +87,12 @@ impl fmt::Display for NcaError {
             NcaError::NonFinite => write!(f, "the data contain an infinite value"),
             NcaError::BadCorner(c) => write!(f, "corner must be 1, 2, 3 or 4, not {c}"),
             NcaError::Bottleneck(m) => write!(f, "bottleneck table: {m}"),
+            NcaError::TooManyCombinations(n) => {
+                write!(
+                    f,
+                    "the outlier search would evaluate {n} combinations of cases"
+                )
+            }
         }
     }
 }
