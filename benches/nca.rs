@@ -5,7 +5,9 @@
 //! (c) QR (R's rqbr) with OLS: n = 1,000, 1,000 permutations, and
 //!     n = 10,000 without a test;
 //! (d) outliers (R's nca_outliers) with k = 2 for n = 200, CE-FDH and CR-FDH
-//!     (target < 1 s).
+//!     (target < 1 s);
+//! (e) power (R's nca_power): 5 sample sizes × 1,000 replicates × 1,000 permutations,
+//!     CE-FDH, effect 0.2 (target < 10 s on 2 cores).
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
@@ -87,6 +89,21 @@ fn bench(c: &mut Criterion) {
             }
         })
     });
+    let po = power::PowerOptions {
+        n: vec![20, 50, 100, 200, 400],
+        effect: vec![0.2],
+        slope: vec![1.0],
+        ceilings: vec![Ceiling::CeFdh],
+        corner: 1,
+        p: 0.05,
+        rep: 1000,
+        test_rep: 1000,
+        seed: 2025,
+    };
+    g.bench_function(
+        format!("e_power_5_sizes_1000_rep_1000_perms_{threads}_threads"),
+        |b| b.iter(|| pool.install(|| black_box(power::power(&po).unwrap()))),
+    );
     g.finish();
 }
 

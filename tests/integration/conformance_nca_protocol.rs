@@ -177,3 +177,66 @@ fn outliers_agree_with_nca_outliers() {
     }
     assert!(rows_checked >= 200, "{rows_checked}");
 }
+
+/// `set.seed(2025); nca_power(n = c(20, 50), effect = 0.2, slope = 1, ceiling = "ce_fdh",
+/// rep = 50, test.rep = 100)`: the power offset, each batch's intercept and power (0.42,
+/// 0.94) and, per replicate, its seed, the test's offset, the simulated data, the effect
+/// and the p-value (`out_power.json`). Seeds, offsets and p-values exactly.
+#[test]
+fn power_agrees_with_nca_power() {
+    let out = load("out_power.json");
+    let spec = &out["spec"];
+    let nums = |v: &serde_json::Value| -> Vec<f64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    };
+    let o = power::PowerOptions {
+        n: nums(&spec["n"]).iter().map(|v| *v as usize).collect(),
+        effect: nums(&spec["effect"]),
+        slope: nums(&spec["slope"]),
+        ceilings: strings(&spec["ceiling"])
+            .iter()
+            .map(|c| Ceiling::from_name(c).unwrap())
+            .collect(),
+        corner: spec["corner"].as_u64().unwrap() as u8,
+        p: spec["p"].as_f64().unwrap(),
+        rep: spec["rep"].as_u64().unwrap() as usize,
+        test_rep: spec["test_rep"].as_u64().unwrap() as usize,
+        seed: spec["seed"].as_u64().unwrap() as u32,
+    };
+    assert_eq!(
+        rrng::RRng::new(o.seed).offset() as u64,
+        out["power_offset"].as_u64().unwrap()
+    );
+    let rows = power::power(&o).unwrap();
+    let batches = out["batches"].as_array().unwrap();
+    assert_eq!(rows.len(), batches.len());
+    let mut replicates = 0;
+    for (g, w) in rows.iter().zip(batches) {
+        assert!(close(g.intercept, w["intercept"].as_f64().unwrap()));
+        assert_eq!(g.power, w["power"].as_f64().unwrap(), "n = {}", g.n);
+        for (gr, wr) in g.replicates.iter().zip(w["replicates"].as_array().unwrap()) {
+            let at = format!("n = {} r = {}", g.n, wr["r"]);
+            assert_eq!(gr.seed as u64, wr["seed"].as_u64().unwrap(), "{at}");
+            assert_eq!(
+                gr.test_offset as u64,
+                wr["test_offset"].as_u64().unwrap(),
+                "{at}"
+            );
+            assert!(close(gr.effect, wr["effect"].as_f64().unwrap()), "{at}");
+            assert_eq!(gr.p_value, wr["p_value"].as_f64(), "{at}");
+            replicates += 1;
+        }
+    }
+    assert_eq!(replicates, 100);
+    let table: Vec<f64> = out["nca_power"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["power"].as_f64().unwrap())
+        .collect();
+    assert_eq!(rows.iter().map(|r| r.power).collect::<Vec<_>>(), table);
+}

@@ -17,6 +17,7 @@ pub mod effect;
 pub mod outliers;
 pub mod peers;
 pub mod permutation;
+pub mod power;
 pub mod prepare;
 pub mod rarith;
 pub mod result;
@@ -183,6 +184,7 @@ pub fn analyse(x: &[f64], y: &[f64], opts: &NcaOptions) -> Result<NcaResult, Nca
         let popts = PermutationOptions {
             permutations: opts.permutations,
             seed: opts.seed,
+            offset: opts.offset,
             p_confidence: opts.p_confidence,
             p_threshold: opts.p_threshold,
             keep_permutations: opts.keep_permutations,

@@ -21,6 +21,9 @@ use super::types::Ceiling;
 pub struct PermutationOptions {
     pub permutations: usize,
     pub seed: Option<u32>,
+    /// The seed offset, when it does not come from `set.seed(seed)` (R's power
+    /// simulation draws it from the stream its data generation left).
+    pub offset: Option<u32>,
     pub p_confidence: f64,
     pub p_threshold: f64,
     pub keep_permutations: bool,
@@ -32,6 +35,7 @@ impl Default for PermutationOptions {
         PermutationOptions {
             permutations: 0,
             seed: None,
+            offset: None,
             p_confidence: 0.95,
             p_threshold: 0.05,
             keep_permutations: false,
@@ -396,7 +400,7 @@ pub(crate) fn run(
 ) -> PermutationTest {
     let h = prep.x.len();
     let seed = popts.seed.unwrap_or_else(fresh_seed);
-    let offset = offset_for(seed);
+    let offset = popts.offset.unwrap_or_else(|| offset_for(seed));
     let rep = effective_rep(h, popts.permutations);
     let ceilings: Vec<Ceiling> = observed.iter().map(|(c, _)| *c).collect();
     let vrs_needed = needs_vrs(&ceilings);

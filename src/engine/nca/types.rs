@@ -75,6 +75,8 @@ pub enum NcaError {
     Bottleneck(String),
     /// An outlier search with more combinations than allowed (their number).
     TooManyCombinations(u128),
+    /// A power simulation the engine cannot run (why).
+    Power(String),
 }
 
 impl fmt::Display for NcaError {
@@ -87,6 +89,7 @@ impl fmt::Display for NcaError {
             NcaError::NonFinite => write!(f, "the data contain an infinite value"),
             NcaError::BadCorner(c) => write!(f, "corner must be 1, 2, 3 or 4, not {c}"),
             NcaError::Bottleneck(m) => write!(f, "bottleneck table: {m}"),
+            NcaError::Power(m) => write!(f, "power: {m}"),
             NcaError::TooManyCombinations(n) => {
                 write!(
                     f,
@@ -114,6 +117,9 @@ pub struct NcaOptions {
     pub permutations: usize,
     /// Seed of R's `set.seed` (None: a fresh seed, reported in the result).
     pub seed: Option<u32>,
+    /// The test's seed offset when it is not `set.seed(seed); sample.int(2^24, 1)` (the
+    /// power simulation takes it from the stream its data generation left).
+    pub offset: Option<u32>,
     /// Confidence of the p-value accuracy (reference default 0.95).
     pub p_confidence: f64,
     /// Threshold p for the permutation test's threshold value (default 0.05).
@@ -133,6 +139,7 @@ impl Default for NcaOptions {
             qr_tau: 0.95,
             permutations: 0,
             seed: None,
+            offset: None,
             p_confidence: 0.95,
             p_threshold: 0.05,
             keep_permutations: false,
