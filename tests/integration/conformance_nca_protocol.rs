@@ -240,3 +240,73 @@ fn power_agrees_with_nca_power() {
         .collect();
     assert_eq!(rows.iter().map(|r| r.power).collect::<Vec<_>>(), table);
 }
+
+/// Dul's robustness checks on nca.example (`out_robustness_example.json`): the baseline
+/// (CE-FDH, empirical scope, d 0.1, p 0.05, target = 75th percentile) and one variant per
+/// change — CR-FDH, a theoretical scope, d 0.2, p 0.01, outliers k = 1 (Japan removed), the
+/// 90th percentile, the 75th percentile given in outcome units (also Dul's literal example,
+/// whose 88.425 is that value): effect, p-value (1,000 permutations, seed 123 per
+/// condition), verdict, rows analysed and removed, and NCA's count and share of cases
+/// below the required level at the target.
+#[test]
+fn robustness_variants_agree_with_duls_checks() {
+    use toe::engine::nca::robustness::{run_variant, Target, Variant};
+    let out = load("out_robustness_example.json");
+    let csv = read_csv("nca_example.csv");
+    let ids: Vec<String> = {
+        let j = csv.0.iter().position(|h| h == "Country").unwrap();
+        csv.1.iter().map(|r| r[j].clone()).collect()
+    };
+    let conds = strings(&out["conditions"]);
+    let y = column(&csv, out["outcome"].as_str().unwrap());
+    let xs: Vec<Vec<f64>> = conds.iter().map(|c| column(&csv, c)).collect();
+    let cols: Vec<&[f64]> = xs.iter().map(|x| x.as_slice()).collect();
+    let mut checked = 0;
+    for (name, run) in out["runs"].as_object().unwrap() {
+        let c = &run["config"];
+        let target = if c["bottleneck_y"] == "actual" || c.get("target_value").is_some() {
+            Target::Value(run["steps_value"].as_f64().unwrap())
+        } else {
+            Target::Percentile(c["target_percentile"].as_f64().unwrap())
+        };
+        let v = Variant {
+            ceiling: Ceiling::from_name(c["ceiling"].as_str().unwrap()).unwrap(),
+            scope: c["scope"].as_array().map(|a| {
+                let n: Vec<f64> = a.iter().map(|v| v.as_f64().unwrap()).collect();
+                [n[0], n[1], n[2], n[3]]
+            }),
+            d_threshold: c["d_threshold"].as_f64().unwrap(),
+            p_threshold: c["p_threshold"].as_f64().unwrap(),
+            outliers: c["outliers"].as_u64().unwrap() as usize,
+            target,
+            corner: 1,
+            permutations: out["test_rep"].as_u64().unwrap() as usize,
+            seed: out["seed"].as_u64().unwrap() as u32,
+        };
+        let r = run_variant(&cols, &y, &v).unwrap();
+        assert_eq!(r.rows as u64, run["n_rows"].as_u64().unwrap(), "{name}");
+        let removed: Vec<String> = r.removed.iter().map(|i| ids[*i].clone()).collect();
+        let want_removed = strings(&run["outliers_removed"]["removed_ids"]);
+        assert_eq!(removed, want_removed, "{name}");
+        for (k, cname) in conds.iter().enumerate() {
+            let g = r.conditions[k].as_ref().unwrap();
+            let w = &run["results"][cname];
+            let at = format!("{name} {cname}");
+            assert!(close(g.effect, w["effect_size"].as_f64().unwrap()), "{at}");
+            assert_eq!(g.p_value, w["p_value"].as_f64(), "{at}");
+            assert_eq!(g.necessary, w["necessity"] == "yes", "{at}");
+            assert_eq!(g.cases, w["bottleneck_cases_nca"].as_f64().unwrap(), "{at}");
+            assert!(
+                close(
+                    g.percent,
+                    w["bottleneck_percent_unrounded"].as_f64().unwrap()
+                ),
+                "{at}: {} vs {}",
+                g.percent,
+                w["bottleneck_percent_unrounded"]
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 18);
+}

@@ -21,6 +21,7 @@ pub mod power;
 pub mod prepare;
 pub mod rarith;
 pub mod result;
+pub mod robustness;
 pub mod rrng;
 pub mod types;
 
