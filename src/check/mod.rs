@@ -90,10 +90,9 @@ pub fn check_stmt(cx: &Context, stmt: &Stmt) -> Result<Checked, Diag> {
             Step::Show(statements::show(scope, what, of.as_ref(), extra.as_ref())?).into()
         }
         StmtKind::Export { name, path } => Step::Export(statements::export(cx, name, path)?).into(),
-        StmtKind::Robustness { of, items } => Step::Robustness(Box::new(statements::robustness(
-            scope, of, items, stmt.span,
-        )?))
-        .into(),
+        StmtKind::Robustness { of, items } => {
+            statements::robustness(scope, of, items, stmt.span)?.into()
+        }
         StmtKind::Sweep { name, varies } => Step::Sweep(name.node.clone(), varies.clone()).into(),
         StmtKind::Use(target) => Step::Use(statements::use_target(cx, target)?).into(),
     })

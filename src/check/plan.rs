@@ -544,6 +544,29 @@ pub struct RobustnessPlan {
     pub span: Span,
 }
 
+/// One setting of Dul's NCA robustness table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NcaSetting {
+    pub ceiling: Ceiling,
+    pub scope: Option<[f64; 4]>,
+    pub d_min: f64,
+    pub p_max: f64,
+    /// Outliers removed (0: none; k: R's first `nca_outliers` row of each condition).
+    pub outliers: usize,
+    pub target: NcaTarget,
+}
+
+/// `robustness of NCA { vary … }`: the baseline and one variant per listed value, each
+/// changing one setting (Dul's procedure).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NcaRobustnessPlan {
+    pub of: NcaPlan,
+    pub baseline: NcaSetting,
+    /// (label as written, e.g. "ceiling cr_fdh", setting)
+    pub variants: Vec<(String, NcaSetting)>,
+    pub span: Span,
+}
+
 /// `use "file.toe"` or `use std.NAME`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UsePlan {
@@ -571,6 +594,7 @@ pub enum Step {
     Show(Show),
     Export(ExportPlan),
     Robustness(Box<RobustnessPlan>),
+    NcaRobustness(Box<NcaRobustnessPlan>),
     /// A named sweep keeps its `vary` lines as written: they are checked against the
     /// analysis of each robustness block that uses them (`*` means that analysis' sets).
     Sweep(String, Vec<Vary>),

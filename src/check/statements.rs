@@ -14,6 +14,7 @@ use super::scope::{Checked, Context, Scope};
 use crate::diagnostics::{codes, number, suggestion, Diag};
 use crate::engine::data::{Table, TableError};
 use crate::engine::index::IndexFunction;
+use crate::engine::nca::Ceiling;
 use crate::files::{self, LoadError};
 use crate::source::Span;
 use crate::syntax::ast::*;
@@ -741,6 +742,118 @@ pub fn export(cx: &Context, name: &Ident, path: &Spanned<String>) -> Result<Expo
     })
 }
 
+/// The NCA robustness table's variants: each value of each `vary` line changes one setting
+/// of the baseline (the analysis' deciding ceiling, scope, rule and target, no outliers).
+fn nca_robustness(p: &NcaPlan, varies: &[Vary], span: Span) -> Result<NcaRobustnessPlan, Diag> {
+    let baseline = NcaSetting {
+        ceiling: p.verdict_ceiling().unwrap_or(Ceiling::CeFdh),
+        scope: p.scope,
+        d_min: p.d_min,
+        p_max: p.p_max,
+        outliers: 0,
+        target: p.target.map_or(NcaTarget::Percentile(75.0), |(t, _)| t),
+    };
+    if p.permutations == 0 {
+        return Err(Diag::error(
+            codes::BAD_OPTION,
+            format!(
+                "expected a permutation test in `{}` for its robustness table, found none",
+                p.name
+            ),
+        )
+        .at(span, "the verdicts need p-values")
+        .help("add `permutations = 10000` and a `seed` to the nca block"));
+    }
+    let bad = |v: &Value, what: &str, example: &str| {
+        Diag::error(
+            codes::BAD_OPTION,
+            format!("expected {what}, found {}", v.kind.describe()),
+        )
+        .at(v.span, "not a setting of this line")
+        .help(example.to_string())
+    };
+    let mut variants = Vec::new();
+    for vary in varies {
+        let key = vary.key.node.as_str();
+        for v in &vary.values {
+            let mut s = baseline.clone();
+            let label = match (key, &v.kind) {
+                ("ceiling", ValueKind::Ident(name)) => {
+                    let c = Ceiling::from_name(&name.replace('-', "_").to_lowercase())
+                        .filter(|c| !c.is_reference_only())
+                        .ok_or_else(|| bad(v, "a ceiling other than ols", "for example `vary ceiling in [cr_fdh]`"))?;
+                    s.ceiling = c;
+                    format!("ceiling {}", c.name())
+                }
+                ("scope", ValueKind::Ident(w)) if w == "empirical" => {
+                    s.scope = None;
+                    "scope empirical".to_string()
+                }
+                ("scope", ValueKind::List(items)) => {
+                    let nums: Vec<f64> = items
+                        .iter()
+                        .filter_map(|i| match i.kind {
+                            ValueKind::Number(n) => Some(n),
+                            _ => None,
+                        })
+                        .collect();
+                    if nums.len() != 4 || nums[0] >= nums[1] || nums[2] >= nums[3] {
+                        return Err(bad(v, "a scope [xmin, xmax, ymin, ymax]", "for example `vary scope in [[0, 120, 0, 250]]`"));
+                    }
+                    s.scope = Some([nums[0], nums[1], nums[2], nums[3]]);
+                    format!("scope [{}, {}, {}, {}]", nums[0], nums[1], nums[2], nums[3])
+                }
+                ("d", ValueKind::Number(n)) if (0.0..=1.0).contains(n) => {
+                    s.d_min = *n;
+                    format!("d >= {n}")
+                }
+                ("p", ValueKind::Number(n)) if (0.0..=1.0).contains(n) => {
+                    s.p_max = *n;
+                    format!("p <= {n}")
+                }
+                ("outliers", ValueKind::Number(n)) if (1.0..=10.0).contains(n) && n.fract() == 0.0 => {
+                    s.outliers = *n as usize;
+                    format!("outliers {n} removed")
+                }
+                ("target", ValueKind::Percentile(q)) if (0.0..=100.0).contains(q) => {
+                    s.target = NcaTarget::Percentile(*q);
+                    format!("target p{q}")
+                }
+                ("target", ValueKind::Number(n)) if n.is_finite() => {
+                    s.target = NcaTarget::Value(*n);
+                    format!("target {n}")
+                }
+                ("ceiling" | "scope" | "d" | "p" | "outliers" | "target", _) => {
+                    return Err(bad(v, &format!("a value for `vary {key}`"), "ceilings by name, scopes as [xmin, xmax, ymin, ymax] or `empirical`, d and p as numbers, outliers as 1 to 10, targets as p90 or a value"));
+                }
+                _ => {
+                    return Err(Diag::error(codes::BAD_OPTION, format!("expected `vary ceiling|scope|d|p|outliers|target in [...]` for the nca analysis `{}`, found `vary {key}`", p.name))
+                        .at(vary.span, "not a setting of an NCA robustness table")
+                        .help("for example `vary ceiling in [cr_fdh]` or `vary outliers in [1]`"))
+                }
+            };
+            // a value equal to the baseline's adds no variant (e.g. the analysis' own ceiling)
+            if s != baseline {
+                variants.push((label, s));
+            }
+        }
+    }
+    if variants.is_empty() {
+        return Err(Diag::error(
+            codes::BAD_OPTION,
+            "expected at least one `vary` line, found none",
+        )
+        .at(span, "nothing to vary")
+        .help("for example `vary ceiling in [cr_fdh]`, or the preset `nca_standard`"));
+    }
+    Ok(NcaRobustnessPlan {
+        of: p.clone(),
+        baseline,
+        variants,
+        span,
+    })
+}
+
 /// `[present, absent, either]` (or R's 1, 0, "-") → the codes of [`Dim::Expect`].
 fn expectation_codes(v: &Vary) -> Result<Vec<f64>, Diag> {
     let mut out = Vec::new();
@@ -803,13 +916,14 @@ fn numbers(v: &Vary) -> Result<Vec<f64>, Diag> {
     Ok(out)
 }
 
-/// `robustness of NAME { vary … | SWEEP }` → its dimensions and every combination.
+/// `robustness of NAME { vary … | SWEEP }`: for an fsqca analysis its dimensions and
+/// every combination; for an nca analysis the baseline and one variant per value.
 pub fn robustness(
     scope: &Scope,
     of: &Ident,
     items: &[RobustItem],
     span: Span,
-) -> Result<RobustnessPlan, Diag> {
+) -> Result<Step, Diag> {
     let mut varies = Vec::new();
     for it in items {
         match it {
@@ -831,16 +945,10 @@ pub fn robustness(
     }
     let plan = match scope.analysis_named(&of.node, of.span)? {
         AnalysisPlan::Fsqca(p) => p.clone(),
-        AnalysisPlan::Nca(_) => {
-            return Err(Diag::error(
-                codes::BAD_OPTION,
-                format!(
-                    "expected an fsqca analysis, found the nca analysis `{}`",
-                    of.node
-                ),
-            )
-            .at(of.span, "robustness sweeps rerun fsQCA")
-            .help("vary an NCA's settings by writing a second nca block"))
+        AnalysisPlan::Nca(p) => {
+            return Ok(Step::NcaRobustness(Box::new(nca_robustness(
+                p, &varies, span,
+            )?)))
         }
     };
     let mut dims: Vec<Dim> = Vec::new();
@@ -968,12 +1076,12 @@ pub fn robustness(
         .at(span, "too many combinations")
         .help("vary fewer settings, or fewer values of each"));
     }
-    Ok(RobustnessPlan {
+    Ok(Step::Robustness(Box::new(RobustnessPlan {
         of: plan,
         dims,
         combos,
         span,
-    })
+    })))
 }
 
 /// `use std.NAME` (a module of the standard library) or `use "file.toe"`.

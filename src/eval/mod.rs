@@ -9,6 +9,7 @@
 
 mod fsqca;
 mod nca;
+mod nca_robustness;
 pub mod results;
 mod robustness;
 
@@ -115,6 +116,7 @@ impl Interpreter {
             | Step::Show(_)
             | Step::Export(_)
             | Step::Robustness(_)
+            | Step::NcaRobustness(_)
             | Step::Use(_) => {}
         }
         Ok(())
@@ -148,6 +150,11 @@ impl Interpreter {
                 let r = self.run_query(q)?;
                 self.results.queries.push(r);
                 Outcome::Query(self.results.queries.len() - 1)
+            }
+            Step::NcaRobustness(plan) => {
+                let r = self.run_nca_robustness(*plan);
+                self.results.nca_robustness.push(r);
+                Outcome::NcaRobustness(self.results.nca_robustness.len() - 1)
             }
             Step::Robustness(plan) => {
                 let r = self.run_robustness(*plan);

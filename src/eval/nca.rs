@@ -12,7 +12,7 @@ use crate::engine::nca::{self, bottleneck, Ceiling, NcaOptions, NcaResult};
 use crate::source::Span;
 
 impl Interpreter {
-    fn values_of(&self, name: &str, calibrated: bool) -> Vec<f64> {
+    pub(super) fn values_of(&self, name: &str, calibrated: bool) -> Vec<f64> {
         match self.scope.set(name) {
             Some(s) if calibrated => s.membership.clone().unwrap_or_default(),
             Some(s) => s.raw.clone(),

@@ -26,6 +26,7 @@ pub enum Outcome {
     Query(usize),
     /// A robustness sweep (index into [`Results::robustness`]).
     Robustness(usize),
+    NcaRobustness(usize),
     Show(Show),
     Export(ExportPlan),
 }
@@ -279,6 +280,50 @@ pub struct RobustnessRun {
     pub robust_core: Vec<String>,
 }
 
+/// Dul's NCA robustness table: the baseline and each variant, and a conclusion per
+/// condition.
+#[derive(Debug, Clone)]
+pub struct NcaRobustnessRun {
+    pub plan: crate::check::plan::NcaRobustnessPlan,
+    /// The conditions (the tables' columns) and the seed of every test.
+    pub conditions: Vec<String>,
+    pub seed: u32,
+    /// The baseline first, then the variants in order; `Err` says why a variant did not run.
+    pub runs: Vec<Result<nca::robustness::VariantOutcome, String>>,
+    /// Case ids of the data's rows (outliers removed are named).
+    pub ids: Vec<String>,
+}
+
+impl NcaRobustnessRun {
+    /// Per condition: robust (the verdict is the baseline's in every variant that ran) or
+    /// the labels of the variants that change it.
+    pub fn conclusions(&self) -> Vec<(String, Vec<String>)> {
+        let verdict = |run: &Result<nca::robustness::VariantOutcome, String>, k: usize| {
+            run.as_ref()
+                .ok()
+                .and_then(|r| r.conditions.get(k))
+                .and_then(|c| c.as_ref().ok())
+                .map(|c| c.necessary)
+        };
+        self.conditions
+            .iter()
+            .enumerate()
+            .map(|(k, c)| {
+                let base = self.runs.first().and_then(|r| verdict(r, k));
+                let flips = self
+                    .plan
+                    .variants
+                    .iter()
+                    .zip(self.runs.iter().skip(1))
+                    .filter(|(_, r)| verdict(r, k).is_some() && verdict(r, k) != base)
+                    .map(|((label, _), _)| label.clone())
+                    .collect();
+                (c.clone(), flips)
+            })
+            .collect()
+    }
+}
+
 /// The answer to a query.
 #[derive(Debug, Clone)]
 pub struct QueryResult {
@@ -311,6 +356,7 @@ pub struct Results {
     pub nca: BTreeMap<String, NcaRun>,
     pub fsqca: BTreeMap<String, FsqcaRun>,
     pub robustness: Vec<RobustnessRun>,
+    pub nca_robustness: Vec<NcaRobustnessRun>,
     pub queries: Vec<QueryResult>,
     pub indices: BTreeMap<String, IndexInfo>,
 }

@@ -382,6 +382,41 @@ pub fn fsqca(run: &FsqcaRun) -> JsonValue {
     })
 }
 
+/// Dul's NCA robustness table, kind "nca_robustness".
+pub fn nca_robustness(r: &NcaRobustnessRun) -> JsonValue {
+    let labels = std::iter::once("baseline".to_string())
+        .chain(r.plan.variants.iter().map(|(l, _)| l.clone()));
+    let runs: Vec<JsonValue> = labels
+        .zip(&r.runs)
+        .map(|(label, run)| match run {
+            Err(e) => json!({ "setting": label, "error": e }),
+            Ok(v) => json!({
+                "setting": label,
+                "rows": v.rows,
+                "removed": v.removed.iter().map(|i| r.ids.get(*i).cloned().unwrap_or_default()).collect::<Vec<_>>(),
+                "conditions": r.conditions.iter().zip(&v.conditions).map(|(c, o)| match o {
+                    Ok(o) => json!({
+                        "condition": c, "effect_size": num(o.effect), "p_value": o.p_value.map(num),
+                        "necessary": o.necessary,
+                        "required": if o.required.is_nan() { "NA".into() } else if o.required.is_infinite() { "NN".into() } else { num(o.required) },
+                        "cases_below": num(o.cases), "percent_below": num(o.percent),
+                    }),
+                    Err(e) => json!({ "condition": c, "error": e }),
+                }).collect::<Vec<_>>(),
+            }),
+        })
+        .collect();
+    json!({
+        "name": format!("{}.robustness", r.plan.of.name),
+        "kind": "nca_robustness",
+        "seed": r.seed,
+        "runs": runs,
+        "conclusions": r.conclusions().into_iter().map(|(c, flips)| json!({
+            "condition": c, "robust": flips.is_empty(), "changed_by": flips,
+        })).collect::<Vec<_>>(),
+    })
+}
+
 /// A robustness sweep, kind "robustness".
 pub fn robustness(r: &RobustnessRun) -> JsonValue {
     let labels: Vec<String> = r.plan.dims.iter().map(|d| d.label()).collect();
@@ -554,6 +589,7 @@ pub fn document(
         .filter_map(|a| analysis(results, a.name()))
         .collect();
     analyses.extend(results.robustness.iter().map(robustness));
+    analyses.extend(results.nca_robustness.iter().map(nca_robustness));
     doc.insert("analyses".into(), JsonValue::Array(analyses));
     doc.insert(
         "queries".into(),

@@ -43,6 +43,11 @@ pub fn outcome(
             .get(*i)
             .map(tables::query)
             .unwrap_or_default(),
+        Outcome::NcaRobustness(i) => results
+            .nca_robustness
+            .get(*i)
+            .map(tables::nca_robustness)
+            .unwrap_or_default(),
         Outcome::Robustness(i) => results
             .robustness
             .get(*i)

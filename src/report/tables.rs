@@ -796,6 +796,100 @@ pub fn query(q: &QueryResult) -> Doc {
     doc
 }
 
+/// Dul's NCA robustness table: per setting (the baseline first) and condition the effect
+/// size, p-value, verdict and the cases below the required level at the target; then a
+/// conclusion per condition.
+pub fn nca_robustness(r: &NcaRobustnessRun) -> Doc {
+    let mut doc = Doc::default();
+    let p = &r.plan.of;
+    let mut t = Table::new(
+        format!(
+            "robustness of {}: baseline and {} variant{} (seed {})",
+            p.name,
+            r.plan.variants.len(),
+            if r.plan.variants.len() == 1 { "" } else { "s" },
+            r.seed
+        ),
+        vec![
+            Column::left("setting"),
+            Column::left("condition"),
+            Column::right("d"),
+            Column::right("p"),
+            Column::left("necessary"),
+            Column::right("cases below"),
+            Column::right("share"),
+        ],
+    );
+    let labels = std::iter::once("baseline".to_string())
+        .chain(r.plan.variants.iter().map(|(l, _)| l.clone()));
+    for (label, run) in labels.zip(&r.runs) {
+        match run {
+            Err(e) => t.rows.push(vec![
+                Cell::text(label),
+                Cell::text(format!("not run: {e}")),
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+            ]),
+            Ok(v) => {
+                let removed = if v.removed.is_empty() {
+                    String::new()
+                } else {
+                    let names: Vec<&str> = v
+                        .removed
+                        .iter()
+                        .map(|i| r.ids.get(*i).map_or("", |s| s.as_str()))
+                        .collect();
+                    format!(" (without {})", names.join(", "))
+                };
+                for (k, (c, o)) in r.conditions.iter().zip(&v.conditions).enumerate() {
+                    let first = if k == 0 {
+                        format!("{label}{removed}")
+                    } else {
+                        String::new()
+                    };
+                    match o {
+                        Ok(o) => t.rows.push(vec![
+                            Cell::text(first),
+                            Cell::text(c),
+                            Cell::Stat(o.effect),
+                            o.p_value.map_or(Cell::Empty, Cell::P),
+                            Cell::text(if o.necessary { "yes" } else { "no" }),
+                            Cell::Num(o.cases),
+                            Cell::Percent(o.percent),
+                        ]),
+                        Err(e) => t.rows.push(vec![
+                            Cell::text(first),
+                            Cell::text(c),
+                            Cell::text(format!("no result: {e}")),
+                            Cell::Empty,
+                            Cell::Empty,
+                            Cell::Empty,
+                            Cell::Empty,
+                        ]),
+                    }
+                }
+            }
+        }
+    }
+    for (c, flips) in r.conclusions() {
+        t.notes.push(if flips.is_empty() {
+            format!("{c}: robust (the verdict is the baseline's in every variant)")
+        } else {
+            format!(
+                "{c}: fragile (the verdict changes with {})",
+                flips.join("; ")
+            )
+        });
+    }
+    t.notes.push("necessary = d at least the threshold and p at most the threshold; cases below = cases under the level the ceiling requires for the target outcome".into());
+    doc.table(1, t);
+    doc.blank();
+    doc
+}
+
 /// A robustness sweep: every variant, the configurations' shares, ranges, sensitivity
 /// ranges and the robust core.
 pub fn robustness(r: &RobustnessRun) -> Doc {

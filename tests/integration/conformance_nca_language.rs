@@ -403,3 +403,114 @@ fn outlier_options_are_checked() {
     assert_eq!(e[0].code, "toe::run::too_few_cases");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `robustness of NCA { vary … }`: Dul's table through the language, each setting equal to
+/// the fixture's run (`out_robustness_example.json`: effect, p-value with seed 123, verdict,
+/// share of cases below the level at the target); Individualism and Risk taking are fragile
+/// (removing Japan makes both necessary); the preset `nca_standard` runs; a variant leaving
+/// fewer than 3 cases is reported as not run.
+#[test]
+fn nca_robustness_table_through_the_language() {
+    let out = load_json("nca/out_robustness_example.json");
+    let text = "data d = csv(\"nca/nca_example.csv\", id = Country)\n\
+                conditions { IND = \"Individualism\"  RISK = \"Risk taking\" }\n\
+                outcome Y = \"Innovation performance\"\n\
+                nca nec: Y needs IND, RISK {\n  on = raw\n  ceilings = [ce_fdh]\n  permutations = 1000\n  seed = 123\n  target = p75\n}\n\
+                robustness of nec {\n  vary ceiling in [cr_fdh]\n  vary scope in [[0, 120, 0, 250]]\n  vary d in [0.2]\n  vary p in [0.01]\n  vary outliers in [1]\n  vary target in [p90, 88.42500000000001]\n}\n";
+    let (session, shown) = run_ok(fixture(""), text);
+    assert!(
+        shown.contains("robustness of nec: baseline and 7 variants"),
+        "{shown}"
+    );
+    assert!(shown.contains("IND: fragile"), "{shown}");
+    assert!(
+        shown.contains("outliers 1 removed (without Japan)"),
+        "{shown}"
+    );
+    let r = &nca_robustness_json(&session, text);
+    let pairs = [
+        ("baseline", "baseline"),
+        ("ceiling cr_fdh", "ceiling_cr_fdh"),
+        ("scope [0, 120, 0, 250]", "scope_theoretical"),
+        ("d >= 0.2", "d_threshold_0.2"),
+        ("p <= 0.01", "p_threshold_0.01"),
+        ("outliers 1 removed", "outliers_k1"),
+        ("target p90", "target_p90"),
+        ("target 88.42500000000001", "target_p75_actual"),
+    ];
+    let mut compared = 0;
+    for (setting, fixture_run) in pairs {
+        let got = r["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["setting"] == setting)
+            .unwrap_or_else(|| panic!("{setting}: {}", r["runs"]));
+        let want = &out["runs"][fixture_run];
+        for (c, name) in got["conditions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(["Individualism", "Risk taking"])
+        {
+            let w = &want["results"][name];
+            assert!(
+                close(as_f64(&c["effect_size"]), as_f64(&w["effect_size"])),
+                "{setting} {name}"
+            );
+            assert_eq!(
+                as_f64(&c["p_value"]),
+                as_f64(&w["p_value"]),
+                "{setting} {name}"
+            );
+            assert_eq!(c["necessary"], w["necessity"] == "yes", "{setting} {name}");
+            assert!(
+                close(
+                    as_f64(&c["percent_below"]),
+                    as_f64(&w["bottleneck_percent_unrounded"])
+                ),
+                "{setting} {name}"
+            );
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 16);
+    let conclusions = r["conclusions"].as_array().unwrap();
+    assert!(conclusions.iter().all(|c| c["robust"] == false));
+    // the preset runs (its ce_fdh equals the baseline's ceiling and adds no variant)
+    let preset = text.replace(
+        "robustness of nec {\n  vary ceiling in [cr_fdh]",
+        "robustness of nec { nca_standard }\nrobustness of nec {\n  vary ceiling in [cr_fdh]",
+    );
+    let (_, shown) = run_ok(fixture(""), &preset);
+    assert!(shown.contains("baseline and 5 variants"), "{shown}");
+}
+
+/// The JSON of the session's (first) NCA robustness table.
+fn nca_robustness_json(session: &toe::Session, text: &str) -> Value {
+    let doc = session.document("t.toe", text.as_bytes());
+    doc["analyses"]
+        .as_array()
+        .and_then(|a| a.iter().find(|a| a["kind"] == "nca_robustness"))
+        .cloned()
+        .expect("nca_robustness")
+}
+
+/// A robustness variant that leaves fewer than 3 cases is kept, marked as not run.
+#[test]
+fn nca_robustness_variant_with_too_few_cases_is_not_run() {
+    let dir = std::env::temp_dir().join(format!("toe_nca_rob_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("three.csv"), "id,x,y\na,1,1\nb,2,2\nc,3,1\n").unwrap();
+    let text = "data d = csv(\"three.csv\", id = id)\nconditions { X = x }\noutcome Y = y\n\
+                nca n: Y needs X { on = raw  permutations = 6  seed = 1 }\n\
+                robustness of n { vary outliers in [1] }\n";
+    let (session, shown) = run_ok(dir.clone(), text);
+    assert!(
+        shown.contains("not run: fewer than 3 cases left"),
+        "{shown}"
+    );
+    let r = &nca_robustness_json(&session, text);
+    assert_eq!(r["runs"][1]["error"], "fewer than 3 cases left");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -394,7 +394,7 @@ fn the_standard_library_loads_cleanly() {
     let s = Session::new(".");
     assert!(s.warnings().is_empty(), "{:?}", s.warnings());
     assert_eq!(s.scope().presets.len(), 4);
-    assert_eq!(s.scope().sweeps.len(), 4);
+    assert_eq!(s.scope().sweeps.len(), 5);
 }
 
 #[test]
