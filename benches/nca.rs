@@ -7,7 +7,10 @@
 //! (d) outliers (R's nca_outliers) with k = 2 for n = 200, CE-FDH and CR-FDH
 //!     (target < 1 s);
 //! (e) power (R's nca_power): 5 sample sizes × 1,000 replicates × 1,000 permutations,
-//!     CE-FDH, effect 0.2 (target < 10 s on 2 cores).
+//!     CE-FDH, effect 0.2 (target < 10 s on 2 cores);
+//! (f) Dul's robustness table with the `nca_standard` settings (baseline, CR-FDH, d 0.2,
+//!     p 0.01, one outlier removed, target p90) for 7 conditions × 31 cases, 10,000
+//!     permutations per setting (target < 1 s).
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
@@ -103,6 +106,58 @@ fn bench(c: &mut Criterion) {
     g.bench_function(
         format!("e_power_5_sizes_1000_rep_1000_perms_{threads}_threads"),
         |b| b.iter(|| pool.install(|| black_box(power::power(&po).unwrap()))),
+    );
+    let (_, yr) = data(31, 501);
+    let xr: Vec<Vec<f64>> = (0..7).map(|k| data(31, 600 + k).0).collect();
+    let cols: Vec<&[f64]> = xr.iter().map(|x| x.as_slice()).collect();
+    let base = robustness::Variant {
+        ceiling: Ceiling::CeFdh,
+        scope: None,
+        d_threshold: 0.1,
+        p_threshold: 0.05,
+        outliers: 0,
+        target: robustness::Target::Percentile(75.0),
+        corner: 1,
+        permutations: 10_000,
+        seed: 123,
+    };
+    let settings = vec![
+        base.clone(),
+        robustness::Variant {
+            ceiling: Ceiling::CrFdh,
+            ..base.clone()
+        },
+        robustness::Variant {
+            d_threshold: 0.2,
+            ..base.clone()
+        },
+        robustness::Variant {
+            p_threshold: 0.01,
+            ..base.clone()
+        },
+        robustness::Variant {
+            outliers: 1,
+            ..base.clone()
+        },
+        robustness::Variant {
+            target: robustness::Target::Percentile(90.0),
+            ..base.clone()
+        },
+    ];
+    g.bench_function(
+        format!("f_robustness_table_7x31_10000_perms_{threads}_threads"),
+        |b| {
+            b.iter(|| {
+                pool.install(|| {
+                    use rayon::prelude::*;
+                    let r: Vec<_> = settings
+                        .par_iter()
+                        .map(|v| robustness::run_variant(&cols, &yr, v).unwrap())
+                        .collect();
+                    black_box(r)
+                })
+            })
+        },
     );
     g.finish();
 }

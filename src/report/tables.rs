@@ -258,7 +258,7 @@ pub fn bottleneck_cases(run: &NcaRun) -> Doc {
             } else if k.threshold.is_infinite() {
                 Cell::text("NN")
             } else {
-                Cell::Num(k.threshold)
+                Cell::Digits(k.threshold, 3)
             };
             table.rows.push(vec![
                 Cell::text(c),

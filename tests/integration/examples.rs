@@ -155,6 +155,43 @@ fn nca_example_gives_r_nca_p_values() {
     );
 }
 
+/// The whole NCA protocol on nca.example: the analysis as R (p-values with seed 123), the
+/// outliers as `nca_outliers` (k = 2: Japan - Finland first for Individualism × CE-FDH,
+/// 42.3 % more), the bottleneck cases at the 75th percentile as Dul's helper (CE-FDH: 5 and
+/// 4 cases, 7 in all) and the robustness table (removing Japan makes both conditions
+/// necessary: fragile).
+#[test]
+fn nca_protocol_runs_every_step_like_r() {
+    let (s, out) = run_example("nca_protocol.toe");
+    assert_nca_like_r(
+        &analysis(&s, "nec")["results"],
+        "nca/out_example.json",
+        &[("IND", "Individualism"), ("RISK", "Risk taking")],
+        &["ce_fdh", "cr_fdh"],
+    );
+    let a = analysis(&s, "nec");
+    let first = &a["outliers"][0];
+    assert_eq!(first["condition"], "IND");
+    assert_eq!(first["ceiling"], "ce_fdh");
+    assert_eq!(
+        first["rows"][0]["cases"],
+        serde_json::json!(["Japan", "Finland"])
+    );
+    assert!(close(
+        first["rows"][0]["dif_rel"].as_f64().unwrap(),
+        42.2759324550009
+    ));
+    let bc = &a["bottleneck_cases"]["tables"][0];
+    assert_eq!(bc["conditions"][0]["count"], 5);
+    assert_eq!(bc["conditions"][1]["count"], 4);
+    assert_eq!(bc["any_cases"].as_array().unwrap().len(), 7);
+    assert!(
+        out.contains("IND: fragile (the verdict changes with outliers 1 removed)"),
+        "{out}"
+    );
+    assert!(out.contains("RISK: fragile"), "{out}");
+}
+
 #[test]
 fn survey_likert_gives_r_nca_p_values() {
     let (s, _) = run_example("survey_likert.toe");
