@@ -783,6 +783,193 @@ fn fsqca_plan(a: &Analysis, span: Span) -> Result<FsqcaPlan, Diag> {
     Ok(p)
 }
 
+/// Known option keys of a `power` block.
+pub const POWER_OPTIONS: [&str; 9] = [
+    "n",
+    "effect",
+    "slope",
+    "ceilings",
+    "corner",
+    "p",
+    "replicates",
+    "permutations",
+    "seed",
+];
+
+/// A `power` block → its plan (defaults as R's `nca_power`: n = 20, 50, 100; effect 0.1;
+/// slope 1; CE-FDH; corner 1; p 0.05; 100 replicates of 200 permutations).
+pub fn power_plan(name: &Ident, options: &[Opt], span: Span) -> Result<PowerPlan, Diag> {
+    let mut p = crate::engine::nca::power::PowerOptions {
+        n: vec![20, 50, 100],
+        effect: vec![0.1],
+        slope: vec![1.0],
+        ceilings: vec![Ceiling::CeFdh],
+        corner: 1,
+        p: 0.05,
+        rep: 100,
+        test_rep: 200,
+        seed: 0,
+    };
+    let mut seed = None;
+    let mut seen = Vec::new();
+    for o in options {
+        let OptKind::Set { key, op, values } = &o.kind else {
+            return Err(Diag::error(
+                codes::UNKNOWN_OPTION,
+                "expected an option of `power`, found a rule or expectation",
+            )
+            .at(o.span, "not an option of power")
+            .help("for example `effect = 0.2` or `n = [20, 50, 100]`"));
+        };
+        if !POWER_OPTIONS.contains(&key.node.as_str()) {
+            return Err(unknown_option(key, &POWER_OPTIONS, "power"));
+        }
+        duplicate_option(&mut seen, key)?;
+        expect_op(op, &[CmpOp::Eq], &key.node, "n = [20, 50, 100]")?;
+        // every value, lists flattened
+        let mut items: Vec<&Value> = Vec::new();
+        for v in values {
+            match &v.kind {
+                ValueKind::List(l) => items.extend(l.iter()),
+                _ => items.push(v),
+            }
+        }
+        let numbers = |what: &str| -> Result<Vec<f64>, Diag> {
+            items.iter().map(|v| number_of(v, what)).collect()
+        };
+        let range_err = |v: &Value, what: &str, help: &str| {
+            Diag::error(
+                codes::BAD_OPTION,
+                format!("expected {what}, found {}", v.kind.describe()),
+            )
+            .at(v.span, "out of range")
+            .help(help.to_string())
+        };
+        match key.node.as_str() {
+            "n" => {
+                let ns = numbers("sample sizes")?;
+                for (v, n) in items.iter().zip(&ns) {
+                    if !(3.0..=100_000.0).contains(n) || n.fract() != 0.0 {
+                        return Err(range_err(
+                            v,
+                            "a whole sample size from 3 to 100000",
+                            "for example `n = [20, 50, 100]`",
+                        ));
+                    }
+                }
+                p.n = ns.iter().map(|n| *n as usize).collect();
+            }
+            "effect" => {
+                p.effect = numbers("effect sizes")?;
+                for (v, e) in items.iter().zip(&p.effect) {
+                    if !(*e > 0.0 && *e < 1.0) {
+                        return Err(range_err(
+                            v,
+                            "an effect size strictly between 0 and 1",
+                            "NCA's effect sizes: 0.1 small, 0.3 medium, 0.5 large",
+                        ));
+                    }
+                }
+            }
+            "slope" => {
+                p.slope = numbers("slopes")?;
+                for (v, s) in items.iter().zip(&p.slope) {
+                    if s.is_nan() || *s <= 0.0 {
+                        return Err(range_err(
+                            v,
+                            "a positive slope (corners 1 and 4)",
+                            "the true ceiling rises with the condition, e.g. `slope = 1`",
+                        ));
+                    }
+                }
+            }
+            "ceilings" => {
+                let mut out = Vec::new();
+                for v in &items {
+                    let c = match &v.kind {
+                        ValueKind::Ident(s) => {
+                            Ceiling::from_name(&s.replace('-', "_").to_lowercase())
+                        }
+                        _ => None,
+                    };
+                    match c {
+                        Some(c) if !c.is_reference_only() => out.push(c),
+                        _ => {
+                            return Err(range_err(
+                                v,
+                                "a ceiling other than ols",
+                                "for example `ceilings = [ce_fdh, cr_fdh]`",
+                            ))
+                        }
+                    }
+                }
+                p.ceilings = out;
+            }
+            "corner" => {
+                let v = single(values, key)?;
+                let c = number_of(v, "corner 1 or 4")?;
+                if c != 1.0 && c != 4.0 {
+                    return Err(range_err(v, "corner 1 or 4", "power is simulated for rising ceilings (corners 2 and 3 are not available yet)"));
+                }
+                p.corner = c as u8;
+            }
+            "p" => {
+                let v = single(values, key)?;
+                let x = number_of(v, "a significance level")?;
+                if !(x > 0.0 && x < 1.0) {
+                    return Err(range_err(
+                        v,
+                        "a significance level between 0 and 1",
+                        "for example `p = 0.05`",
+                    ));
+                }
+                p.p = x;
+            }
+            "replicates" | "permutations" => {
+                let v = single(values, key)?;
+                let x = number_of(v, "a whole number")?;
+                if !(1.0..=1e6).contains(&x) || x.fract() != 0.0 {
+                    return Err(range_err(
+                        v,
+                        "a whole number from 1 to 1000000",
+                        "for example `replicates = 1000`",
+                    ));
+                }
+                if key.node == "replicates" {
+                    p.rep = x as usize;
+                } else {
+                    p.test_rep = x as usize;
+                }
+            }
+            _ => {
+                let v = single(values, key)?;
+                let x = number_of(v, "a whole-number seed")?;
+                if x.fract() != 0.0 || x.abs() > 2147483647.0 {
+                    return Err(range_err(
+                        v,
+                        "a whole-number seed within ±2147483647",
+                        "R's set.seed takes a 32-bit integer",
+                    ));
+                }
+                seed = Some((x as i64) as i32 as u32);
+            }
+        }
+    }
+    p.seed = seed.ok_or_else(|| {
+        Diag::error(
+            codes::BAD_OPTION,
+            format!("expected a `seed` in `power {}`, found none", name.node),
+        )
+        .at(span, "a simulation without a seed cannot be reproduced")
+        .help("add `seed = 2025` (any whole number)")
+    })?;
+    Ok(PowerPlan {
+        name: name.node.clone(),
+        options: p,
+        span,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -93,6 +93,9 @@ pub fn check_stmt(cx: &Context, stmt: &Stmt) -> Result<Checked, Diag> {
         StmtKind::Robustness { of, items } => {
             statements::robustness(scope, of, items, stmt.span)?.into()
         }
+        StmtKind::Power { name, options } => {
+            Step::Power(analysis::power_plan(name, options, stmt.span)?).into()
+        }
         StmtKind::Sweep { name, varies } => Step::Sweep(name.node.clone(), varies.clone()).into(),
         StmtKind::Use(target) => Step::Use(statements::use_target(cx, target)?).into(),
     })

@@ -567,6 +567,15 @@ pub struct NcaRobustnessPlan {
     pub span: Span,
 }
 
+/// `power NAME { … }`: a simulation of the power of NCA's permutation test.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PowerPlan {
+    pub name: String,
+    /// What the engine simulates (`rep` = replicates, `test_rep` = permutations).
+    pub options: crate::engine::nca::power::PowerOptions,
+    pub span: Span,
+}
+
 /// `use "file.toe"` or `use std.NAME`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UsePlan {
@@ -595,6 +604,7 @@ pub enum Step {
     Export(ExportPlan),
     Robustness(Box<RobustnessPlan>),
     NcaRobustness(Box<NcaRobustnessPlan>),
+    Power(PowerPlan),
     /// A named sweep keeps its `vary` lines as written: they are checked against the
     /// analysis of each robustness block that uses them (`*` means that analysis' sets).
     Sweep(String, Vec<Vary>),

@@ -96,6 +96,16 @@ pub fn outlier_combinations(analysis: &str, condition: &str, n: u128, span: Span
     .help("lower `outliers` (k = 2 or 3 is usual); each combination is a full analysis")
 }
 
+/// A power simulation the engine refused.
+pub fn power_failed(name: &str, why: &str, span: Span) -> Diag {
+    Diag::error(
+        codes::BAD_OPTION,
+        format!("expected a power simulation for `{name}`, found it refused: {why}"),
+    )
+    .at(span, "not simulated")
+    .help("check the effect sizes, slopes and corner of the block")
+}
+
 /// An NCA condition without a result.
 pub fn no_nca_result(condition: &str, analysis: &str, why: &str, span: Span) -> Diag {
     Diag::warning(

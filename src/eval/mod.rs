@@ -117,6 +117,7 @@ impl Interpreter {
             | Step::Export(_)
             | Step::Robustness(_)
             | Step::NcaRobustness(_)
+            | Step::Power(_)
             | Step::Use(_) => {}
         }
         Ok(())
@@ -150,6 +151,12 @@ impl Interpreter {
                 let r = self.run_query(q)?;
                 self.results.queries.push(r);
                 Outcome::Query(self.results.queries.len() - 1)
+            }
+            Step::Power(plan) => {
+                let rows = crate::engine::nca::power::power(&plan.options)
+                    .map_err(|e| runtime::power_failed(&plan.name, &e.to_string(), plan.span))?;
+                self.results.power.push(PowerRun { plan, rows });
+                Outcome::Power(self.results.power.len() - 1)
             }
             Step::NcaRobustness(plan) => {
                 let r = self.run_nca_robustness(*plan);

@@ -27,6 +27,7 @@ pub enum Outcome {
     /// A robustness sweep (index into [`Results::robustness`]).
     Robustness(usize),
     NcaRobustness(usize),
+    Power(usize),
     Show(Show),
     Export(ExportPlan),
 }
@@ -324,6 +325,13 @@ impl NcaRobustnessRun {
     }
 }
 
+/// A `power` simulation and its table.
+#[derive(Debug, Clone)]
+pub struct PowerRun {
+    pub plan: crate::check::plan::PowerPlan,
+    pub rows: Vec<nca::power::PowerRow>,
+}
+
 /// The answer to a query.
 #[derive(Debug, Clone)]
 pub struct QueryResult {
@@ -357,6 +365,7 @@ pub struct Results {
     pub fsqca: BTreeMap<String, FsqcaRun>,
     pub robustness: Vec<RobustnessRun>,
     pub nca_robustness: Vec<NcaRobustnessRun>,
+    pub power: Vec<PowerRun>,
     pub queries: Vec<QueryResult>,
     pub indices: BTreeMap<String, IndexInfo>,
 }

@@ -15,7 +15,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 /// Words of the language offered by completion.
-pub const WORDS: [&str; 50] = [
+pub const WORDS: [&str; 51] = [
     "study",
     "data",
     "index",
@@ -50,6 +50,7 @@ pub const WORDS: [&str; 50] = [
     "bottlenecks",
     "bottleneck_cases",
     "target",
+    "power",
     "steps",
     "consistency",
     "contradictions",

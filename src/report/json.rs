@@ -382,6 +382,24 @@ pub fn fsqca(run: &FsqcaRun) -> JsonValue {
     })
 }
 
+/// A power simulation, kind "nca_power".
+pub fn power(r: &PowerRun) -> JsonValue {
+    let p = &r.plan.options;
+    json!({
+        "name": r.plan.name,
+        "kind": "nca_power",
+        "seed": p.seed,
+        "replicates": p.rep,
+        "permutations": p.test_rep,
+        "p": p.p,
+        "corner": p.corner,
+        "rows": r.rows.iter().map(|row| json!({
+            "n": row.n, "effect": row.effect, "slope": row.slope,
+            "ceiling": row.ceiling.name(), "intercept": num(row.intercept), "power": num(row.power),
+        })).collect::<Vec<_>>(),
+    })
+}
+
 /// Dul's NCA robustness table, kind "nca_robustness".
 pub fn nca_robustness(r: &NcaRobustnessRun) -> JsonValue {
     let labels = std::iter::once("baseline".to_string())
@@ -590,6 +608,7 @@ pub fn document(
         .collect();
     analyses.extend(results.robustness.iter().map(robustness));
     analyses.extend(results.nca_robustness.iter().map(nca_robustness));
+    analyses.extend(results.power.iter().map(power));
     doc.insert("analyses".into(), JsonValue::Array(analyses));
     doc.insert(
         "queries".into(),

@@ -43,6 +43,7 @@ pub fn outcome(
             .get(*i)
             .map(tables::query)
             .unwrap_or_default(),
+        Outcome::Power(i) => results.power.get(*i).map(tables::power).unwrap_or_default(),
         Outcome::NcaRobustness(i) => results
             .nca_robustness
             .get(*i)

@@ -796,6 +796,43 @@ pub fn query(q: &QueryResult) -> Doc {
     doc
 }
 
+/// The power of NCA's permutation test per sample size, effect, slope and ceiling.
+pub fn power(r: &PowerRun) -> Doc {
+    let mut doc = Doc::default();
+    let p = &r.plan.options;
+    let mut t = Table::new(
+        format!(
+            "power {}: {} replicates × {} permutations, p <= {}, corner {}, seed {}",
+            r.plan.name,
+            p.rep,
+            p.test_rep,
+            number(p.p),
+            p.corner,
+            p.seed
+        ),
+        vec![
+            Column::right("n"),
+            Column::right("effect"),
+            Column::right("slope"),
+            Column::left("ceiling"),
+            Column::right("power"),
+        ],
+    );
+    for row in &r.rows {
+        t.rows.push(vec![
+            Cell::Int(row.n),
+            Cell::Num(row.effect),
+            Cell::Num(row.slope),
+            Cell::text(row.ceiling.name()),
+            Cell::Stat(row.power),
+        ]);
+    }
+    t.notes.push("power = share of simulated samples whose permutation test gives p at most the level (R's nca_power, uniform x and y)".into());
+    doc.table(1, t);
+    doc.blank();
+    doc
+}
+
 /// Dul's NCA robustness table: per setting (the baseline first) and condition the effect
 /// size, p-value, verdict and the cases below the required level at the target; then a
 /// conclusion per condition.

@@ -82,6 +82,11 @@ pub enum StmtKind {
         name: Ident,
         varies: Vec<Vary>,
     },
+    /// `power NAME { options }`.
+    Power {
+        name: Ident,
+        options: Vec<Opt>,
+    },
     Framework {
         name: Ident,
         dimensions: Vec<Ident>,
@@ -113,6 +118,7 @@ impl StmtKind {
             StmtKind::Framework { .. } => "framework",
             StmtKind::Preset { .. } => "calibration",
             StmtKind::Sweep { .. } => "sweep",
+            StmtKind::Power { .. } => "power",
         }
     }
 }

@@ -163,6 +163,14 @@ impl Lowerer {
                         .collect(),
                 }
             }
+            Rule::power_stmt => {
+                let name = self.ident(inner.next()?);
+                let options = match inner.next() {
+                    Some(o) => o.into_inner().map(|o| self.lower_option(o)).collect(),
+                    None => Vec::new(),
+                };
+                StmtKind::Power { name, options }
+            }
             Rule::sweep_stmt => {
                 let name = self.ident(inner.next()?);
                 StmtKind::Sweep {

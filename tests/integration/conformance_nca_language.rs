@@ -514,3 +514,46 @@ fn nca_robustness_variant_with_too_few_cases_is_not_run() {
     assert_eq!(r["runs"][1]["error"], "fewer than 3 cases left");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `power NAME { … }`: R's `set.seed(2025); nca_power(n = c(20, 50), effect = 0.2, slope = 1,
+/// ceiling = "ce_fdh", rep = 50, test.rep = 100)` gives 0.42 and 0.94 (`out_power.json`);
+/// no seed, an effect outside (0, 1) and an unknown option are coded errors.
+#[test]
+fn power_through_the_language() {
+    let out = load_json("nca/out_power.json");
+    let text = "power pw {\n  n = [20, 50]\n  effect = 0.2\n  slope = 1\n  ceilings = [ce_fdh]\n  replicates = 50\n  permutations = 100\n  seed = 2025\n}\n";
+    let (session, shown) = run_ok(fixture(""), text);
+    assert!(
+        shown.contains("power pw: 50 replicates × 100 permutations"),
+        "{shown}"
+    );
+    let doc = session.document("t.toe", text.as_bytes());
+    let pw = doc["analyses"]
+        .as_array()
+        .and_then(|a| a.iter().find(|a| a["kind"] == "nca_power"))
+        .expect("nca_power");
+    for (g, w) in pw["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(out["nca_power"].as_array().unwrap())
+    {
+        assert_eq!(g["n"], w["n"]);
+        assert_eq!(g["power"], w["power"]);
+    }
+    for (body, code) in [
+        ("power pw { effect = 0.2 }\n", "toe::check::bad_option"),
+        (
+            "power pw { effect = 1.5  seed = 1 }\n",
+            "toe::check::bad_option",
+        ),
+        (
+            "power pw { efect = 0.2  seed = 1 }\n",
+            "toe::check::unknown_option",
+        ),
+    ] {
+        let mut s = toe::Session::new(fixture(""));
+        let e = s.run_text("t", None, body.to_string()).expect_err(body);
+        assert_eq!(e[0].code, code, "{body}");
+    }
+}
