@@ -96,6 +96,16 @@ pub fn outlier_combinations(analysis: &str, condition: &str, n: u128, span: Span
     .help("lower `outliers` (k = 2 or 3 is usual); each combination is a full analysis")
 }
 
+/// A robustness setting that could not run (e.g. fewer than 3 cases left).
+pub fn variant_not_run(analysis: &str, setting: &str, why: &str, span: Span) -> Diag {
+    Diag::warning(
+        codes::TOO_FEW_CASES,
+        format!("expected the robustness setting `{setting}` of `{analysis}` to run, found: {why}"),
+    )
+    .at(span, "this setting is listed as not run")
+    .help("an NCA needs at least 3 cases; remove fewer outliers or drop the setting")
+}
+
 /// A power simulation the engine refused.
 pub fn power_failed(name: &str, why: &str, span: Span) -> Diag {
     Diag::error(

@@ -9,6 +9,7 @@
 use super::results::{NcaRobustnessRun, Task};
 use super::Interpreter;
 use crate::check::plan::{NcaRobustnessPlan, NcaSetting, NcaTarget};
+use crate::diagnostics::runtime;
 use crate::engine::nca::robustness::{run_variant, Target, Variant};
 use rayon::prelude::*;
 
@@ -31,7 +32,7 @@ impl Interpreter {
         self.progress
             .start(&Task::Variants(format!("{} (nca)", p.name), settings.len()));
         let progress = &self.progress;
-        let runs = settings
+        let runs: Vec<_> = settings
             .par_iter()
             .map(|s| {
                 let v = Variant {
@@ -57,6 +58,13 @@ impl Interpreter {
             })
             .collect();
         self.progress.finish();
+        let labels = std::iter::once("baseline".to_string())
+            .chain(plan.variants.iter().map(|(l, _)| l.clone()));
+        for (label, r) in labels.zip(&runs) {
+            if let Err(why) = r {
+                self.warn(runtime::variant_not_run(&p.name, &label, why, plan.span));
+            }
+        }
         NcaRobustnessRun {
             conditions: p.conditions.clone(),
             seed,

@@ -10,7 +10,7 @@ use super::table::{self, Doc, Style};
 use super::{json, plot, tables};
 use crate::check::plan::Format;
 use crate::engine::sets::solution_membership;
-use crate::eval::results::{FsqcaRun, NcaRun, Results};
+use crate::eval::results::{FsqcaRun, NcaRobustnessRun, NcaRun, Results};
 
 /// The bytes of an export of the analysis `name`, or why it could not be drawn.
 pub fn export(results: &Results, name: &str, format: Format) -> Result<String, String> {
@@ -18,7 +18,12 @@ pub fn export(results: &Results, name: &str, format: Format) -> Result<String, S
         let necessary = results.necessary_for(&run.plan.outcome, run.plan.negated);
         fsqca(run, &necessary, format)
     } else if let Some(run) = results.nca.get(name) {
-        nca(run, format)
+        let robustness: Vec<&NcaRobustnessRun> = results
+            .nca_robustness
+            .iter()
+            .filter(|r| r.plan.of.name == name)
+            .collect();
+        nca(run, &robustness, format)
     } else {
         Err(format!("no results of `{name}`"))
     }
@@ -47,12 +52,15 @@ fn write(
     })
 }
 
-fn nca(run: &NcaRun, format: Format) -> Result<String, String> {
+fn nca(run: &NcaRun, robustness: &[&NcaRobustnessRun], format: Format) -> Result<String, String> {
     let results = tables::nca_results(run);
     let mut doc = results.clone();
     doc.extend(tables::bottlenecks(run));
     doc.extend(tables::bottleneck_cases(run));
     doc.extend(tables::outliers(run));
+    for r in robustness {
+        doc.extend(tables::nca_robustness(r));
+    }
     let csv = results
         .tables()
         .next()

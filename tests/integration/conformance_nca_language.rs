@@ -507,6 +507,14 @@ fn nca_robustness_variant_with_too_few_cases_is_not_run() {
                 robustness of n { vary outliers in [1] }\n";
     let (session, shown) = run_ok(dir.clone(), text);
     assert!(
+        session
+            .warnings()
+            .iter()
+            .any(|w| w.code == "toe::run::too_few_cases"),
+        "{:?}",
+        session.warnings()
+    );
+    assert!(
         shown.contains("not run: fewer than 3 cases left"),
         "{shown}"
     );
@@ -555,5 +563,32 @@ fn power_through_the_language() {
         let mut s = toe::Session::new(fixture(""));
         let e = s.run_text("t", None, body.to_string()).expect_err(body);
         assert_eq!(e[0].code, code, "{body}");
+    }
+}
+
+/// The NCA export carries the protocol's tables when they were computed: outliers,
+/// bottleneck cases and the robustness table, in HTML and Markdown.
+#[test]
+fn nca_exports_carry_the_protocol_tables() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path().display();
+    let text = format!(
+        "data d = csv(\"nca/nca_example.csv\", id = Country)\n\
+         conditions {{ IND = \"Individualism\" }}\noutcome Y = \"Innovation performance\"\n\
+         nca nec: Y needs IND {{ on = raw  permutations = 100  seed = 1  target = p75  outliers = 1 }}\n\
+         robustness of nec {{ vary outliers in [1] }}\n\
+         export nec to \"{d}/nec.html\"\nexport nec to \"{d}/nec.md\"\n"
+    );
+    run_ok(fixture(""), &text);
+    for f in ["nec.html", "nec.md"] {
+        let t = std::fs::read_to_string(dir.path().join(f)).expect(f);
+        for want in [
+            "outliers of nec",
+            "bottleneck cases of nec",
+            "robustness of nec",
+            "Japan",
+        ] {
+            assert!(t.contains(want), "{f} lacks {want}");
+        }
     }
 }

@@ -190,6 +190,14 @@ fn nca_protocol_runs_every_step_like_r() {
         "{out}"
     );
     assert!(out.contains("RISK: fragile"), "{out}");
+    // the power of the test as R's nca_power (out_power.json): 0.42 and 0.94
+    let doc = s.document("nca_protocol.toe", b"");
+    let pw = doc["analyses"]
+        .as_array()
+        .and_then(|a| a.iter().find(|a| a["kind"] == "nca_power"))
+        .expect("power");
+    assert_eq!(pw["rows"][0]["power"], 0.42);
+    assert_eq!(pw["rows"][1]["power"], 0.94);
 }
 
 #[test]
