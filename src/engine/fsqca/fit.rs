@@ -145,11 +145,20 @@ impl<'a> Context<'a> {
             .zip(fit.terms)
             .zip(fit.unique)
             .map(|((i, s), u)| {
-                // covers and pos are both in row order
+                // covers is in row order when pos is (always, from the truth table); a
+                // linear scan otherwise
                 let covers = &pis[*i].covers;
+                let sorted = covers.windows(2).all(|w| w[0] < w[1]);
+                let has = |row| {
+                    if sorted {
+                        covers.binary_search(row).is_ok()
+                    } else {
+                        covers.contains(row)
+                    }
+                };
                 let cases = pos
                     .iter()
-                    .filter(|r| !r.cases.is_empty() && covers.binary_search(&r.row).is_ok())
+                    .filter(|r| !r.cases.is_empty() && has(&r.row))
                     .map(|r| r.cases.clone())
                     .collect();
                 TermFit {
