@@ -874,11 +874,11 @@ pub fn power_plan(name: &Ident, options: &[Opt], span: Span) -> Result<PowerPlan
             "slope" => {
                 p.slope = numbers("slopes")?;
                 for (v, s) in items.iter().zip(&p.slope) {
-                    if s.is_nan() || *s <= 0.0 {
+                    if !s.is_finite() || *s == 0.0 {
                         return Err(range_err(
                             v,
-                            "a positive slope (corners 1 and 4)",
-                            "the true ceiling rises with the condition, e.g. `slope = 1`",
+                            "a rising or falling slope",
+                            "positive for corners 1 and 4, negative for corners 2 and 3, e.g. `slope = 1`",
                         ));
                     }
                 }
@@ -907,9 +907,13 @@ pub fn power_plan(name: &Ident, options: &[Opt], span: Span) -> Result<PowerPlan
             }
             "corner" => {
                 let v = single(values, key)?;
-                let c = number_of(v, "corner 1 or 4")?;
-                if c != 1.0 && c != 4.0 {
-                    return Err(range_err(v, "corner 1 or 4", "power is simulated for rising ceilings (corners 2 and 3 are not available yet)"));
+                let c = number_of(v, "a corner from 1 to 4")?;
+                if !(1.0..=4.0).contains(&c) || c.fract() != 0.0 {
+                    return Err(range_err(
+                        v,
+                        "a corner from 1 to 4",
+                        "1 upper-left (default), 2 upper-right, 3 lower-left, 4 lower-right",
+                    ));
                 }
                 p.corner = c as u8;
             }
@@ -954,6 +958,12 @@ pub fn power_plan(name: &Ident, options: &[Opt], span: Span) -> Result<PowerPlan
                 seed = Some((x as i64) as i32 as u32);
             }
         }
+    }
+    let rising = p.corner == 1 || p.corner == 4;
+    if p.slope.iter().any(|s| (*s > 0.0) != rising) {
+        return Err(Diag::error(codes::BAD_OPTION, format!("expected {} slopes for corner {}, found {:?}", if rising { "positive" } else { "negative" }, p.corner, p.slope))
+            .at(span, "the slope does not fit the corner")
+            .help("corners 1 and 4 have rising ceilings (slope > 0), corners 2 and 3 falling ones (slope < 0)"));
     }
     p.seed = seed.ok_or_else(|| {
         Diag::error(

@@ -23,7 +23,7 @@ pub struct PowerOptions {
     pub effect: Vec<f64>,
     pub slope: Vec<f64>,
     pub ceilings: Vec<Ceiling>,
-    /// 1 or 4 (positive slopes; corners 2 and 3 are not available yet).
+    /// 1–4; the slopes must rise for corners 1 and 4 and fall for corners 2 and 3.
     pub corner: u8,
     /// Significance level of a replicate.
     pub p: f64,
@@ -72,7 +72,35 @@ pub fn intercept(e: f64, s: f64) -> f64 {
     (2.0 * (1.0 - e) * s).sqrt() - s
 }
 
-/// n points under (corner 1) or above (corner 4) the line `i + s·x`, drawn y first.
+/// Intercept for a falling line (`p_intercept_2_3`, corner 2).
+pub fn intercept_falling(e: f64, s: f64) -> f64 {
+    let i = 1.0 - e - s / 2.0;
+    if i <= 1.0 && i + s >= 0.0 {
+        return i;
+    }
+    let i = (2.0 * (e - 1.0) * s).sqrt();
+    if i <= 1.0 && i + s <= 0.0 {
+        return i;
+    }
+    let i = 1.0 - s - (-2.0 * s * e).sqrt();
+    if i > 1.0 && i + s >= 0.0 {
+        return i;
+    }
+    0.5 - s * (1.0 - e)
+}
+
+/// The true line's intercept for a corner (`p_intercept`).
+pub fn intercept_for(corner: u8, e: f64, s: f64) -> f64 {
+    match corner {
+        2 => intercept_falling(e, s),
+        3 => intercept_falling(1.0 - e, s),
+        4 => intercept(1.0 - e, s),
+        _ => intercept(e, s),
+    }
+}
+
+/// n points under (corners 1, 2) or above (corners 3, 4) the line `i + s·x`, drawn y
+/// first.
 fn draw(rng: &mut RRng, n: usize, i: f64, s: f64, corner: u8) -> (Vec<f64>, Vec<f64>) {
     let mut x = Vec::with_capacity(n);
     let mut y = Vec::with_capacity(n);
@@ -82,7 +110,7 @@ fn draw(rng: &mut RRng, n: usize, i: f64, s: f64, corner: u8) -> (Vec<f64>, Vec<
             let yy = rng.unif_rand();
             let xx = rng.unif_rand();
             let line = i + s * xx;
-            let ok = if corner == 1 {
+            let ok = if corner <= 2 {
                 yy < line.min(1.0)
             } else {
                 yy > line.max(0.0)
@@ -99,14 +127,18 @@ fn draw(rng: &mut RRng, n: usize, i: f64, s: f64, corner: u8) -> (Vec<f64>, Vec<
 
 /// The power table, batches in R's loop order (ceiling, n, effect, slope).
 pub fn power(o: &PowerOptions) -> Result<Vec<PowerRow>, NcaError> {
-    if o.corner != 1 && o.corner != 4 {
-        return Err(NcaError::Power("corners 2 and 3 are not available".into()));
+    if !(1..=4).contains(&o.corner) {
+        return Err(NcaError::BadCorner(o.corner));
     }
+    let rising = o.corner == 1 || o.corner == 4;
     if o.effect.iter().any(|e| !(*e > 0.0 && *e < 1.0))
-        || o.slope.iter().any(|s| s.is_nan() || *s <= 0.0)
+        || o.slope
+            .iter()
+            .any(|s| s.is_nan() || (rising && *s <= 0.0) || (!rising && *s >= 0.0))
     {
         return Err(NcaError::Power(
-            "effect sizes must lie in (0, 1) and slopes be positive".into(),
+            "effect sizes must lie in (0, 1), slopes rise for corners 1 and 4 and fall for 2 and 3"
+                .into(),
         ));
     }
     let dedup = |v: &[f64]| {
@@ -132,11 +164,7 @@ pub fn power(o: &PowerOptions) -> Result<Vec<PowerRow>, NcaError> {
         for &n in &ns {
             for &e in &effects {
                 for &s in &slopes {
-                    let i = if o.corner == 1 {
-                        intercept(e, s)
-                    } else {
-                        intercept(1.0 - e, s)
-                    };
+                    let i = intercept_for(o.corner, e, s);
                     let replicates: Vec<Replicate> = (1..=o.rep as u64)
                         .into_par_iter()
                         .map(|r| {
@@ -183,4 +211,34 @@ pub fn power(o: &PowerOptions) -> Result<Vec<PowerRow>, NcaError> {
         }
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Area of the unit square above the line y = i + s·x (numerically, 200,000 strips).
+    fn area_above(i: f64, s: f64) -> f64 {
+        let n = 200_000;
+        (0..n)
+            .map(|k| {
+                let x = (k as f64 + 0.5) / n as f64;
+                1.0 - (i + s * x).clamp(0.0, 1.0)
+            })
+            .sum::<f64>()
+            / n as f64
+    }
+
+    #[test]
+    fn the_true_line_leaves_an_empty_zone_of_the_effect_size() {
+        // corner 1 (rising) and corner 2 (falling): the zone above the line has area e
+        for e in [0.05, 0.1, 0.2, 0.5, 0.8] {
+            for s in [0.3, 1.0, 2.0, 6.0] {
+                let a = area_above(intercept(e, s), s);
+                assert!((a - e).abs() < 1e-4, "rising e {e} s {s}: {a}");
+                let a = area_above(intercept_falling(e, -s), -s);
+                assert!((a - e).abs() < 1e-4, "falling e {e} s {s}: {a}");
+            }
+        }
+    }
 }
