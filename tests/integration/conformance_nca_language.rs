@@ -540,6 +540,11 @@ fn power_through_the_language() {
         .as_array()
         .and_then(|a| a.iter().find(|a| a["kind"] == "nca_power"))
         .expect("nca_power");
+    // a falling ceiling in corner 2 runs (its intercept rule is checked in the engine)
+    run_ok(
+        fixture(""),
+        "power p2 { n = [20]  effect = 0.2  slope = -1  corner = 2  replicates = 5  permutations = 20  seed = 3 }\n",
+    );
     for (g, w) in pw["rows"]
         .as_array()
         .unwrap()
@@ -558,6 +563,10 @@ fn power_through_the_language() {
         (
             "power pw { efect = 0.2  seed = 1 }\n",
             "toe::check::unknown_option",
+        ),
+        (
+            "power pw { slope = 1  corner = 2  seed = 1 }\n",
+            "toe::check::bad_option",
         ),
     ] {
         let mut s = toe::Session::new(fixture(""));
