@@ -576,6 +576,13 @@ pub struct PowerPlan {
     pub span: Span,
 }
 
+impl NcaRobustnessPlan {
+    /// The settings' labels: "baseline", then each variant's.
+    pub fn labels(&self) -> impl Iterator<Item = String> + '_ {
+        std::iter::once("baseline".to_string()).chain(self.variants.iter().map(|(l, _)| l.clone()))
+    }
+}
+
 /// `use "file.toe"` or `use std.NAME`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UsePlan {

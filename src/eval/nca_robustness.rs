@@ -58,9 +58,7 @@ impl Interpreter {
             })
             .collect();
         self.progress.finish();
-        let labels = std::iter::once("baseline".to_string())
-            .chain(plan.variants.iter().map(|(l, _)| l.clone()));
-        for (label, r) in labels.zip(&runs) {
+        for (label, r) in plan.labels().zip(&runs) {
             if let Err(why) = r {
                 self.warn(runtime::variant_not_run(&p.name, &label, why, plan.span));
             }

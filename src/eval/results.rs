@@ -50,6 +50,13 @@ pub struct NcaRun {
     pub ids: Vec<String>,
 }
 
+/// The ids of these rows (empty for a row without one).
+pub fn case_names(ids: &[String], rows: &[usize]) -> Vec<String> {
+    rows.iter()
+        .map(|i| ids.get(*i).cloned().unwrap_or_default())
+        .collect()
+}
+
 /// Bottleneck cases at an `nca` block's target outcome level.
 #[derive(Debug, Clone)]
 pub struct CasesAtTarget {

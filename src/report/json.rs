@@ -134,7 +134,7 @@ pub fn nca(run: &NcaRun) -> JsonValue {
                 "shown": o.shown,
                 "hidden": o.rows.len() - o.shown,
                 "rows": o.rows.iter().map(|r| json!({
-                    "cases": r.cases.iter().map(|i| ids.get(*i).cloned().unwrap_or_default()).collect::<Vec<_>>(),
+                    "cases": case_names(ids, &r.cases),
                     "eff_or": num(r.eff_or), "eff_nw": num(r.eff_nw),
                     "dif_abs": num(r.dif_abs), "dif_rel": num(r.dif_rel),
                     "ceiling": r.ceiling, "scope": r.scope,
@@ -155,9 +155,7 @@ pub fn nca(run: &NcaRun) -> JsonValue {
         "bottlenecks": bottlenecks,
         "outliers": outliers,
         "bottleneck_cases": run.cases_at_target.as_ref().map(|at| {
-            let ids = |rows: &[usize]| -> Vec<String> {
-                rows.iter().map(|i| run.cases_ids().get(*i).cloned().unwrap_or_default()).collect()
-            };
+            let ids = |rows: &[usize]| case_names(run.cases_ids(), rows);
             json!({
                 "target": at.label,
                 "tables": at.tables.iter().map(|t| json!({
@@ -402,16 +400,16 @@ pub fn power(r: &PowerRun) -> JsonValue {
 
 /// Dul's NCA robustness table, kind "nca_robustness".
 pub fn nca_robustness(r: &NcaRobustnessRun) -> JsonValue {
-    let labels = std::iter::once("baseline".to_string())
-        .chain(r.plan.variants.iter().map(|(l, _)| l.clone()));
-    let runs: Vec<JsonValue> = labels
+    let runs: Vec<JsonValue> = r
+        .plan
+        .labels()
         .zip(&r.runs)
         .map(|(label, run)| match run {
             Err(e) => json!({ "setting": label, "error": e }),
             Ok(v) => json!({
                 "setting": label,
                 "rows": v.rows,
-                "removed": v.removed.iter().map(|i| r.ids.get(*i).cloned().unwrap_or_default()).collect::<Vec<_>>(),
+                "removed": case_names(&r.ids, &v.removed),
                 "conditions": r.conditions.iter().zip(&v.conditions).map(|(c, o)| match o {
                     Ok(o) => json!({
                         "condition": c, "effect_size": num(o.effect), "p_value": o.p_value.map(num),

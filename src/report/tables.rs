@@ -227,12 +227,7 @@ pub fn bottleneck_cases(run: &NcaRun) -> Doc {
     let Some(at) = &run.cases_at_target else {
         return doc;
     };
-    let names = |rows: &[usize]| -> String {
-        rows.iter()
-            .map(|i| run.cases_ids().get(*i).cloned().unwrap_or_default())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let names = |rows: &[usize]| case_names(run.cases_ids(), rows).join(", ");
     for t in &at.tables {
         let mut table = Table::new(
             format!(
@@ -316,12 +311,7 @@ pub fn outliers(run: &NcaRun) -> Doc {
         );
         let flag = |b: bool| Cell::text(if b { "X" } else { "" });
         for r in o.rows.iter().take(o.shown) {
-            let label = r
-                .cases
-                .iter()
-                .map(|i| ids.get(*i).cloned().unwrap_or_default())
-                .collect::<Vec<_>>()
-                .join(" - ");
+            let label = case_names(ids, &r.cases).join(" - ");
             let mut row = vec![
                 Cell::text(label),
                 Cell::Digits(r.eff_or, 2),
@@ -857,9 +847,7 @@ pub fn nca_robustness(r: &NcaRobustnessRun) -> Doc {
             Column::right("share"),
         ],
     );
-    let labels = std::iter::once("baseline".to_string())
-        .chain(r.plan.variants.iter().map(|(l, _)| l.clone()));
-    for (label, run) in labels.zip(&r.runs) {
+    for (label, run) in r.plan.labels().zip(&r.runs) {
         match run {
             Err(e) => t.rows.push(vec![
                 Cell::text(label),
@@ -874,12 +862,7 @@ pub fn nca_robustness(r: &NcaRobustnessRun) -> Doc {
                 let removed = if v.removed.is_empty() {
                     String::new()
                 } else {
-                    let names: Vec<&str> = v
-                        .removed
-                        .iter()
-                        .map(|i| r.ids.get(*i).map_or("", |s| s.as_str()))
-                        .collect();
-                    format!(" (without {})", names.join(", "))
+                    format!(" (without {})", case_names(&r.ids, &v.removed).join(", "))
                 };
                 for (k, (c, o)) in r.conditions.iter().zip(&v.conditions).enumerate() {
                     let first = if k == 0 {

@@ -6,7 +6,7 @@
 //! arithmetic (`rarith.rs`), so their bits are R's. Guarantees: O(n) for
 //! OLS/COLS/CR, O(K) for C-LP on K peers; never panics, never divides by zero.
 
-use super::peers::{unique_count, Peer};
+use super::peers::{has_two_unique, Peer};
 use super::rarith;
 
 /// A straight ceiling `y = intercept + slope · x`.
@@ -31,7 +31,7 @@ pub fn ols(x: &[f64], y: &[f64]) -> Option<Line> {
 /// `lm(y ~ x)` on peers (duplicates included, in the peers' order); `None`
 /// with fewer than 2 distinct peers.
 pub fn ols_peers(peers: &[Peer]) -> Option<Line> {
-    if unique_count(peers) < 2 {
+    if !has_two_unique(peers) {
         return None;
     }
     let x: Vec<f64> = peers.iter().map(|p| p.x).collect();
@@ -101,7 +101,7 @@ pub fn c_lp_alternative(peers: &[Peer], flip_x: bool, flip_y: bool) -> Option<Li
 }
 
 fn c_lp_inner(peers: &[Peer], flip_x: bool, flip_y: bool) -> Option<(Line, Option<Line>)> {
-    if unique_count(peers) < 2 {
+    if !has_two_unique(peers) {
         return None;
     }
     let sx = if flip_x { -1.0 } else { 1.0 };

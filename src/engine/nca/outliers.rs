@@ -73,6 +73,15 @@ pub struct Outliers {
     pub combinations: usize,
 }
 
+/// Ceilings the reference treats as peerless: every case is a candidate and every removal
+/// touches the ceiling.
+fn without_peers(c: &Ceiling) -> bool {
+    matches!(
+        c,
+        Ceiling::Cols | Ceiling::Qr | Ceiling::CLp | Ceiling::Custom { .. }
+    )
+}
+
 /// The reference's summary values compared for the scope flag.
 fn summary(r: &NcaResult) -> [f64; 5] {
     [r.scope, r.xmin, r.xmax, r.ymin, r.ymax]
@@ -114,10 +123,7 @@ impl Search<'_> {
                 && self.x.get(i).is_some_and(|v| !v.is_nan())
                 && self.y.get(i).is_some_and(|v| !v.is_nan())
         };
-        if matches!(
-            self.ceiling,
-            Ceiling::Cols | Ceiling::Qr | Ceiling::CLp | Ceiling::Custom { .. }
-        ) {
+        if without_peers(&self.ceiling) {
             return (0..self.x.len()).filter(|i| alive(*i)).collect();
         }
         if let Some(c) = r.ceiling(&self.ceiling) {
@@ -169,10 +175,7 @@ impl Search<'_> {
         if round2(dif_rel.abs()) < min_dif {
             return None;
         }
-        let always_ceiling = matches!(
-            self.ceiling,
-            Ceiling::Cols | Ceiling::Qr | Ceiling::CLp | Ceiling::Custom { .. }
-        );
+        let always_ceiling = without_peers(&self.ceiling);
         let peers: Vec<usize> = self
             .base
             .ceiling(&self.ceiling)

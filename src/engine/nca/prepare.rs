@@ -7,7 +7,7 @@
 
 use super::ceilings::{self, Line};
 use super::effect::{self, Scope};
-use super::peers::{self, Peer};
+use super::peers::Peer;
 use super::types::{Ceiling, NcaError};
 
 /// Everything that stays fixed while y is permuted.
@@ -32,20 +32,8 @@ pub(crate) fn line_for(
         Ceiling::Ols => ceilings::ols(p.x, y),
         Ceiling::Cols => ceilings::cols(p.x, y, p.flip_y),
         Ceiling::Qr => ceilings::quantile_regression(p.x, y, ceilings::qr_tau(p.qr_tau, p.flip_y)),
-        Ceiling::CrFdh => {
-            if peers::has_two_unique(fdh) {
-                ceilings::ols_peers(fdh)
-            } else {
-                None
-            }
-        }
-        Ceiling::CrVrs => {
-            if peers::has_two_unique(vrs) {
-                ceilings::ols_peers(vrs)
-            } else {
-                None
-            }
-        }
+        Ceiling::CrFdh => ceilings::ols_peers(fdh),
+        Ceiling::CrVrs => ceilings::ols_peers(vrs),
         Ceiling::CLp => ceilings::c_lp(fdh, p.flip_x, p.flip_y),
         Ceiling::Custom { intercept, slope } => Some(Line {
             intercept: *intercept,
