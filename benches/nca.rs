@@ -102,6 +102,8 @@ fn bench(c: &mut Criterion) {
         rep: 1000,
         test_rep: 1000,
         seed: 2025,
+        distribution_x: vec![power::Distribution::Uniform],
+        distribution_y: vec![power::Distribution::Uniform],
     };
     g.bench_function(
         format!("e_power_5_sizes_1000_rep_1000_perms_{threads}_threads"),

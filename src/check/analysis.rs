@@ -11,6 +11,7 @@ use super::plan::*;
 use super::scope::Scope;
 use crate::diagnostics::{codes, suggestion, Diag};
 use crate::engine::fsqca::Expectation;
+use crate::engine::nca::power::Distribution;
 use crate::engine::nca::Ceiling;
 use crate::source::Span;
 use crate::syntax::ast::*;
@@ -784,7 +785,7 @@ fn fsqca_plan(a: &Analysis, span: Span) -> Result<FsqcaPlan, Diag> {
 }
 
 /// Known option keys of a `power` block.
-pub const POWER_OPTIONS: [&str; 9] = [
+pub const POWER_OPTIONS: [&str; 11] = [
     "n",
     "effect",
     "slope",
@@ -794,10 +795,12 @@ pub const POWER_OPTIONS: [&str; 9] = [
     "replicates",
     "permutations",
     "seed",
+    "distribution_x",
+    "distribution_y",
 ];
 
 /// A `power` block → its plan (defaults as R's `nca_power`: n = 20, 50, 100; effect 0.1;
-/// slope 1; CE-FDH; corner 1; p 0.05; 100 replicates of 200 permutations).
+/// slope 1; CE-FDH; corner 1; p 0.05; 100 replicates of 200 permutations; uniform x and y).
 pub fn power_plan(name: &Ident, options: &[Opt], span: Span) -> Result<PowerPlan, Diag> {
     let mut p = crate::engine::nca::power::PowerOptions {
         n: vec![20, 50, 100],
@@ -809,6 +812,8 @@ pub fn power_plan(name: &Ident, options: &[Opt], span: Span) -> Result<PowerPlan
         rep: 100,
         test_rep: 200,
         seed: 0,
+        distribution_x: vec![Distribution::Uniform],
+        distribution_y: vec![Distribution::Uniform],
     };
     let mut seed = None;
     let mut seen = Vec::new();
@@ -904,6 +909,27 @@ pub fn power_plan(name: &Ident, options: &[Opt], span: Span) -> Result<PowerPlan
                     }
                 }
                 p.ceilings = out;
+            }
+            "distribution_x" | "distribution_y" => {
+                let mut out = Vec::new();
+                for v in &items {
+                    match &v.kind {
+                        ValueKind::Ident(s) if s == "uniform" => out.push(Distribution::Uniform),
+                        ValueKind::Ident(s) if s == "normal" => out.push(Distribution::Normal),
+                        _ => {
+                            return Err(range_err(
+                                v,
+                                "`uniform` or `normal`",
+                                "normal is R's truncated normal on [0, 1] with mean 0.5 and sd 0.2, e.g. `distribution_x = [uniform, normal]`",
+                            ))
+                        }
+                    }
+                }
+                if key.node == "distribution_x" {
+                    p.distribution_x = out;
+                } else {
+                    p.distribution_y = out;
+                }
             }
             "corner" => {
                 let v = single(values, key)?;

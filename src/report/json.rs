@@ -392,6 +392,7 @@ pub fn power(r: &PowerRun) -> JsonValue {
         "p": p.p,
         "corner": p.corner,
         "rows": r.rows.iter().map(|row| json!({
+            "distribution_x": row.distribution_x.name(), "distribution_y": row.distribution_y.name(),
             "n": row.n, "effect": row.effect, "slope": row.slope,
             "ceiling": row.ceiling.name(), "intercept": num(row.intercept), "power": num(row.power),
         })).collect::<Vec<_>>(),

@@ -786,10 +786,28 @@ pub fn query(q: &QueryResult) -> Doc {
     doc
 }
 
-/// The power of NCA's permutation test per sample size, effect, slope and ceiling.
+/// The power of NCA's permutation test per sample size, effect, slope and ceiling (and the
+/// distributions of x and y when any is not uniform).
 pub fn power(r: &PowerRun) -> Doc {
+    use crate::engine::nca::power::Distribution;
     let mut doc = Doc::default();
     let p = &r.plan.options;
+    let shows_distributions = p
+        .distribution_x
+        .iter()
+        .chain(&p.distribution_y)
+        .any(|d| *d != Distribution::Uniform);
+    let mut columns = Vec::new();
+    if shows_distributions {
+        columns.extend([Column::left("x"), Column::left("y")]);
+    }
+    columns.extend([
+        Column::right("n"),
+        Column::right("effect"),
+        Column::right("slope"),
+        Column::left("ceiling"),
+        Column::right("power"),
+    ]);
     let mut t = Table::new(
         format!(
             "power {}: {} replicates × {} permutations, p <= {}, corner {}, seed {}",
@@ -800,24 +818,30 @@ pub fn power(r: &PowerRun) -> Doc {
             p.corner,
             p.seed
         ),
-        vec![
-            Column::right("n"),
-            Column::right("effect"),
-            Column::right("slope"),
-            Column::left("ceiling"),
-            Column::right("power"),
-        ],
+        columns,
     );
     for row in &r.rows {
-        t.rows.push(vec![
+        let mut cells = Vec::new();
+        if shows_distributions {
+            cells.extend([
+                Cell::text(row.distribution_x.name()),
+                Cell::text(row.distribution_y.name()),
+            ]);
+        }
+        cells.extend([
             Cell::Int(row.n),
             Cell::Num(row.effect),
             Cell::Num(row.slope),
             Cell::text(row.ceiling.name()),
             Cell::Stat(row.power),
         ]);
+        t.rows.push(cells);
     }
-    t.notes.push("power = share of simulated samples whose permutation test gives p at most the level (R's nca_power, uniform x and y)".into());
+    t.notes.push(if shows_distributions {
+        "power = share of simulated samples whose permutation test gives p at most the level (R's nca_power; normal = truncated normal on [0, 1], mean 0.5, sd 0.2)".into()
+    } else {
+        "power = share of simulated samples whose permutation test gives p at most the level (R's nca_power, uniform x and y)".into()
+    });
     doc.table(1, t);
     doc.blank();
     doc

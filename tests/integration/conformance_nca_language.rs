@@ -553,9 +553,27 @@ fn power_through_the_language() {
     {
         assert_eq!(g["n"], w["n"]);
         assert_eq!(g["power"], w["power"]);
+        assert_eq!(g["distribution_x"], "uniform");
     }
+    // a normal x: columns x and y appear, the uniform batch keeps R's value (0.42 at n = 20)
+    let text = "power pn {\n  n = [20]\n  effect = 0.2\n  replicates = 50\n  permutations = 100\n  seed = 2025\n  distribution_x = [uniform, normal]\n}\n";
+    let (session, shown) = run_ok(fixture(""), text);
+    assert!(shown.contains("normal = truncated normal"), "{shown}");
+    let doc = session.document("t.toe", text.as_bytes());
+    let rows = doc["analyses"]
+        .as_array()
+        .and_then(|a| a.iter().find(|a| a["kind"] == "nca_power"))
+        .expect("nca_power")["rows"]
+        .clone();
+    assert_eq!(rows[0]["distribution_x"], "uniform");
+    assert_eq!(rows[0]["power"], 0.42);
+    assert_eq!(rows[1]["distribution_x"], "normal");
     for (body, code) in [
         ("power pw { effect = 0.2 }\n", "toe::check::bad_option"),
+        (
+            "power pw { distribution_y = [gamma]  seed = 1 }\n",
+            "toe::check::bad_option",
+        ),
         (
             "power pw { effect = 1.5  seed = 1 }\n",
             "toe::check::bad_option",

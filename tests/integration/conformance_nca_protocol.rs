@@ -206,6 +206,8 @@ fn power_agrees_with_nca_power() {
         rep: spec["rep"].as_u64().unwrap() as usize,
         test_rep: spec["test_rep"].as_u64().unwrap() as usize,
         seed: spec["seed"].as_u64().unwrap() as u32,
+        distribution_x: vec![power::Distribution::Uniform],
+        distribution_y: vec![power::Distribution::Uniform],
     };
     assert_eq!(
         rrng::RRng::new(o.seed).offset() as u64,
@@ -239,6 +241,78 @@ fn power_agrees_with_nca_power() {
         .map(|r| r["power"].as_f64().unwrap())
         .collect();
     assert_eq!(rows.iter().map(|r| r.power).collect::<Vec<_>>(), table);
+}
+
+/// `distribution.x = c("uniform", "normal")`: the distributions are R's outermost loops and
+/// the batch counter runs on across them, so the uniform batches are the fixture's (0.42,
+/// 0.94) and the normal batches re-seed with `b·rep + r + offset` for b = 2, 3. Each normal
+/// replicate's data are truncnorm's draws (y uniform first, then x normal, until under the
+/// line), checked by drawing them here and analysing them: the effect and p-value agree.
+/// (No R fixture has normal data; `norm_rand` itself is checked against R's `rnorm` in
+/// `engine::nca::rrng`.)
+#[test]
+fn power_with_normal_x_runs_on_r_s_batch_counter() {
+    let out = load("out_power.json");
+    let o = power::PowerOptions {
+        n: vec![20, 50],
+        effect: vec![0.2],
+        slope: vec![1.0],
+        ceilings: vec![Ceiling::CeFdh],
+        corner: 1,
+        p: 0.05,
+        rep: 50,
+        test_rep: 100,
+        seed: 2025,
+        distribution_x: vec![power::Distribution::Uniform, power::Distribution::Normal],
+        distribution_y: vec![power::Distribution::Uniform],
+    };
+    let rows = power::power(&o).unwrap();
+    assert_eq!(rows.len(), 4);
+    let table: Vec<f64> = out["nca_power"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["power"].as_f64().unwrap())
+        .collect();
+    assert_eq!(vec![rows[0].power, rows[1].power], table);
+    let offset = out["power_offset"].as_u64().unwrap();
+    for (b, row) in rows.iter().enumerate().skip(2) {
+        assert_eq!(row.distribution_x, power::Distribution::Normal);
+        assert_eq!(row.distribution_y, power::Distribution::Uniform);
+        for (r, rep) in row.replicates.iter().enumerate().take(5) {
+            let seed = b as u64 * 50 + r as u64 + 1 + offset;
+            assert_eq!(rep.seed as u64, seed);
+            let mut rng = rrng::RRng::new(seed as u32);
+            let (mut x, mut y) = (Vec::new(), Vec::new());
+            while x.len() < row.n {
+                let yy = rng.unif_rand();
+                let xx = rng.rtruncnorm(0.0, 1.0, 0.5, 0.2).unwrap();
+                if yy < (row.intercept + xx).min(1.0) {
+                    x.push(xx);
+                    y.push(yy);
+                }
+            }
+            assert!(x.iter().all(|v| (0.0..=1.0).contains(v)));
+            let test_offset = rng.offset();
+            assert_eq!(rep.test_offset, test_offset);
+            let res = analyse(
+                &x,
+                &y,
+                &NcaOptions {
+                    ceilings: vec![Ceiling::CeFdh],
+                    scope: Some([0.0, 1.0, 0.0, 1.0]),
+                    permutations: 100,
+                    seed: Some(seed as u32),
+                    offset: Some(test_offset),
+                    ..NcaOptions::default()
+                },
+            )
+            .unwrap();
+            assert_eq!(rep.effect, res.ceilings[0].effect_size);
+            assert_eq!(rep.p_value, res.ceilings[0].p_value);
+        }
+        assert!(row.power > 0.0 && row.power <= 1.0);
+    }
 }
 
 /// Dul's robustness checks on nca.example (`out_robustness_example.json`): the baseline

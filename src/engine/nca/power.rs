@@ -6,7 +6,8 @@
 //! tested with `test_rep` permutations; the power is the share of replicates with
 //! p ≤ `p`. Reproducible from a seed as R's: the power offset is `set.seed(seed);
 //! sample.int(2^24, 1)`, replicate r of batch b re-seeds R's generator with
-//! `b·rep + r + offset`, draws each point as (y, x) uniforms until it lies under the line,
+//! `b·rep + r + offset`, draws each point as (y, x) until it lies under the line (uniform
+//! `runif`, or normal `rtruncnorm(1, 0, 1, 0.5, 0.2)` from R's inversion normals),
 //! and the test takes its own offset from the stream the data left. Replicates run in
 //! parallel; each seeds itself, so the result does not depend on the threads. Never
 //! panics; unsupported settings are errors.
@@ -15,6 +16,32 @@ use rayon::prelude::*;
 
 use super::rrng::RRng;
 use super::types::{Ceiling, NcaError, NcaOptions};
+
+/// How a simulated x or y is drawn in [0, 1].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Distribution {
+    /// `runif(1, 0, 1)`.
+    Uniform,
+    /// `truncnorm::rtruncnorm(1, a = 0, b = 1, mean = 0.5, sd = 0.2)`.
+    Normal,
+}
+
+impl Distribution {
+    pub fn name(self) -> &'static str {
+        match self {
+            Distribution::Uniform => "uniform",
+            Distribution::Normal => "normal",
+        }
+    }
+
+    fn draw(self, rng: &mut RRng) -> f64 {
+        match self {
+            Distribution::Uniform => rng.unif_rand(),
+            // the interval [0, 1] around 0.5 with sd 0.2 is truncnorm's normal-rejection case
+            Distribution::Normal => rng.rtruncnorm(0.0, 1.0, 0.5, 0.2).unwrap_or(f64::NAN),
+        }
+    }
+}
 
 /// What to simulate.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,6 +57,9 @@ pub struct PowerOptions {
     pub rep: usize,
     pub test_rep: usize,
     pub seed: u32,
+    /// Distributions of x and of y (R's `distribution.x`, `distribution.y`).
+    pub distribution_x: Vec<Distribution>,
+    pub distribution_y: Vec<Distribution>,
 }
 
 /// One replicate's outcome (kept for checking against the reference).
@@ -44,6 +74,8 @@ pub struct Replicate {
 /// The power of one batch.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PowerRow {
+    pub distribution_x: Distribution,
+    pub distribution_y: Distribution,
     pub n: usize,
     pub effect: f64,
     pub slope: f64,
@@ -101,14 +133,20 @@ pub fn intercept_for(corner: u8, e: f64, s: f64) -> f64 {
 
 /// n points under (corners 1, 2) or above (corners 3, 4) the line `i + s·x`, drawn y
 /// first.
-fn draw(rng: &mut RRng, n: usize, i: f64, s: f64, corner: u8) -> (Vec<f64>, Vec<f64>) {
+fn draw(
+    rng: &mut RRng,
+    n: usize,
+    (i, s): (f64, f64),
+    corner: u8,
+    (dx, dy): (Distribution, Distribution),
+) -> (Vec<f64>, Vec<f64>) {
     let mut x = Vec::with_capacity(n);
     let mut y = Vec::with_capacity(n);
     for _ in 0..n {
         // a point is accepted with probability ≥ min(e, 1 − e) > 0
         loop {
-            let yy = rng.unif_rand();
-            let xx = rng.unif_rand();
+            let yy = dy.draw(rng);
+            let xx = dx.draw(rng);
             let line = i + s * xx;
             let ok = if corner <= 2 {
                 yy < line.min(1.0)
@@ -125,7 +163,19 @@ fn draw(rng: &mut RRng, n: usize, i: f64, s: f64, corner: u8) -> (Vec<f64>, Vec<
     (x, y)
 }
 
-/// The power table, batches in R's loop order (ceiling, n, effect, slope).
+/// The distinct values in first-seen order (R's `unique`).
+fn unique<T: PartialEq + Copy>(v: &[T]) -> Vec<T> {
+    let mut out: Vec<T> = Vec::new();
+    for x in v {
+        if !out.contains(x) {
+            out.push(*x);
+        }
+    }
+    out
+}
+
+/// The power table, batches in R's loop order (distribution of x, of y, ceiling, n,
+/// effect, slope).
 pub fn power(o: &PowerOptions) -> Result<Vec<PowerRow>, NcaError> {
     if !(1..=4).contains(&o.corner) {
         return Err(NcaError::BadCorner(o.corner));
@@ -141,71 +191,72 @@ pub fn power(o: &PowerOptions) -> Result<Vec<PowerRow>, NcaError> {
                 .into(),
         ));
     }
-    let dedup = |v: &[f64]| {
-        let mut out: Vec<f64> = Vec::new();
-        v.iter().for_each(|x| {
-            if !out.contains(x) {
-                out.push(*x)
-            }
-        });
-        out
-    };
-    let mut ns: Vec<usize> = Vec::new();
-    o.n.iter().for_each(|x| {
-        if !ns.contains(x) {
-            ns.push(*x)
+    // R unique()s every argument vector
+    let (ns, effects, slopes, ceilings) = (
+        unique(&o.n),
+        unique(&o.effect),
+        unique(&o.slope),
+        unique(&o.ceilings),
+    );
+    let mut distributions = Vec::new();
+    for dx in unique(&o.distribution_x) {
+        for dy in unique(&o.distribution_y) {
+            distributions.push((dx, dy));
         }
-    });
-    let (effects, slopes) = (dedup(&o.effect), dedup(&o.slope));
+    }
     let offset = RRng::new(o.seed).offset();
     let mut rows = Vec::new();
     let mut batch: u64 = 0;
-    for ceiling in &o.ceilings {
-        for &n in &ns {
-            for &e in &effects {
-                for &s in &slopes {
-                    let i = intercept_for(o.corner, e, s);
-                    let replicates: Vec<Replicate> = (1..=o.rep as u64)
-                        .into_par_iter()
-                        .map(|r| {
-                            let seed = (batch * o.rep as u64 + r + offset as u64) as u32;
-                            let mut rng = RRng::new(seed);
-                            let (x, y) = draw(&mut rng, n, i, s, o.corner);
-                            let test_offset = rng.offset();
-                            let opts = NcaOptions {
-                                ceilings: vec![*ceiling],
-                                corner: o.corner,
-                                scope: Some([0.0, 1.0, 0.0, 1.0]),
-                                permutations: o.test_rep,
-                                seed: Some(seed),
-                                offset: Some(test_offset),
-                                ..NcaOptions::default()
-                            };
-                            let c = super::analyse(&x, &y, &opts)
-                                .ok()
-                                .and_then(|res| res.ceilings.into_iter().next());
-                            Replicate {
-                                seed,
-                                test_offset,
-                                effect: c.as_ref().map_or(f64::NAN, |c| c.effect_size),
-                                p_value: c.and_then(|c| c.p_value),
-                            }
-                        })
-                        .collect();
-                    let significant = replicates
-                        .iter()
-                        .filter(|r| r.p_value.is_some_and(|p| p <= o.p))
-                        .count();
-                    rows.push(PowerRow {
-                        n,
-                        effect: e,
-                        slope: s,
-                        ceiling: *ceiling,
-                        intercept: i,
-                        power: significant as f64 / o.rep.max(1) as f64,
-                        replicates,
-                    });
-                    batch += 1;
+    for (dx, dy) in distributions {
+        for ceiling in &ceilings {
+            for &n in &ns {
+                for &e in &effects {
+                    for &s in &slopes {
+                        let i = intercept_for(o.corner, e, s);
+                        let replicates: Vec<Replicate> = (1..=o.rep as u64)
+                            .into_par_iter()
+                            .map(|r| {
+                                let seed = (batch * o.rep as u64 + r + offset as u64) as u32;
+                                let mut rng = RRng::new(seed);
+                                let (x, y) = draw(&mut rng, n, (i, s), o.corner, (dx, dy));
+                                let test_offset = rng.offset();
+                                let opts = NcaOptions {
+                                    ceilings: vec![*ceiling],
+                                    corner: o.corner,
+                                    scope: Some([0.0, 1.0, 0.0, 1.0]),
+                                    permutations: o.test_rep,
+                                    seed: Some(seed),
+                                    offset: Some(test_offset),
+                                    ..NcaOptions::default()
+                                };
+                                let c = super::analyse(&x, &y, &opts)
+                                    .ok()
+                                    .and_then(|res| res.ceilings.into_iter().next());
+                                Replicate {
+                                    seed,
+                                    test_offset,
+                                    effect: c.as_ref().map_or(f64::NAN, |c| c.effect_size),
+                                    p_value: c.and_then(|c| c.p_value),
+                                }
+                            })
+                            .collect();
+                        let significant = replicates
+                            .iter()
+                            .filter(|r| r.p_value.is_some_and(|p| p <= o.p))
+                            .count();
+                        rows.push(PowerRow {
+                            distribution_x: dx,
+                            distribution_y: dy,
+                            n,
+                            effect: e,
+                            slope: s,
+                            ceiling: *ceiling,
+                            intercept: i,
+                            power: significant as f64 / o.rep.max(1) as f64,
+                            replicates,
+                        });
+                        batch += 1;
+                    }
                 }
             }
         }

@@ -2,7 +2,9 @@
 //!
 //! Reproduces, bit for bit, what R (>= 3.6, default kinds) does for
 //! `set.seed(s)`, `unif_rand()` (Mersenne-Twister), `R_unif_index()`
-//! ("Rejection" sampling) and `sample(1:h, h)`, as specified in docs/methods.md §3.4.
+//! ("Rejection" sampling), `sample(1:h, h)`, as specified in docs/methods.md §3.4,
+//! and `norm_rand()` ("Inversion": two uniforms through `qnorm`, Wichura's AS 241 as R
+//! codes it) with truncnorm's sampler for `rtruncnorm` (docs/methods.md §3.10).
 //! Guarantees: deterministic, no global state, never panics (every size is
 //! handled, including 0 and 1). A fresh seed costs nothing up front: the first
 //! generation of the twister is computed word by word as it is drawn, from the
@@ -265,6 +267,166 @@ impl RRng {
     pub fn offset(&mut self) -> u32 {
         1 + self.unif_index(16_777_216.0) as u32
     }
+
+    /// `norm_rand()` with R's default "Inversion": `u = unif_rand(); u = (int)(2^27·u) +
+    /// unif_rand(); qnorm(u / 2^27)`.
+    pub fn norm_rand(&mut self) -> f64 {
+        const BIG: f64 = 134_217_728.0;
+        let u = self.unif_rand();
+        let u = (BIG * u).trunc() + self.unif_rand();
+        qnorm(u / BIG)
+    }
+
+    /// `truncnorm::rtruncnorm(1, a, b, mean, sd)` for finite `a < b`: the branch truncnorm
+    /// takes, drawing from this stream. Only the normal-rejection branch (the interval
+    /// contains the mean and a bound's density is at most 0.15, as for NCA's
+    /// `a = 0, b = 1, mean = 0.5, sd = 0.2`) is implemented; other intervals give `None`.
+    pub fn rtruncnorm(&mut self, a: f64, b: f64, mean: f64, sd: f64) -> Option<f64> {
+        let (alpha, beta) = ((a - mean) / sd, (b - mean) / sd);
+        let dnorm = |z: f64| (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
+        if !(alpha <= 0.0 && 0.0 <= beta && alpha < beta)
+            || !(dnorm(alpha) <= 0.15 || dnorm(beta) <= 0.15)
+        {
+            return None;
+        }
+        // accepted with probability P(alpha ≤ Z ≤ beta) ≥ 1 − 2·0.15·… > 0.5 here
+        loop {
+            let z = self.norm_rand();
+            if z >= alpha && z <= beta {
+                return Some(mean + sd * z);
+            }
+        }
+    }
+}
+
+/// R's `qnorm(p, 0, 1)` (nmath/qnorm.c of R 4.3+: AS 241 with R's coefficients, written
+/// as R writes them, and R's order of operations; the asymptotic formulas beyond r = 27) for
+/// p in [0, 1]; anything else NaN.
+#[allow(clippy::excessive_precision)]
+pub fn qnorm(p: f64) -> f64 {
+    if p.is_nan() || !(0.0..=1.0).contains(&p) {
+        return f64::NAN;
+    }
+    if p == 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    if p == 1.0 {
+        return f64::INFINITY;
+    }
+    let q = p - 0.5;
+    if q.abs() <= 0.425 {
+        let r = 0.180625 - q * q;
+        return q
+            * (((((((r * 2509.0809287301226727 + 33430.575583588128105) * r
+                + 67265.770927008700853)
+                * r
+                + 45921.953931549871457)
+                * r
+                + 13731.693765509461125)
+                * r
+                + 1971.5909503065514427)
+                * r
+                + 133.14166789178437745)
+                * r
+                + 3.387132872796366608)
+            / (((((((r * 5226.495278852854561 + 28729.085735721942674) * r
+                + 39307.89580009271061)
+                * r
+                + 21213.794301586595867)
+                * r
+                + 5394.1960214247511077)
+                * r
+                + 687.1870074920579083)
+                * r
+                + 42.313330701600911252)
+                * r
+                + 1.);
+    }
+    let lp = if q > 0.0 { (1.0 - p).ln() } else { p.ln() };
+    let mut r = (-lp).sqrt();
+    let val = if r <= 5.0 {
+        r += -1.6;
+        (((((((r * 7.7454501427834140764e-4 + 0.0227238449892691845833) * r
+            + 0.24178072517745061177)
+            * r
+            + 1.27045825245236838258)
+            * r
+            + 3.64784832476320460504)
+            * r
+            + 5.7694972214606914055)
+            * r
+            + 4.6303378461565452959)
+            * r
+            + 1.42343711074968357734)
+            / (((((((r * 1.05075007164441684324e-9 + 5.475938084995344946e-4) * r
+                + 0.0151986665636164571966)
+                * r
+                + 0.14810397642748007459)
+                * r
+                + 0.68976733498510000455)
+                * r
+                + 1.6763848301838038494)
+                * r
+                + 2.05319162663775882187)
+                * r
+                + 1.)
+    } else if r <= 27.0 {
+        r += -5.0;
+        (((((((r * 2.01033439929228813265e-7 + 2.71155556874348757815e-5) * r
+            + 0.0012426609473880784386)
+            * r
+            + 0.026532189526576123093)
+            * r
+            + 0.29656057182850489123)
+            * r
+            + 1.7848265399172913358)
+            * r
+            + 5.4637849111641143699)
+            * r
+            + 6.6579046435011037772)
+            / (((((((r * 2.04426310338993978564e-15 + 1.4215117583164458887e-7) * r
+                + 1.8463183175100546818e-5)
+                * r
+                + 7.868691311456132591e-4)
+                * r
+                + 0.0148753612908506148525)
+                * r
+                + 0.13692988092273580531)
+                * r
+                + 0.59983220655588793769)
+                * r
+                + 1.)
+    } else {
+        // only subnormal p get here (min(p, 1 − p) < e^-729)
+        let two_pi = 2.0 * std::f64::consts::PI;
+        let s2 = -2.0 * lp;
+        let mut x2 = s2 - (two_pi * s2).ln();
+        if r < 36000.0 {
+            x2 = s2 - (two_pi * x2).ln() - 2. / (2. + x2);
+            if r < 840.0 {
+                x2 =
+                    s2 - (two_pi * x2).ln() + 2.0 * (-(1.0 - 1.0 / (4.0 + x2)) / (2. + x2)).ln_1p();
+                if r < 109.0 {
+                    x2 = s2 - (two_pi * x2).ln()
+                        + 2.0 * (-(1.0 - (1.0 - 5.0 / (6.0 + x2)) / (4. + x2)) / (2. + x2)).ln_1p();
+                    if r < 55.0 {
+                        x2 = s2 - (two_pi * x2).ln()
+                            + 2.0
+                                * (-(1.0
+                                    - (1.0 - (5.0 - 9.0 / (8. + x2)) / (6. + x2)) / (4. + x2))
+                                    / (2. + x2))
+                                    .ln_1p();
+                    }
+                }
+            }
+        }
+        x2.sqrt()
+    };
+    if q < 0.0 {
+        -val
+    } else {
+        val
+    }
 }
 
 #[cfg(test)]
@@ -357,5 +519,70 @@ mod tests {
         let mut r = RRng::new(3);
         assert!(r.sample_perm(0).is_empty());
         assert_eq!(r.sample_perm(1), vec![1]);
+    }
+
+    /// R's printed `rnorm` draws (8 decimals, R 4.x default "Inversion"), e.g.
+    /// `set.seed(123); rnorm(5)` → −0.56047565 −0.23017749 1.55870831 0.07050839 0.12928774.
+    #[test]
+    fn rnorm_after_set_seed_matches_r() {
+        let cases: [(u32, [f64; 5]); 3] = [
+            (
+                123,
+                [-0.56047565, -0.23017749, 1.55870831, 0.07050839, 0.12928774],
+            ),
+            (
+                1,
+                [-0.62645381, 0.18364332, -0.83562861, 1.59528080, 0.32950777],
+            ),
+            (
+                42,
+                [1.37095845, -0.56469817, 0.36312841, 0.63286260, 0.40426832],
+            ),
+        ];
+        for (seed, want) in cases {
+            let mut r = RRng::new(seed);
+            for w in want {
+                let g = r.norm_rand();
+                assert!((g - w).abs() < 5e-9, "seed {seed}: {g} vs {w}");
+            }
+        }
+    }
+
+    /// qnorm at textbook quantiles (R: `print(qnorm(.975), digits = 16)` 1.959963984540054)
+    /// and its symmetry, bounds and the tail branches.
+    #[test]
+    fn qnorm_matches_r() {
+        assert_eq!(qnorm(0.5), 0.0);
+        assert!((qnorm(0.975) - 1.959963984540054).abs() < 1e-15);
+        assert!((qnorm(0.995) - 2.575829303548901).abs() < 1e-15);
+        assert!((qnorm(0.05) + 1.644853626951472).abs() < 1e-15);
+        assert!((qnorm(0.025) + qnorm(0.975)).abs() < 1e-15);
+        // tail branch (r in (5, 27]): Φ(−7) = 1.279812543885835e-12
+        assert!((qnorm(1.279812543885835e-12) + 7.0).abs() < 1e-12);
+        assert!(qnorm(1e-320) < -38.0 && qnorm(1e-320).is_finite());
+        assert_eq!(qnorm(0.0), f64::NEG_INFINITY);
+        assert_eq!(qnorm(1.0), f64::INFINITY);
+        assert!(qnorm(1.5).is_nan() && qnorm(f64::NAN).is_nan());
+    }
+
+    /// truncnorm's normal rejection: the first normal draw inside [α, β], scaled back; other
+    /// intervals are refused.
+    #[test]
+    fn rtruncnorm_rejects_outside_the_interval() {
+        let mut a = RRng::new(7);
+        let mut b = RRng::new(7);
+        for _ in 0..2000 {
+            let g = a.rtruncnorm(0.0, 1.0, 0.5, 0.2).unwrap();
+            let z = loop {
+                let z = b.norm_rand();
+                if (-2.5..=2.5).contains(&z) {
+                    break z;
+                }
+            };
+            assert_eq!(g, 0.5 + 0.2 * z);
+            assert!((0.0..=1.0).contains(&g));
+        }
+        assert_eq!(a.rtruncnorm(0.0, 1.0, 0.5, 1.0), None);
+        assert_eq!(a.rtruncnorm(1.0, 0.0, 0.5, 0.2), None);
     }
 }
