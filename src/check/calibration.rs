@@ -17,7 +17,7 @@ use crate::syntax::ast::*;
 pub const METHODS: [&str; 5] = ["direct", "linear", "bell", "crisp", "fuzzy"];
 
 /// One rule per target of a calibrate line.
-fn rules_of(item: &CalibItem, method: &Method) -> Vec<CalibRule> {
+fn rules_of(item: &CalibItem, method: &Method, nudge: Option<f64>) -> Vec<CalibRule> {
     item.targets
         .iter()
         .map(|t| CalibRule {
@@ -26,14 +26,45 @@ fn rules_of(item: &CalibItem, method: &Method) -> Vec<CalibRule> {
                 Target::Name(n) => Some(n.node.clone()),
             },
             method: method.clone(),
+            nudge,
             span: item.span,
         })
         .collect()
 }
 
+/// Takes `nudge = d` (an argument of every method but `crisp`, presets included) out of a
+/// calibration call: the call without it, and the nudge.
+fn take_nudge(call: &Call) -> Result<(Call, Option<f64>), Diag> {
+    let mut nudge = None;
+    let mut rest = call.clone();
+    if let Some(k) = rest
+        .args
+        .iter()
+        .position(|a| a.name.as_ref().is_some_and(|n| n.node == "nudge"))
+    {
+        let a = rest.args.remove(k);
+        let d = number_of(&a.value, "a nudge between 0 and 0.1")?;
+        if !(d > 0.0 && d <= 0.1) || rest.name.node == "crisp" {
+            return Err(Diag::error(
+                codes::BAD_ARGUMENT,
+                if rest.name.node == "crisp" {
+                    "expected `nudge` with a fuzzy calibration, found it with `crisp`".to_string()
+                } else {
+                    format!("expected a nudge above 0 and at most 0.1, found {d}")
+                },
+            )
+            .at(a.span, "not a nudge")
+            .help("`nudge = 0.001` moves memberships of exactly 0.5 to 0.501 (Fiss's convention); crisp sets have no 0.5"));
+        }
+        nudge = Some(d);
+    }
+    Ok((rest, nudge))
+}
+
 /// A calibrate line → a rule per target.
 pub fn calib_rules(item: &CalibItem) -> Result<Vec<CalibRule>, Diag> {
-    let call = &item.method;
+    let (rest, nudge) = take_nudge(&item.method)?;
+    let call = &rest;
     let method = match call.name.node.as_str() {
         "direct" => {
             let a = bind_args(call, &["e", "c", "i", "idm", "logodds"], 5)?;
@@ -149,7 +180,7 @@ pub fn calib_rules(item: &CalibItem) -> Result<Vec<CalibRule>, Diag> {
             .help(help));
         }
     };
-    Ok(rules_of(item, &method))
+    Ok(rules_of(item, &method, nudge))
 }
 
 /// Resolves a rule's anchors on a set's raw values and checks them (order, distinct values,
@@ -302,6 +333,7 @@ pub fn resolve(
         method: rule.method.name(),
         anchors,
         idm,
+        nudge: rule.nudge,
         rule_span: rule.span,
         calibration,
     })
@@ -365,8 +397,9 @@ pub fn calibrate_block(scope: &Scope, items: &[CalibItem]) -> Result<Calibrated,
                 }
             }
         }
+        let (bare, nudge) = take_nudge(&it.method)?;
         let rules = match scope.presets.get(&it.method.name.node) {
-            Some(method) if it.method.args.is_empty() => rules_of(it, method),
+            Some(method) if bare.args.is_empty() => rules_of(it, method, nudge),
             Some(_) => {
                 return Err(Diag::error(
                     codes::BAD_ARGUMENT,

@@ -98,6 +98,8 @@ pub struct CalibRule {
     /// `None` = `*`.
     pub target: Option<String>,
     pub method: Method,
+    /// `nudge = 0.001`: memberships of exactly 0.5 become 0.5 + nudge (reported).
+    pub nudge: Option<f64>,
     pub span: Span,
 }
 
@@ -108,9 +110,22 @@ pub struct Resolved {
     /// (anchor name, raw value, percentile if given as one)
     pub anchors: Vec<(&'static str, f64, Option<f64>)>,
     pub idm: Option<f64>,
+    /// Memberships of exactly 0.5 are moved up by this much (`nudge = …`).
+    pub nudge: Option<f64>,
     pub rule_span: Span,
     /// What the engine computes the memberships with.
     pub calibration: Calibration,
+}
+
+impl Resolved {
+    /// The memberships of raw values: the calibration, then the nudge of exact 0.5s.
+    pub fn memberships(&self, raw: &[f64]) -> Vec<f64> {
+        let mut m = self.calibration.apply(raw);
+        if let Some(by) = self.nudge {
+            crate::engine::skew::nudge_half(&mut m, by);
+        }
+        m
+    }
 }
 
 /// Whether a set is a condition or an outcome.
@@ -392,6 +407,8 @@ impl SolutionKind {
 pub enum Show {
     Data,
     Calibration,
+    /// Calibration diagnostics: skewness, memberships of 0.5, anchors outside the data.
+    Skewness,
     Plan,
     Index(String),
     Nca(String),

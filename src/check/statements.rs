@@ -543,7 +543,7 @@ pub fn query(
 }
 
 /// Topics of `show` that take no analysis.
-pub const TOPICS: [&str; 4] = ["data", "calibration", "plan", "index"];
+pub const TOPICS: [&str; 5] = ["data", "calibration", "skewness", "plan", "index"];
 /// Topics of `show … of ANALYSIS`.
 pub const ANALYSIS_TOPICS: [&str; 9] = [
     "nca",
@@ -589,6 +589,7 @@ pub fn show(
                 Ok(Show::Data)
             }
             "calibration" => Ok(Show::Calibration),
+            "skewness" => Ok(Show::Skewness),
             "plan" => Ok(Show::Plan),
             _ => {
                 let names: Vec<&str> = scope.indices.iter().map(|s| s.as_str()).collect();

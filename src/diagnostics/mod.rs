@@ -67,6 +67,7 @@ pub mod codes {
     pub const UNKNOWN_SHEET: &str = "toe::data::unknown_sheet";
     // run: warnings and failures while evaluating.
     pub const HALF_MEMBERSHIP: &str = "toe::run::half_membership";
+    pub const NUDGED: &str = "toe::run::nudged";
     pub const MISSING_VALUES: &str = "toe::run::missing_values";
     pub const NO_SEED: &str = "toe::run::no_seed";
     pub const WRITE_ERROR: &str = "toe::run::write_error";

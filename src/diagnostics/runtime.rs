@@ -10,7 +10,12 @@ use crate::source::Span;
 
 /// Cases at exactly 0.5 in sets calibrated at `span`: (set, case ids) per set; `outcome`
 /// says whether these are outcomes (the consequence differs by role).
-pub fn half_memberships(found: &[(String, Vec<String>)], outcome: bool, span: Span) -> Diag {
+pub fn half_memberships(
+    found: &[(String, Vec<String>)],
+    outcome: bool,
+    median_of: Option<usize>,
+    span: Span,
+) -> Diag {
     let listed: Vec<String> = found
         .iter()
         .map(|(s, cases)| format!("`{s}` in {}", cases.join(", ")))
@@ -18,23 +23,46 @@ pub fn half_memberships(found: &[(String, Vec<String>)], outcome: bool, span: Sp
     let (what, help) = if outcome {
         (
             "outcome memberships",
-            "a case at the outcome's crossover is as much in the outcome as out of it: it counts half in consistency and coverage; move the crossover slightly if that is not meant",
+            "a case at the outcome's crossover counts half in consistency and coverage; `nudge = 0.001` in its calibration moves it to 0.501 (reported), or move the crossover",
         )
     } else {
         (
             "memberships",
-            "a case at the crossover belongs to no truth-table row; move the crossover slightly (e.g. c = 0.501 or a percentile in between)",
+            "a case at the crossover belongs to no truth-table row; `nudge = 0.001` in the calibration moves it to 0.501 (reported), or put the crossover between two cases",
         )
+    };
+    let why = match median_of {
+        Some(n) => format!(
+            " (the crossover p50 of an odd number of cases, {n}, is the median case's own value)"
+        ),
+        None => String::new(),
     };
     Diag::warning(
         codes::HALF_MEMBERSHIP,
         format!(
-            "expected {what} other than 0.5, found exactly 0.5 for {}",
+            "expected {what} other than 0.5, found exactly 0.5 for {}{why}",
             listed.join("; ")
         ),
     )
     .at(span, "this calibration")
     .help(help)
+}
+
+/// Memberships of exactly 0.5 moved by a calibration's `nudge`: never silent.
+pub fn nudged(found: &[(String, f64, Vec<String>)], span: Span) -> Diag {
+    let listed: Vec<String> = found
+        .iter()
+        .map(|(s, by, cases)| format!("`{s}` in {} (+{by})", cases.join(", ")))
+        .collect();
+    Diag::warning(
+        codes::NUDGED,
+        format!(
+            "expected memberships as calibrated, found 0.5 nudged up for {}",
+            listed.join("; ")
+        ),
+    )
+    .at(span, "`nudge` in this calibration")
+    .help("report the nudge with the calibration (Fiss 2011 adds 0.001); drop `nudge` to keep 0.5")
 }
 
 /// An NCA condition whose effect size is undefined.

@@ -13,3 +13,4 @@ pub mod fsqca;
 pub mod index;
 pub mod nca;
 pub mod sets;
+pub mod skew;

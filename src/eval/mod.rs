@@ -102,7 +102,7 @@ impl Interpreter {
                 self.scope.rules = rules.clone();
                 for (k, r) in resolved {
                     if let Some(s) = self.scope.sets.get_mut(*k) {
-                        s.membership = Some(r.calibration.apply(&s.raw));
+                        s.membership = Some(r.memberships(&s.raw));
                         s.calibration = Some(r.clone());
                     }
                 }
@@ -176,19 +176,23 @@ impl Interpreter {
 
     fn add_set(&mut self, mut info: SetInfo) {
         if let Some(c) = &info.calibration {
-            info.membership = Some(c.calibration.apply(&info.raw));
+            info.membership = Some(c.memberships(&info.raw));
         }
         self.scope.sets.push(info);
     }
 
     /// Warns about memberships of exactly 0.5 (crisp sets aside), one warning for the
-    /// conditions and one for the outcomes, since the consequence differs by role.
+    /// conditions and one for the outcomes, since the consequence differs by role; says when
+    /// the crossover is the median of an odd number of cases; and reports every nudge.
     fn warn_half_memberships(&mut self) {
         let Some(data) = &self.scope.data else { return };
         let mut warnings = Vec::new();
+        let mut nudged: Vec<(String, f64, Vec<String>)> = Vec::new();
+        let mut nudge_span = None;
         for role in [Role::Condition, Role::Outcome] {
             let mut found: Vec<(String, Vec<String>)> = Vec::new();
             let mut span = None;
+            let mut median_of = None;
             for s in self.scope.sets.iter().filter(|s| s.role == role) {
                 let (Some(m), Some(c)) = (&s.membership, &s.calibration) else {
                     continue;
@@ -196,13 +200,30 @@ impl Interpreter {
                 if matches!(c.calibration, Calibration::Crisp(_)) {
                     continue;
                 }
-                let cases: Vec<String> = m
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, v)| **v == 0.5)
-                    .map(|(i, _)| data.table.ids[i].clone())
-                    .collect();
+                let names = |v: &[f64]| -> Vec<String> {
+                    v.iter()
+                        .enumerate()
+                        .filter(|(_, v)| **v == 0.5)
+                        .map(|(i, _)| data.table.ids[i].clone())
+                        .collect()
+                };
+                if let Some(by) = c.nudge {
+                    let moved = names(&c.calibration.apply(&s.raw));
+                    if !moved.is_empty() {
+                        nudged.push((s.name.clone(), by, moved));
+                        nudge_span = nudge_span.or(Some(c.rule_span));
+                    }
+                }
+                let cases = names(m);
                 if !cases.is_empty() {
+                    let known = s.raw.iter().filter(|v| !v.is_nan()).count();
+                    let median = c
+                        .anchors
+                        .iter()
+                        .any(|(n, _, p)| *n == "c" && *p == Some(50.0));
+                    if median && known % 2 == 1 {
+                        median_of = median_of.or(Some(known));
+                    }
                     found.push((s.name.clone(), cases));
                     span = span.or(Some(c.rule_span));
                 }
@@ -211,9 +232,13 @@ impl Interpreter {
                 warnings.push(runtime::half_memberships(
                     &found,
                     role == Role::Outcome,
+                    median_of,
                     span,
                 ));
             }
+        }
+        if let Some(span) = nudge_span {
+            warnings.push(runtime::nudged(&nudged, span));
         }
         for w in warnings {
             self.warn(w);

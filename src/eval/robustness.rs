@@ -128,7 +128,7 @@ impl Interpreter {
                 ..rule.clone()
             };
             resolve(name, &set.raw, &shifted, set.span)
-                .map(|r| r.calibration.apply(&set.raw))
+                .map(|r| r.memberships(&set.raw))
                 .map_err(|d| d.message.clone())
         };
         let columns = p

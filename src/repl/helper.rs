@@ -15,7 +15,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 /// Words of the language offered by completion.
-pub const WORDS: [&str; 51] = [
+pub const WORDS: [&str; 53] = [
     "study",
     "data",
     "index",
@@ -58,6 +58,8 @@ pub const WORDS: [&str; 51] = [
     "pri",
     "expect",
     "calibration",
+    "skewness",
+    "nudge",
     "plan",
     "truth_table",
     "solutions",

@@ -559,6 +559,9 @@ pub fn document(
                         if let Some(idm) = c.idm {
                             cm.insert("idm".into(), num(idm));
                         }
+                        if let Some(by) = c.nudge {
+                            cm.insert("nudge".into(), num(by));
+                        }
                         let pct: Map<String, JsonValue> = c
                             .anchors
                             .iter()
@@ -572,6 +575,25 @@ pub fn document(
                 },
             );
             m.insert("raw".into(), nums(&set.raw));
+            if let Some(mem) = &set.membership {
+                let k = crate::engine::skew::skew(mem);
+                let outside: Vec<JsonValue> = set
+                    .calibration
+                    .as_ref()
+                    .map(|c| crate::engine::skew::anchors_outside(&c.anchors, &set.raw))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(n, v)| json!({ "anchor": n, "value": num(v) }))
+                    .collect();
+                m.insert(
+                    "skew".into(),
+                    json!({
+                        "above_half": k.above, "at_half": k.at_half, "missing": k.missing,
+                        "cases": k.cases, "percent_above": num(k.percent_above),
+                        "skewed": k.skewed(), "anchors_outside": outside,
+                    }),
+                );
+            }
             m.insert(
                 "membership".into(),
                 set.membership

@@ -18,6 +18,7 @@ pub fn show(scope: &Scope, results: &Results, what: &Show, style: Style) -> Doc 
     match what {
         Show::Data => data(scope),
         Show::Calibration => calibration(scope),
+        Show::Skewness => skewness(scope),
         Show::Plan => plan(scope),
         Show::Index(name) => index(results, name),
         Show::Nca(name) => results
@@ -176,6 +177,9 @@ fn calibration(scope: &Scope) -> Doc {
                         a.push(format!("idm = {}", number(idm)));
                     }
                 }
+                if let Some(by) = c.nudge {
+                    a.push(format!("nudge = {}", number(by)));
+                }
                 (c.method.to_string(), a.join(", "))
             }
         };
@@ -220,6 +224,92 @@ fn calibration(scope: &Scope) -> Doc {
     }
     doc.blank();
     doc
+}
+
+/// Calibration diagnostics of every calibrated set: SetMethods' `skew.check` (cases above
+/// 0.5 of all cases), cases at exactly 0.5 (`ambig.cases`), missing values, anchors outside
+/// the observed raw values and the nudge, then the 0.5 cells set by set.
+fn skewness(scope: &Scope) -> Doc {
+    use crate::engine::skew;
+    let mut doc = Doc::default();
+    let sets: Vec<&SetInfo> = scope
+        .sets
+        .iter()
+        .filter(|s| s.membership.is_some())
+        .collect();
+    let mut t = Table::new(
+        "calibration diagnostics",
+        vec![
+            Column::left("set"),
+            Column::left("role"),
+            Column::right("> 0.5"),
+            Column::right("cases"),
+            Column::right("%"),
+            Column::right("= 0.5"),
+            Column::right("missing"),
+            Column::left("check"),
+        ],
+    );
+    for s in &sets {
+        let m = s.membership.as_deref().unwrap_or_default();
+        let k = skew::skew(m);
+        let mut check: Vec<String> = Vec::new();
+        if k.skewed() {
+            check.push("skewed".into());
+        }
+        if let Some(c) = &s.calibration {
+            for (n, v) in skew::anchors_outside(&c.anchors, &s.raw) {
+                check.push(format!("{n} = {} outside the data", number(v)));
+            }
+            if let Some(by) = c.nudge {
+                check.push(format!("0.5 nudged by {}", number(by)));
+            }
+        }
+        t.rows.push(vec![
+            Cell::text(&s.name),
+            Cell::text(s.role.as_str()),
+            Cell::Int(k.above),
+            Cell::Int(k.cases - k.missing),
+            Cell::Text(percent2(k.percent_above)),
+            Cell::Int(k.at_half),
+            Cell::Int(k.missing),
+            Cell::Text(check.join("; ")),
+        ]);
+    }
+    t.notes.push("% = share of the cases with a value whose membership is above 0.5 (SetMethods' skew.check); skewed: below 20 % or above 80 %".into());
+    doc.table(1, t);
+    let columns: Vec<&[f64]> = sets
+        .iter()
+        .map(|s| s.membership.as_deref().unwrap_or_default())
+        .collect();
+    let cells = skew::half_cells(&columns);
+    doc.blank();
+    if cells.is_empty() {
+        doc.line(1, "no memberships of exactly 0.5");
+    } else if let Some(data) = &scope.data {
+        let mut h = Table::new(
+            "memberships of exactly 0.5",
+            vec![Column::left("set"), Column::left("case")],
+        );
+        for (k, i) in cells {
+            h.rows.push(vec![
+                Cell::text(&sets[k].name),
+                Cell::text(data.table.ids.get(i).map(String::as_str).unwrap_or("?")),
+            ]);
+        }
+        doc.table(1, h);
+    }
+    doc.blank();
+    doc
+}
+
+/// A percentage with at most 2 decimals and no trailing zeros, as R prints `round(p, 2)`.
+fn percent2(p: f64) -> String {
+    if p.is_nan() {
+        return "NA".into();
+    }
+    let s = format!("{:.2}", p);
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 fn list(v: &[f64]) -> String {

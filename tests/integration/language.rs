@@ -162,6 +162,71 @@ fn calibration_methods_by_hand() {
     assert!((e[0] - 0.95).abs() < 1e-12 && (e[4] - 0.05).abs() < 1e-12);
 }
 
+/// `nudge`: the median of 5 values (x = 5, c = p50) lands at exactly 0.5; the warning says
+/// why (an odd number of cases) and names the remedy; with `nudge = 0.001` it becomes 0.501,
+/// the other memberships do not move, and a `toe::run::nudged` warning lists the case;
+/// `show skewness` counts it above 0.5 then (3 of 5 = 60 %, by hand: 5, 7, 10 are above).
+/// A nudge on `crisp` or outside (0, 0.1] is a coded error.
+#[test]
+fn nudge_moves_half_memberships_and_says_so() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), "d.csv", "x\n0\n2\n5\n7\n10\n");
+    let plain = session_in(
+        dir.path(),
+        "data d = csv(\"d.csv\")\nconditions { A = x }\ncalibrate { A direct(e = p25, c = p50, i = p75) }\n",
+    );
+    let w = plain
+        .warnings()
+        .iter()
+        .find(|d| d.code == "toe::run::half_membership")
+        .expect("half warning");
+    assert!(
+        w.message.contains("odd number of cases, 5"),
+        "{}",
+        w.message
+    );
+    assert!(w.help.as_deref().unwrap_or("").contains("nudge = 0.001"));
+    let before = plain.set("A").and_then(|a| a.membership.clone()).unwrap();
+    assert_eq!(before[2], 0.5);
+    let (s, shown) = run_ok(
+        dir.path().to_path_buf(),
+        "data d = csv(\"d.csv\")\nconditions { A = x }\ncalibrate { A direct(e = p25, c = p50, i = p75, nudge = 0.001) }\nshow skewness\nshow calibration\n",
+    );
+    let after = s.set("A").and_then(|a| a.membership.clone()).unwrap();
+    assert_eq!(after[2], 0.501);
+    for k in [0, 1, 3, 4] {
+        assert_eq!(after[k], before[k]);
+    }
+    assert!(s
+        .warnings()
+        .iter()
+        .any(|d| d.code == "toe::run::nudged" && d.message.contains("`A` in 3")));
+    assert!(!s
+        .warnings()
+        .iter()
+        .any(|d| d.code == "toe::run::half_membership"));
+    let squeezed: String = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        squeezed.contains("A condition 3 5 60 0 0 0.5 nudged by 0.001"),
+        "{shown}"
+    );
+    assert!(shown.contains("nudge = 0.001"), "{shown}");
+    for body in [
+        "calibrate { A crisp(at = 5, nudge = 0.001) }",
+        "calibrate { A direct(e = 0, c = 5, i = 10, nudge = 0.5) }",
+    ] {
+        let mut t = Session::new(dir.path().to_path_buf());
+        let e = t
+            .run_text(
+                "t",
+                None,
+                format!("data d = csv(\"d.csv\")\nconditions {{ A = x }}\n{body}\n"),
+            )
+            .expect_err(body);
+        assert_eq!(e[0].code, "toe::check::bad_argument", "{body}");
+    }
+}
+
 #[test]
 fn star_applies_whatever_the_order_and_to_later_sets() {
     let dir = tempfile::tempdir().expect("tmp");
