@@ -784,6 +784,115 @@ fn fsqca_plan(a: &Analysis, span: Span) -> Result<FsqcaPlan, Diag> {
     Ok(p)
 }
 
+/// Known option keys of a necessity search.
+pub const SEARCH_OPTIONS: [&str; 4] = ["consistency", "coverage", "relevance", "depth"];
+
+/// `necessary? * [of A, B] for Y { consistency >= 0.9  coverage >= 0.5  relevance >= 0.6
+/// depth = 2 }` → its plan. Defaults as QCA's superSubset: consistency 1, coverage 0,
+/// relevance 0, depth = the number of conditions; without `of`, every declared condition.
+pub fn necessity_search(
+    scope: &Scope,
+    conditions: &[Ident],
+    outcome: &SetExpr,
+    options: &[Opt],
+    span: Span,
+) -> Result<NecessitySearchPlan, Diag> {
+    let names: Vec<String> = if conditions.is_empty() {
+        scope
+            .sets
+            .iter()
+            .filter(|s| s.role == Role::Condition && s.membership.is_some())
+            .map(|s| s.name.clone())
+            .collect()
+    } else {
+        let mut out: Vec<String> = Vec::new();
+        for c in conditions {
+            scope.calibrated_set(&c.node, c.span)?;
+            if out.contains(&c.node) {
+                return Err(Diag::error(
+                    codes::DUPLICATE_SET,
+                    format!("expected each condition once, found `{}` twice", c.node),
+                )
+                .at(c.span, "repeated")
+                .help("list each condition once"));
+            }
+            out.push(c.node.clone());
+        }
+        out
+    };
+    if names.is_empty() {
+        return Err(Diag::error(
+            codes::BAD_OPTION,
+            "expected calibrated conditions to search, found none",
+        )
+        .at(span, "nothing to combine")
+        .help(
+            "declare and calibrate conditions first, or name them: `necessary? * of A, B for Y`",
+        ));
+    }
+    let mut o = crate::engine::supersets::SearchOptions {
+        consistency: 1.0,
+        coverage: 0.0,
+        relevance: 0.0,
+        depth: names.len(),
+    };
+    let mut seen = Vec::new();
+    for opt in options {
+        let OptKind::Set { key, op, values } = &opt.kind else {
+            return Err(Diag::error(
+                codes::UNKNOWN_OPTION,
+                "expected an option of the necessity search, found a rule or expectation",
+            )
+            .at(opt.span, "not an option here")
+            .help(
+                "for example `consistency >= 0.9  coverage >= 0.5  relevance >= 0.6  depth = 2`",
+            ));
+        };
+        if !SEARCH_OPTIONS.contains(&key.node.as_str()) {
+            return Err(unknown_option(key, &SEARCH_OPTIONS, "necessary? *"));
+        }
+        duplicate_option(&mut seen, key)?;
+        let v = single(values, key)?;
+        if key.node == "depth" {
+            expect_op(op, &[CmpOp::Eq], "depth", "depth = 2")?;
+            let d = number_of(v, "a number of literals")?;
+            if !(d >= 1.0 && d.fract() == 0.0) {
+                return Err(Diag::error(
+                    codes::BAD_OPTION,
+                    format!("expected `depth` a whole number of at least 1, found {d}"),
+                )
+                .at(v.span, "out of range")
+                .help("the most literals in one expression, e.g. `depth = 2`"));
+            }
+            o.depth = (d as usize).min(names.len());
+        } else {
+            expect_op(op, &[CmpOp::Ge], &key.node, &format!("{} >= 0.9", key.node))?;
+            let x = fraction(v, &key.node)?;
+            match key.node.as_str() {
+                "consistency" => o.consistency = x,
+                "coverage" => o.coverage = x,
+                _ => o.relevance = x,
+            }
+        }
+    }
+    let text = if conditions.is_empty() {
+        format!("necessary? * for {}", outcome.to_text())
+    } else {
+        format!(
+            "necessary? * of {} for {}",
+            names.join(", "),
+            outcome.to_text()
+        )
+    };
+    Ok(NecessitySearchPlan {
+        conditions: names,
+        outcome: super::statements::expr(scope, outcome)?,
+        options: o,
+        text,
+        span,
+    })
+}
+
 /// Known option keys of a `power` block.
 pub const POWER_OPTIONS: [&str; 11] = [
     "n",

@@ -78,6 +78,14 @@ pub fn check_stmt(cx: &Context, stmt: &Stmt) -> Result<Checked, Diag> {
             scope, true, expr, outcome, options, stmt.span,
         )?)
         .into(),
+        StmtKind::NecessitySearch {
+            conditions,
+            outcome,
+            options,
+        } => Step::NecessitySearch(analysis::necessity_search(
+            scope, conditions, outcome, options, stmt.span,
+        )?)
+        .into(),
         StmtKind::Sufficient {
             expr,
             outcome,

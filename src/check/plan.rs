@@ -384,6 +384,17 @@ pub struct QueryPlan {
     pub span: Span,
 }
 
+/// `necessary? * [of A, B] for Y { … }`: QCA's superSubset search for necessity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NecessitySearchPlan {
+    pub conditions: Vec<String>,
+    pub outcome: Expr,
+    pub options: crate::engine::supersets::SearchOptions,
+    /// `necessary? * of A, B for Y`.
+    pub text: String,
+    pub span: Span,
+}
+
 /// A kind of fsQCA solution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SolutionKind {
@@ -624,6 +635,7 @@ pub enum Step {
     Calibrate(Vec<CalibRule>, Vec<(usize, Resolved)>),
     Analysis(AnalysisPlan),
     Query(QueryPlan),
+    NecessitySearch(NecessitySearchPlan),
     Show(Show),
     Export(ExportPlan),
     Robustness(Box<RobustnessPlan>),

@@ -427,7 +427,7 @@ pub fn index(scope: &Scope, name: &Ident, call: &Call) -> Result<IndexPlan, Diag
     })
 }
 
-fn expr(scope: &Scope, e: &SetExpr) -> Result<Expr, Diag> {
+pub(super) fn expr(scope: &Scope, e: &SetExpr) -> Result<Expr, Diag> {
     Ok(match &e.kind {
         SetExprKind::Set(name) => {
             scope.calibrated_set(name, e.span)?;

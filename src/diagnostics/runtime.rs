@@ -48,6 +48,16 @@ pub fn half_memberships(
     .help(help)
 }
 
+/// A necessity search with too many expressions to test.
+pub fn search_too_large(expressions: f64, span: Span) -> Diag {
+    Diag::error(
+        codes::TOO_MANY_COMBINATIONS,
+        format!("expected a search of at most a few million expressions, found {expressions:.0} to test"),
+    )
+    .at(span, "this search")
+    .help("limit the literals per expression with `depth = 3`, or name fewer conditions with `of`")
+}
+
 /// Memberships of exactly 0.5 moved by a calibration's `nudge`: never silent.
 pub fn nudged(found: &[(String, f64, Vec<String>)], span: Span) -> Diag {
     let listed: Vec<String> = found

@@ -14,3 +14,4 @@ pub mod index;
 pub mod nca;
 pub mod sets;
 pub mod skew;
+pub mod supersets;

@@ -1,6 +1,6 @@
 //! Engine stage: calibration diagnostics of a set's memberships — skewness (SetMethods'
 //! `skew.check`), memberships of exactly 0.5 (`ambig.cases`), anchors outside the observed
-//! raw values, and the reported nudge of 0.5 memberships (docs/methods.md §2.3).
+//! raw values, and the reported nudge of 0.5 memberships (docs/methods.md §1, §1.1).
 //!
 //! Guarantees: missing values (NaN) are counted apart and never compared; nothing is
 //! rounded; never panics (an empty or all-missing column gives NaN shares).

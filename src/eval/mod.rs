@@ -113,6 +113,7 @@ impl Interpreter {
                 self.scope.sweeps.insert(name.clone(), varies.clone());
             }
             Step::Query(_)
+            | Step::NecessitySearch(_)
             | Step::Show(_)
             | Step::Export(_)
             | Step::Robustness(_)
@@ -146,6 +147,11 @@ impl Interpreter {
                 let run = self.retract_on_error(&p.name, run)?;
                 self.results.fsqca.insert(p.name.clone(), run);
                 Outcome::Fsqca(p.name)
+            }
+            Step::NecessitySearch(plan) => {
+                let r = self.run_search(plan)?;
+                self.results.searches.push(r);
+                Outcome::Search(self.results.searches.len() - 1)
             }
             Step::Query(q) => {
                 let r = self.run_query(q)?;
@@ -310,6 +316,42 @@ impl Interpreter {
         }
     }
 
+    fn run_search(&self, plan: NecessitySearchPlan) -> Result<SearchRun, Diag> {
+        use crate::engine::supersets;
+        let y = self.eval_expr(&plan.outcome);
+        let columns: Vec<Vec<f64>> = plan
+            .conditions
+            .iter()
+            .map(|c| self.eval_expr(&Expr::Set(c.clone())))
+            .collect();
+        let keep: Vec<usize> = (0..y.len())
+            .filter(|&i| !y[i].is_nan() && columns.iter().all(|c| !c[i].is_nan()))
+            .collect();
+        if keep.is_empty() {
+            return Err(runtime::no_complete_cases(plan.span));
+        }
+        let pick = |v: &[f64]| -> Vec<f64> { keep.iter().map(|&i| v[i]).collect() };
+        let columns: Vec<Vec<f64>> = columns.iter().map(|c| pick(c)).collect();
+        let ys = pick(&y);
+        let levels: Vec<supersets::Levels> =
+            columns.iter().map(|c| supersets::levels_of(c)).collect();
+        let work = supersets::work(&levels, plan.options.depth) * ys.len() as f64;
+        if work > SEARCH_WORK_LIMIT {
+            return Err(runtime::search_too_large(
+                supersets::work(&levels, plan.options.depth),
+                plan.span,
+            ));
+        }
+        let rows = supersets::supersets(&columns, &ys, &plan.options);
+        Ok(SearchRun {
+            multi_level: levels.iter().any(|l| l.is_some_and(|l| l > 2)),
+            rows,
+            cases: keep.len(),
+            dropped: y.len() - keep.len(),
+            plan,
+        })
+    }
+
     fn run_query(&self, plan: QueryPlan) -> Result<QueryResult, Diag> {
         let x = self.eval_expr(&plan.expr);
         let y = self.eval_expr(&plan.outcome);
@@ -366,6 +408,9 @@ impl Interpreter {
         })
     }
 }
+
+/// Expressions × cases a necessity search may test (about a minute of work).
+const SEARCH_WORK_LIMIT: f64 = 5e9;
 
 fn fold(
     parts: &[Expr],

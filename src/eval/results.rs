@@ -24,6 +24,8 @@ pub enum Outcome {
     Fsqca(String),
     /// A query (index into [`Results::queries`]).
     Query(usize),
+    /// A necessity search (index into [`Results::searches`]).
+    Search(usize),
     /// A robustness sweep (index into [`Results::robustness`]).
     Robustness(usize),
     NcaRobustness(usize),
@@ -352,6 +354,18 @@ pub struct QueryResult {
     pub panel: Option<ClusterFit>,
 }
 
+/// A necessity search (`necessary? * for Y`): the expressions that passed, in the reference's
+/// order, over the complete cases.
+#[derive(Debug, Clone)]
+pub struct SearchRun {
+    pub plan: crate::check::plan::NecessitySearchPlan,
+    pub rows: Vec<crate::engine::supersets::Found>,
+    /// Whether a condition has several levels (its literals are written `X[l]`).
+    pub multi_level: bool,
+    pub cases: usize,
+    pub dropped: usize,
+}
+
 /// A composite index (`index NAME = entropy(…)` or `mean(…)`).
 #[derive(Debug, Clone)]
 pub struct IndexInfo {
@@ -374,6 +388,7 @@ pub struct Results {
     pub nca_robustness: Vec<NcaRobustnessRun>,
     pub power: Vec<PowerRun>,
     pub queries: Vec<QueryResult>,
+    pub searches: Vec<SearchRun>,
     pub indices: BTreeMap<String, IndexInfo>,
 }
 

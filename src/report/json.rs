@@ -490,6 +490,27 @@ pub fn query(q: &QueryResult) -> JsonValue {
     JsonValue::Object(j)
 }
 
+/// A necessity search: its text, cuts and rows (expression, kind, the three statistics).
+pub fn necessity_search(r: &SearchRun) -> JsonValue {
+    let o = &r.plan.options;
+    json!({
+        "query": r.plan.text,
+        "conditions": r.plan.conditions,
+        "consistency_cut": num(o.consistency), "coverage_cut": num(o.coverage),
+        "relevance_cut": num(o.relevance), "depth": o.depth,
+        "cases": r.cases, "dropped_cases": r.dropped,
+        "rows": r.rows.iter().map(|f| json!({
+            "expression": super::tables::search_expression(r, f),
+            "kind": match f.kind {
+                crate::engine::supersets::Kind::Conjunction => "conjunction",
+                crate::engine::supersets::Kind::Disjunction => "disjunction",
+            },
+            "consistency": num(f.consistency), "relevance": num(f.relevance),
+            "coverage": num(f.coverage),
+        })).collect::<Vec<_>>(),
+    })
+}
+
 /// Builds the document. `script` is the path as given and the script's bytes.
 pub fn document(
     s: &Scope,
@@ -635,6 +656,12 @@ pub fn document(
         "queries".into(),
         JsonValue::Array(results.queries.iter().map(query).collect()),
     );
+    if !results.searches.is_empty() {
+        doc.insert(
+            "necessity_searches".into(),
+            JsonValue::Array(results.searches.iter().map(necessity_search).collect()),
+        );
+    }
     let warnings: Vec<JsonValue> = warnings
         .iter()
         .map(|w| json!({ "code": w.code, "message": w.message }))

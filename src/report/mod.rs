@@ -43,6 +43,11 @@ pub fn outcome(
             .get(*i)
             .map(tables::query)
             .unwrap_or_default(),
+        Outcome::Search(i) => results
+            .searches
+            .get(*i)
+            .map(tables::necessity_search)
+            .unwrap_or_default(),
         Outcome::Power(i) => results.power.get(*i).map(tables::power).unwrap_or_default(),
         Outcome::NcaRobustness(i) => results
             .nca_robustness

@@ -786,6 +786,79 @@ pub fn query(q: &QueryResult) -> Doc {
     doc
 }
 
+/// An expression of a necessity search as QCA writes it: `~A*B` (conjunction), `~A + B`
+/// (disjunction), literals in condition order; `A[2]` for every literal when a condition has
+/// more than two levels.
+pub fn search_expression(r: &SearchRun, f: &crate::engine::supersets::Found) -> String {
+    use crate::engine::supersets::Kind;
+    let lits: Vec<String> = f
+        .literals
+        .iter()
+        .map(|l| {
+            let name = r
+                .plan
+                .conditions
+                .get(l.condition)
+                .map(String::as_str)
+                .unwrap_or("?");
+            if r.multi_level {
+                format!("{name}[{}]", l.level)
+            } else if l.level == 0 {
+                format!("~{name}")
+            } else {
+                name.to_string()
+            }
+        })
+        .collect();
+    lits.join(match f.kind {
+        Kind::Conjunction => "*",
+        Kind::Disjunction => " + ",
+    })
+}
+
+/// The necessity search: every expression that passed, with consistency, relevance and
+/// coverage of necessity, in QCA's order (conjunctions, then disjunctions).
+pub fn necessity_search(r: &SearchRun) -> Doc {
+    let mut doc = Doc::default();
+    let o = &r.plan.options;
+    let mut t = Table::new(
+        format!(
+            "{}: consistency >= {}, coverage >= {}, relevance >= {}, up to {} literals",
+            r.plan.text,
+            number(o.consistency),
+            number(o.coverage),
+            number(o.relevance),
+            o.depth
+        ),
+        vec![
+            Column::right(""),
+            Column::left("expression"),
+            Column::right("consistency"),
+            Column::right("relevance"),
+            Column::right("coverage"),
+        ],
+    );
+    for (k, f) in r.rows.iter().enumerate() {
+        t.rows.push(vec![
+            Cell::Int(k + 1),
+            Cell::Text(search_expression(r, f)),
+            Cell::Stat(f.consistency),
+            Cell::Stat(f.relevance),
+            Cell::Stat(f.coverage),
+        ]);
+    }
+    if r.rows.is_empty() {
+        t.notes.push("no expression passes the cuts".into());
+    }
+    if r.dropped > 0 {
+        t.notes
+            .push(format!("{} cases with a missing value left out", r.dropped));
+    }
+    doc.table(1, t);
+    doc.blank();
+    doc
+}
+
 /// The power of NCA's permutation test per sample size, effect, slope and ceiling (and the
 /// distributions of x and y when any is not uniform).
 pub fn power(r: &PowerRun) -> Doc {

@@ -64,6 +64,12 @@ pub enum StmtKind {
         outcome: SetExpr,
         options: Vec<Opt>,
     },
+    /// `necessary? * [of A, B] for Y { … }`: the search over conjunctions and disjunctions.
+    NecessitySearch {
+        conditions: Vec<Ident>,
+        outcome: SetExpr,
+        options: Vec<Opt>,
+    },
     Show {
         what: Ident,
         of: Option<Ident>,
@@ -110,6 +116,7 @@ impl StmtKind {
             StmtKind::Nca(_) => "nca",
             StmtKind::Fsqca(_) => "fsqca",
             StmtKind::Necessary { .. } => "necessary?",
+            StmtKind::NecessitySearch { .. } => "necessary? *",
             StmtKind::Sufficient { .. } => "sufficient?",
             StmtKind::Show { .. } => "show",
             StmtKind::Export { .. } => "export",

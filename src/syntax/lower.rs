@@ -106,6 +106,28 @@ impl Lowerer {
                     StmtKind::Fsqca(a)
                 }
             }
+            Rule::necessary_search => {
+                let mut conditions = Vec::new();
+                let mut outcome = None;
+                let mut options = Vec::new();
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::name_list => {
+                            conditions = p.into_inner().map(|n| self.ident(n)).collect()
+                        }
+                        Rule::set_expr => outcome = Some(self.lower_set_expr(p)),
+                        Rule::options => {
+                            options = p.into_inner().map(|o| self.lower_option(o)).collect()
+                        }
+                        _ => {}
+                    }
+                }
+                StmtKind::NecessitySearch {
+                    conditions,
+                    outcome: outcome?,
+                    options,
+                }
+            }
             Rule::necessary_q | Rule::sufficient_q => {
                 let expr = self.lower_set_expr(inner.next()?);
                 let outcome = self.lower_set_expr(inner.next()?);

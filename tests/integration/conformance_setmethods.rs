@@ -254,3 +254,117 @@ fn skewness_agrees_with_skew_check() {
         }
     }
 }
+
+/// QCA's `superSubset(relation = "necessity")` on four data sets, 14 runs (`out_ss_*.json`):
+/// `necessary? * of … for Y { consistency >= …  coverage >= …  relevance >= …  depth = … }`
+/// gives the reference's rows in the reference's order (conjunctions, then disjunctions),
+/// each expression as QCA writes it (`X[l]` for multi-value data), with consistency, relevance
+/// and coverage of necessity within the tolerance; a run where nothing passes gives no rows.
+#[test]
+fn necessity_search_agrees_with_supersubset() {
+    let mut checked = 0;
+    for (name, id, calibration) in [
+        ("jobf", "case", "* fuzzy"),
+        ("lm", "country", "* crisp(at = [1, 2])"),
+        ("represent", "country", "* fuzzy"),
+        ("stuf", "case", "* fuzzy"),
+    ] {
+        let out = load_json(&format!("setmethods/out_ss_{name}.json"));
+        for (k, run) in out["runs"].as_array().unwrap().iter().enumerate() {
+            let conds: Vec<&str> = run["conditions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap())
+                .collect();
+            let outcome = run["outcome"].as_str().unwrap();
+            let y = outcome.trim_start_matches('~');
+            let mut opts = format!(
+                "consistency >= {}  coverage >= {}  relevance >= {}",
+                run["incl_cut"], run["cov_cut"], run["ron_cut"]
+            );
+            if let Some(d) = run["depth"].as_u64() {
+                opts.push_str(&format!("  depth = {d}"));
+            }
+            let decl: Vec<String> = conds.iter().map(|c| format!("{c} = {c}")).collect();
+            let text = format!(
+                "data d = csv(\"setmethods/{name}.csv\", id = {id})\nconditions {{ {} }}\noutcome {y} = {y}\ncalibrate {{ {calibration} }}\nnecessary? * of {} for {outcome} {{ {opts} }}\n",
+                decl.join("  "),
+                conds.join(", ")
+            );
+            let (session, shown) = run_ok(fixture(""), &text);
+            let doc = session.document("t.toe", text.as_bytes());
+            let got = doc["necessity_searches"][0]["rows"]
+                .as_array()
+                .expect("rows")
+                .clone();
+            let want = run["rows"].as_array().cloned().unwrap_or_default();
+            let at = format!("{name} run {}", k + 1);
+            let names = |v: &[serde_json::Value]| -> Vec<String> {
+                v.iter()
+                    .map(|r| r["expression"].as_str().unwrap().to_string())
+                    .collect()
+            };
+            assert_eq!(names(&got), names(&want), "{at}\n{shown}");
+            for (g, w) in got.iter().zip(&want) {
+                assert_eq!(g["kind"], w["kind"], "{at}");
+                for (mine, theirs) in [
+                    ("consistency", "inclN"),
+                    ("relevance", "RoN"),
+                    ("coverage", "covN"),
+                ] {
+                    let (a, b) = (g[mine].as_f64().unwrap(), w[theirs].as_f64().unwrap());
+                    assert!(close(a, b), "{at} {} {mine}: {a} vs {b}", w["expression"]);
+                    checked += 1;
+                }
+            }
+            if want.is_empty() {
+                assert!(run["result"].is_string(), "{at}");
+                assert!(shown.contains("no expression passes the cuts"), "{at}");
+            }
+        }
+    }
+    assert!(checked > 300, "{checked}");
+}
+
+/// Bad input to a necessity search is a coded diagnostic: an unknown condition (with "did
+/// you mean"), a condition named twice, a depth of 0, an option of another block.
+#[test]
+fn necessity_search_bad_input_is_coded() {
+    let head = "data d = csv(\"setmethods/jobf.csv\", id = case)\nconditions { HS = HS  FS = FS }\noutcome HM = HM\ncalibrate { * fuzzy }\n";
+    for (body, code) in [
+        ("necessary? * of HS, FX for HM\n", "toe::check::unknown_set"),
+        (
+            "necessary? * of HS, HS for HM\n",
+            "toe::check::duplicate_set",
+        ),
+        (
+            "necessary? * for HM { depth = 0 }\n",
+            "toe::check::bad_option",
+        ),
+        (
+            "necessary? * for HM { consistency = 0.9 }\n",
+            "toe::check::bad_option",
+        ),
+        (
+            "necessary? * for HM { pri >= 0.9 }\n",
+            "toe::check::unknown_option",
+        ),
+        (
+            "necessary? * for HM { incl.cut = 0.9 }\n",
+            "toe::check::r_option",
+        ),
+    ] {
+        let mut s = toe::Session::new(fixture(""));
+        let e = s
+            .run_text("t", None, format!("{head}{body}"))
+            .expect_err(body);
+        assert_eq!(e[0].code, code, "{body}");
+    }
+    // without `of`: every declared condition (HS, FS), defaults consistency 1
+    let (_, shown) = run_ok(
+        fixture(""),
+        &format!("{head}necessary? * for HM {{ consistency >= 0.9 }}\n"),
+    );
+    assert!(shown.contains("necessary? * for HM: consistency >= 0.9, coverage >= 0, relevance >= 0, up to 2 literals"), "{shown}");
+}
