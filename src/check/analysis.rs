@@ -40,7 +40,7 @@ pub fn analysis(scope: &Scope, a: &Analysis, nca: bool, span: Span) -> Result<An
     let plan = if nca {
         AnalysisPlan::Nca(nca_plan(a, span)?)
     } else {
-        AnalysisPlan::Fsqca(fsqca_plan(a, span)?)
+        AnalysisPlan::Fsqca(fsqca_plan(scope, a, span)?)
     };
     if let AnalysisPlan::Fsqca(p) = &plan {
         for (col, span) in p.cluster.iter().chain(p.unit.iter()) {
@@ -295,6 +295,14 @@ fn nca_plan(a: &Analysis, span: Span) -> Result<NcaPlan, Diag> {
     let mut seen = Vec::new();
     for o in &a.options {
         match &o.kind {
+            OptKind::Exclude(_) => {
+                return Err(Diag::error(
+                    codes::UNKNOWN_OPTION,
+                    "expected an option of `nca`, found `exclude`",
+                )
+                .at(o.span, "`exclude` belongs to fsqca")
+                .help("excluding remainders (ESA) is an fsQCA option; NCA's `outliers = k` finds influential cases"))
+            }
             OptKind::Expect(_) => {
                 return Err(Diag::error(
                     codes::UNKNOWN_OPTION,
@@ -587,8 +595,77 @@ fn nca_plan(a: &Analysis, span: Span) -> Result<NcaPlan, Diag> {
     Ok(p)
 }
 
+/// Terms of a sum of products at most (an exclusion multiplied out).
+const DNF_TERMS: usize = 4096;
+
+/// A set expression over the analysis' conditions → a sum of products of literals
+/// (condition index, level, negated), negations pushed to the literals (De Morgan).
+fn dnf(e: &SetExpr, conditions: &[String]) -> Result<crate::engine::fsqca::exclusions::Dnf, Diag> {
+    use crate::engine::fsqca::exclusions::Dnf;
+    fn product(a: Dnf, b: Dnf) -> Dnf {
+        let mut out = Vec::new();
+        for x in &a {
+            for y in &b {
+                let mut t = x.clone();
+                for l in y {
+                    if !t.contains(l) {
+                        t.push(*l);
+                    }
+                }
+                out.push(t);
+            }
+        }
+        out
+    }
+    fn go(e: &SetExpr, neg: bool, conditions: &[String]) -> Result<Dnf, Diag> {
+        let index = |name: &str| -> Result<usize, Diag> {
+            conditions.iter().position(|c| c == name).ok_or_else(|| {
+                let cands: Vec<&str> = conditions.iter().map(|s| s.as_str()).collect();
+                Diag::error(
+                    codes::UNKNOWN_SET,
+                    format!("expected a condition of this analysis, found `{name}`"),
+                )
+                .at(e.span, "not among the conditions")
+                .help(suggestion(name, &cands, "condition"))
+            })
+        };
+        let out = match &e.kind {
+            SetExprKind::Set(n) => vec![vec![(index(n)?, 1, neg)]],
+            SetExprKind::Level(n, v) => vec![vec![(index(n)?, v.max(0.0) as u32, neg)]],
+            SetExprKind::Not(x) => go(x, !neg, conditions)?,
+            SetExprKind::And(parts) | SetExprKind::Or(parts) => {
+                // under a negation, a conjunction becomes a disjunction and back
+                let conj = matches!(e.kind, SetExprKind::And(_)) != neg;
+                let mut acc: Option<Dnf> = None;
+                for x in parts {
+                    let d = go(x, neg, conditions)?;
+                    acc = Some(match acc {
+                        None => d,
+                        Some(a) if conj => product(a, d),
+                        Some(mut a) => {
+                            a.extend(d);
+                            a
+                        }
+                    });
+                    if acc.as_ref().is_some_and(|a| a.len() > DNF_TERMS) {
+                        return Err(Diag::error(
+                            codes::BAD_OPTION,
+                            format!("expected an exclusion of at most {DNF_TERMS} terms once multiplied out, found more"),
+                        )
+                        .at(e.span, "too large")
+                        .help("write the exclusion as a sum of products, e.g. `~A*B + C`"));
+                    }
+                }
+                acc.unwrap_or_default()
+            }
+        };
+        Ok(out)
+    }
+    go(e, false, conditions)
+}
+
 /// An `fsqca` block → its plan.
-fn fsqca_plan(a: &Analysis, span: Span) -> Result<FsqcaPlan, Diag> {
+fn fsqca_plan(scope: &Scope, a: &Analysis, span: Span) -> Result<FsqcaPlan, Diag> {
     let mut p = FsqcaPlan {
         name: a.name.node.clone(),
         outcome: a.outcome.node.clone(),
@@ -599,6 +676,7 @@ fn fsqca_plan(a: &Analysis, span: Span) -> Result<FsqcaPlan, Diag> {
         contradictions: None,
         pri: 0.0,
         expect: None,
+        exclude: Vec::new(),
         cluster: None,
         unit: None,
         span,
@@ -606,6 +684,60 @@ fn fsqca_plan(a: &Analysis, span: Span) -> Result<FsqcaPlan, Diag> {
     let mut seen = Vec::new();
     for o in &a.options {
         match &o.kind {
+            OptKind::Exclude(e) => {
+                use crate::engine::fsqca::exclusions::Rule;
+                let (rule, text) = match e {
+                    Exclude::Contradictory => (Rule::Rows(Vec::new()), "contradictory".to_string()),
+                    Exclude::Untenable(x) => (
+                        Rule::Untenable(dnf(x, &p.conditions)?),
+                        format!("untenable {}", x.to_text()),
+                    ),
+                    Exclude::Lacking(x) => (
+                        Rule::Lacking(dnf(x, &p.conditions)?),
+                        format!("lacking {}", x.to_text()),
+                    ),
+                    Exclude::LackingNca(n) => {
+                        let Some(AnalysisPlan::Nca(_)) =
+                            scope.analyses.iter().find(|a| a.name() == n.node)
+                        else {
+                            let names: Vec<&str> = scope
+                                .analyses
+                                .iter()
+                                .filter(|a| matches!(a, AnalysisPlan::Nca(_)))
+                                .map(|a| a.name())
+                                .collect();
+                            return Err(unknown(
+                                codes::UNKNOWN_ANALYSIS,
+                                "nca analysis",
+                                &n.node,
+                                n.span,
+                                &names,
+                            ));
+                        };
+                        (
+                            Rule::Lacking(vec![vec![]]),
+                            format!("lacking necessary of {}", n.node),
+                        )
+                    }
+                };
+                if p.exclude.iter().any(|x| x.text == text) {
+                    return Err(Diag::error(
+                        codes::BAD_OPTION,
+                        format!("expected each exclusion once, found `exclude {text}` twice"),
+                    )
+                    .at(o.span, "again here")
+                    .help("remove the repeated line"));
+                }
+                p.exclude.push(ExclusionPlan {
+                    rule,
+                    from_nca: match e {
+                        Exclude::LackingNca(n) => Some(n.node.clone()),
+                        _ => None,
+                    },
+                    text,
+                    span: o.span,
+                });
+            }
             OptKind::Rule(_) => return Err(Diag::error(
                 codes::UNKNOWN_OPTION,
                 "expected an option of `fsqca`, found `necessary when`",

@@ -314,9 +314,25 @@ pub struct FsqcaPlan {
     pub contradictions: Option<f64>,
     pub pri: f64,
     pub expect: Option<Vec<Expect>>,
+    /// ESA: remainders excluded from the simplifying assumptions, in script order.
+    pub exclude: Vec<ExclusionPlan>,
     /// Panel data: the cluster column (e.g. year) and the unit column (e.g. country).
     pub cluster: Option<(String, Span)>,
     pub unit: Option<(String, Span)>,
+    pub span: Span,
+}
+
+/// One `exclude` line of an fsqca block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExclusionPlan {
+    /// The engine's rule over the analysis' conditions (`Rows` is filled when run, with the
+    /// contradictory simplifying assumptions).
+    pub rule: crate::engine::fsqca::exclusions::Rule,
+    /// As written: `untenable ~POL*DEM`, `lacking HUM + POL`, `contradictory`.
+    pub text: String,
+    /// `lacking necessary of NCA`: the nca analysis whose necessary conditions fill the rule
+    /// when run.
+    pub from_nca: Option<String>,
     pub span: Span,
 }
 

@@ -48,6 +48,17 @@ pub fn half_memberships(
     .help(help)
 }
 
+/// An observed positive truth-table row lacking an expression claimed necessary (`exclude
+/// lacking X`): SetMethods' esa() turns such a row negative; toe keeps it and says so.
+pub fn necessity_contradicted(analysis: &str, claim: &str, row: u128, span: Span) -> Diag {
+    Diag::warning(
+        codes::DEPARTURE,
+        format!("expected every positive row of `{analysis}` to satisfy `{claim}`, found row {row} positive without it"),
+    )
+    .at(span, "this necessity claim")
+    .help("the row stays positive (only remainders are excluded); SetMethods' esa() would turn it negative — check the claim")
+}
+
 /// A necessity search with too many expressions to test.
 pub fn search_too_large(expressions: f64, span: Span) -> Diag {
     Diag::error(

@@ -10,6 +10,7 @@ use super::Interpreter;
 use crate::check::plan::FsqcaPlan;
 use crate::diagnostics::{runtime, Diag};
 use crate::engine::clusters::{cluster_fit, Relation};
+use crate::engine::fsqca::exclusions::{self, Excluded, Rule};
 use crate::engine::fsqca::{self, Expectation, FsqcaInput, FsqcaOptions, Model};
 use crate::engine::sets::solution_membership;
 
@@ -25,16 +26,59 @@ impl Interpreter {
         (columns, y)
     }
 
+    /// The plan with `exclude lacking necessary of NCA` filled: remainders lacking any
+    /// condition of this analysis that the nca analysis found necessary.
+    pub(super) fn resolve_exclusions(&self, p: &FsqcaPlan) -> FsqcaPlan {
+        let mut p = p.clone();
+        for x in p.exclude.iter_mut() {
+            let Some(name) = &x.from_nca else { continue };
+            let necessary: Vec<String> = self
+                .results
+                .nca
+                .get(name)
+                .map(|r| {
+                    r.necessary_conditions()
+                        .into_iter()
+                        .map(String::from)
+                        .collect()
+                })
+                .unwrap_or_default();
+            let term: Vec<exclusions::Literal> = necessary
+                .iter()
+                .filter_map(|c| p.conditions.iter().position(|k| k == c))
+                .map(|j| (j, 1, false))
+                .collect();
+            let names: Vec<&str> = term.iter().map(|l| p.conditions[l.0].as_str()).collect();
+            x.text = format!(
+                "lacking necessary of {name} ({})",
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join("*")
+                }
+            );
+            x.rule = Rule::Lacking(vec![term]);
+        }
+        p
+    }
+
     pub(super) fn run_fsqca(&mut self, p: &FsqcaPlan) -> Result<FsqcaRun, Diag> {
+        let p = &self.resolve_exclusions(p);
         let ids = self.case_ids();
         let (columns, y) = self.fsqca_columns(p);
         let (input, dropped) = complete_input(p, &ids, &columns, &y);
         if !dropped.is_empty() {
             self.warn(runtime::missing_values(&p.name, &dropped, p.span));
         }
-        let opts = fsqca_options(p);
-        let result = fsqca::analyse(&input, &opts)
-            .map_err(|e| runtime::fsqca_failed(&p.name, &e.to_string(), p.span))?;
+        let (result, excluded, contradicted) =
+            analyse_excluding(&input, p).map_err(|e| runtime::fsqca_failed(&p.name, &e, p.span))?;
+        for (k, row) in contradicted {
+            if let Some(x) = p.exclude.get(k) {
+                self.warn(runtime::necessity_contradicted(
+                    &p.name, &x.text, row, x.span,
+                ));
+            }
+        }
         if p.expect.is_some() && !result.sa_computed {
             self.warn(runtime::no_intermediate(&p.name, p.span));
         }
@@ -73,6 +117,7 @@ impl Interpreter {
             dropped,
             input,
             clusters: None,
+            excluded,
         };
         if let (Some((col, span)), Some(data)) = (&p.cluster, &self.scope.data) {
             let t = &data.table;
@@ -187,6 +232,76 @@ pub fn complete_input(
     (input, dropped)
 }
 
+/// What [`analyse_excluding`] returns: the result, the excluded remainders, and the
+/// observed positive rows lacking an expression claimed necessary (rule index, row).
+pub type Excluding = (fsqca::FsqcaResult, Vec<Excluded>, Vec<(usize, u128)>);
+
+/// An analysis with the plan's exclusions (ESA, docs/methods.md §4.6): the contradictory
+/// simplifying assumptions come from the plain analysis; the excluded remainders are
+/// negative rows of the final one. Returns the result, the excluded remainders, and the
+/// observed positive rows that lack an expression claimed necessary (rule index, row).
+pub fn analyse_excluding(
+    input: &FsqcaInput,
+    p: &FsqcaPlan,
+) -> Result<Excluding, String> {
+    let mut opts = fsqca_options(p);
+    let plain = fsqca::analyse(input, &opts).map_err(|e| e.to_string())?;
+    if p.exclude.is_empty() {
+        return Ok((plain, Vec::new(), Vec::new()));
+    }
+    let mut rules: Vec<Rule> = Vec::new();
+    for x in &p.exclude {
+        rules.push(match &x.rule {
+            Rule::Rows(_) => Rule::Rows(
+                plain
+                    .contradictory_simplifying_assumptions
+                    .as_ref()
+                    .ok_or_else(|| {
+                        plain
+                            .contradictory_simplifying_assumptions_note
+                            .clone()
+                            .unwrap_or_else(|| {
+                                "contradictory simplifying assumptions not computed".into()
+                            })
+                    })?
+                    .iter()
+                    .map(|r| r.config.clone())
+                    .collect(),
+            ),
+            other => other.clone(),
+        });
+    }
+    let tt = &plain.truth_table;
+    let observed: Vec<Vec<u32>> = tt
+        .rows
+        .iter()
+        .filter(|r| r.out != fsqca::Out::Remainder)
+        .map(|r| r.config.clone())
+        .collect();
+    let excluded = exclusions::excluded(&tt.levels, &observed, &rules).ok_or_else(|| {
+        format!(
+            "exclusions by expression scan every configuration, at most {} (here more)",
+            exclusions::SCAN_LIMIT
+        )
+    })?;
+    let contradicted: Vec<(usize, u128)> = rules
+        .iter()
+        .enumerate()
+        .flat_map(|(k, r)| {
+            tt.rows
+                .iter()
+                .filter(move |row| {
+                    row.out == fsqca::Out::One
+                        && matches!(r, Rule::Lacking(d) if !exclusions::satisfies(d, &row.config))
+                })
+                .map(move |row| (k, row.row))
+        })
+        .collect();
+    opts.exclude = excluded.iter().map(|e| e.row.config.clone()).collect();
+    let result = fsqca::analyse(input, &opts).map_err(|e| e.to_string())?;
+    Ok((result, excluded, contradicted))
+}
+
 /// The engine's options from a checked plan.
 pub fn fsqca_options(p: &FsqcaPlan) -> FsqcaOptions {
     let expectations = p.expect.as_ref().map(|list| {
@@ -208,5 +323,6 @@ pub fn fsqca_options(p: &FsqcaPlan) -> FsqcaOptions {
         expectations,
         all_sol: false,
         csa: true,
+        exclude: Vec::new(),
     }
 }

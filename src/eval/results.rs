@@ -118,6 +118,9 @@ pub struct FsqcaRun {
     pub input: FsqcaInput,
     /// Panel diagnostics (`cluster = COL`), if asked for.
     pub clusters: Option<Clusters>,
+    /// Remainders excluded from the simplifying assumptions (ESA), with the indices of the
+    /// plan's `exclude` lines that exclude each, in row order.
+    pub excluded: Vec<crate::engine::fsqca::exclusions::Excluded>,
 }
 
 /// One model's configurations (core and peripheral conditions of each term).

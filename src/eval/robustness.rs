@@ -6,7 +6,7 @@
 //! parallel and serial runs give the same results; a variant whose shifted anchors cannot
 //! calibrate is kept with its reason, never dropped silently.
 
-use super::fsqca::{complete_input, fsqca_options};
+use super::fsqca::{analyse_excluding, complete_input};
 use super::results::{intermediate_models, RobustnessRun, Solved, Task, Variant};
 use super::Interpreter;
 use crate::check::calibration::{resolve, rule_for};
@@ -18,11 +18,11 @@ impl Interpreter {
     pub(super) fn run_robustness(&mut self, plan: RobustnessPlan) -> RobustnessRun {
         // Inputs are built in order (calibration is cheap); the analyses run in parallel.
         let ids = self.case_ids();
-        let jobs: Vec<Result<(fsqca::FsqcaInput, fsqca::FsqcaOptions), String>> = plan
+        let jobs: Vec<Result<(fsqca::FsqcaInput, FsqcaPlan), String>> = plan
             .combos
             .iter()
             .map(|combo| {
-                let mut p = plan.of.clone();
+                let mut p = self.resolve_exclusions(&plan.of);
                 let mut shifts: Vec<(String, f64, Shift)> = Vec::new();
                 for (d, v) in plan.dims.iter().zip(combo) {
                     match d {
@@ -54,7 +54,7 @@ impl Interpreter {
                     );
                 }
                 self.variant_input(&p, &ids, &shifts)
-                    .map(|input| (input, fsqca_options(&p)))
+                    .map(|input| (input, p.clone()))
             })
             .collect();
         self.progress
@@ -64,9 +64,9 @@ impl Interpreter {
             .into_par_iter()
             .zip(plan.combos.clone().into_par_iter())
             .map(|(job, values)| {
-                let result = job.and_then(|(input, opts)| {
-                    let r = fsqca::analyse(&input, &opts).map_err(|e| e.to_string())?;
-                    let model = if opts.expectations.is_some() {
+                let result = job.and_then(|(input, p)| {
+                    let (r, _, _) = analyse_excluding(&input, &p)?;
+                    let model = if p.expect.is_some() {
                         intermediate_models(&r).into_iter().next()
                     } else {
                         r.parsimonious.models.first().cloned()

@@ -375,6 +375,11 @@ pub fn fsqca(run: &FsqcaRun) -> JsonValue {
         "easy_counterfactuals_count": r.intermediate.first().map(|i| row_json(i.easy_counterfactuals_count)).unwrap_or(JsonValue::Null),
         "contradictory_simplifying_assumptions": csa,
         "contradictory_simplifying_assumptions_note": r.contradictory_simplifying_assumptions_note,
+        "exclude": p.exclude.iter().map(|x| x.text.clone()).collect::<Vec<_>>(),
+        "excluded_remainders": run.excluded.iter().map(|e| json!({
+            "row": row_json(e.row.row), "config": e.row.config,
+            "reasons": super::tables::exclusion_reasons(run, e),
+        })).collect::<Vec<_>>(),
         "configurations": configurations(run),
         "clusters": run.clusters.as_ref().map(clusters),
     })

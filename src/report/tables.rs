@@ -512,7 +512,45 @@ pub fn truth_table(run: &FsqcaRun) -> Doc {
     let mut doc = Doc::default();
     doc.table(1, t);
     doc.blank();
+    if !run.excluded.is_empty() {
+        doc.table(1, excluded_remainders(run));
+        doc.blank();
+    }
     doc
+}
+
+/// Why each excluded remainder is excluded, as the `exclude` lines say it.
+pub fn exclusion_reasons(
+    run: &FsqcaRun,
+    e: &crate::engine::fsqca::exclusions::Excluded,
+) -> Vec<String> {
+    e.rules
+        .iter()
+        .filter_map(|k| run.plan.exclude.get(*k).map(|x| x.text.clone()))
+        .collect()
+}
+
+/// The remainders excluded from the simplifying assumptions (ESA), each with its reasons.
+fn excluded_remainders(run: &FsqcaRun) -> Table {
+    let mut columns = vec![Column::right("row")];
+    columns.extend(run.plan.conditions.iter().map(|c| Column::right(c.clone())));
+    columns.push(Column::left("excluded as"));
+    let mut t = Table::new(
+        format!(
+            "remainders excluded from the simplifying assumptions of {} ({})",
+            run.plan.name,
+            run.excluded.len()
+        ),
+        columns,
+    );
+    for e in &run.excluded {
+        let mut row = vec![Cell::Text(e.row.row.to_string())];
+        row.extend(e.row.config.iter().map(|v| Cell::Int(*v as usize)));
+        row.push(Cell::Text(exclusion_reasons(run, e).join("; ")));
+        t.rows.push(row);
+    }
+    t.notes.push("excluded remainders count as negative rows: no solution uses them (Enhanced Standard Analysis)".into());
+    t
 }
 
 /// One model: its terms with their parameters of fit, and the solution's.

@@ -254,6 +254,21 @@ pub enum OptKind {
     Rule(Vec<RuleCond>),
     /// `expect A, ~B, C | ~C`
     Expect(Vec<Expectation>),
+    /// `exclude EXPR`, `exclude lacking EXPR`, `exclude contradictory`
+    Exclude(Exclude),
+}
+
+/// What an `exclude` line of an fsqca block excludes from the simplifying assumptions.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Exclude {
+    /// Remainders satisfying the expression (untenable assumptions).
+    Untenable(SetExpr),
+    /// Remainders lacking the expression claimed necessary.
+    Lacking(SetExpr),
+    /// Remainders lacking a condition the named nca analysis found necessary.
+    LackingNca(Ident),
+    /// The contradictory simplifying assumptions.
+    Contradictory,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

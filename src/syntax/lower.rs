@@ -508,6 +508,28 @@ impl Lowerer {
                     })
                     .collect(),
             ),
+            Rule::exclude_opt => match inner.next() {
+                Some(e) if e.as_rule() == Rule::exclude_contradictory => {
+                    OptKind::Exclude(Exclude::Contradictory)
+                }
+                Some(e) if e.as_rule() == Rule::exclude_lacking => {
+                    match e
+                        .into_inner()
+                        .find(|x| matches!(x.as_rule(), Rule::set_expr | Rule::nca_necessary))
+                    {
+                        Some(x) if x.as_rule() == Rule::nca_necessary => {
+                            match x.into_inner().next() {
+                                Some(n) => OptKind::Exclude(Exclude::LackingNca(self.ident(n))),
+                                None => OptKind::Exclude(Exclude::Contradictory),
+                            }
+                        }
+                        Some(x) => OptKind::Exclude(Exclude::Lacking(self.lower_set_expr(x))),
+                        None => OptKind::Exclude(Exclude::Contradictory),
+                    }
+                }
+                Some(e) => OptKind::Exclude(Exclude::Untenable(self.lower_set_expr(e))),
+                None => OptKind::Exclude(Exclude::Contradictory),
+            },
             Rule::expect_opt => OptKind::Expect(
                 inner
                     .map(|e| {

@@ -67,6 +67,7 @@ fn setup(out: &Value) -> (FsqcaInput, FsqcaOptions) {
             .map(|a| a.iter().map(expectation).collect()),
         all_sol: spec["all_sol"].as_bool().unwrap_or(false),
         csa: spec["csa"].as_bool().unwrap_or(true),
+        exclude: Vec::new(),
     };
     (input, opts)
 }

@@ -368,3 +368,249 @@ fn necessity_search_bad_input_is_coded() {
     );
     assert!(shown.contains("necessary? * for HM: consistency >= 0.9, coverage >= 0, relevance >= 0, up to 2 literals"), "{shown}");
 }
+
+/// One toe fsqca run on an ESA fixture's data with the given `exclude` lines.
+fn esa_run(name: &str, excludes: &[&str]) -> (toe::Session, serde_json::Value) {
+    let out = load_json(&format!("setmethods/out_esa_{name}.json"));
+    let spec = &out["meta"]["spec"];
+    let conds: Vec<&str> = spec["conditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let y = spec["outcome"].as_str().unwrap();
+    let expect: Vec<String> = conds
+        .iter()
+        .zip(spec["dir_exp"].as_array().unwrap())
+        .map(|(c, d)| {
+            if d == 0 {
+                format!("~{c}")
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    let id = if name == "jobf" { "case" } else { "country" };
+    let decl: Vec<String> = conds.iter().map(|c| format!("{c} = {c}")).collect();
+    let lines: Vec<String> = excludes
+        .iter()
+        .map(|e| format!("  exclude {e}\n"))
+        .collect();
+    let text = format!(
+        "data d = csv(\"setmethods/{name}.csv\", id = {id})\nconditions {{ {} }}\noutcome {y} = {y}\ncalibrate {{ * fuzzy }}\nfsqca f: {y} given {} {{\n  consistency >= {}\n  expect {}\n{}}}\n",
+        decl.join("  "),
+        conds.join(", "),
+        spec["incl_cut"],
+        expect.join(", "),
+        lines.concat()
+    );
+    let (s, _) = run_ok(fixture(""), &text);
+    let doc = s.document("t.toe", text.as_bytes());
+    let a = doc["analyses"][0].clone();
+    (s, a)
+}
+
+/// A solution of toe's JSON against a solution of the fixture: the models' expressions in
+/// order, with consistency, PRI and coverage.
+fn same_models(what: &str, got: &serde_json::Value, want: &serde_json::Value) -> usize {
+    let g = got.as_array().expect("models");
+    let w = want["models"].as_array().expect("models");
+    assert_eq!(
+        g.iter()
+            .map(|m| m["expression"].clone())
+            .collect::<Vec<_>>(),
+        w.iter()
+            .map(|m| m["expression"].clone())
+            .collect::<Vec<_>>(),
+        "{what}"
+    );
+    for (a, b) in g.iter().zip(w) {
+        for (mine, theirs) in [
+            ("consistency", "inclS"),
+            ("pri", "PRI"),
+            ("coverage", "covS"),
+        ] {
+            assert!(
+                close(a[mine].as_f64().unwrap(), b[theirs].as_f64().unwrap()),
+                "{what} {mine}"
+            );
+        }
+    }
+    g.len()
+}
+
+fn rows_of(v: &serde_json::Value) -> Vec<u64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["row"].as_u64().unwrap_or_else(|| r.as_u64().unwrap()))
+        .collect()
+}
+
+/// Enhanced Standard Analysis on Krook's d.represent (`out_esa_represent.json`): `exclude
+/// lacking ES + LP` (a necessary disjunction), `exclude ~ES*WM` (untenable) and `exclude
+/// contradictory` exclude exactly SetMethods' twelve remainders, and the parsimonious and
+/// intermediate solutions (every model, their fit), the simplifying assumptions of M1 and
+/// the easy counterfactuals of C1P1 are esa()'s followed by minimize(include = "?"); no
+/// excluded row is a simplifying assumption. Without exclusions the run is the fixture's
+/// `plain`; with only `exclude ~ES*WM` it is QCA's `truthTable(exclude = "~ES*WM")`.
+#[test]
+fn esa_agrees_on_represent() {
+    let out = load_json("setmethods/out_esa_represent.json");
+    let (_, a) = esa_run("represent", &["lacking ES + LP", "~ES*WM", "contradictory"]);
+    let excluded = rows_of(&a["excluded_remainders"]);
+    assert_eq!(excluded, rows_of(&out["excluded_remainders"]));
+    let esa = &out["esa_solution"];
+    let n = same_models(
+        "pars",
+        &a["solutions"]["parsimonious"],
+        &esa["parsimonious"],
+    ) + same_models("int", &a["solutions"]["intermediate"], &esa["intermediate"]);
+    assert_eq!(n, 6);
+    assert_eq!(
+        rows_of(&a["simplifying_assumptions"]),
+        rows_of(&esa["parsimonious"]["SA"]["M1"])
+    );
+    assert_eq!(
+        rows_of(&a["easy_counterfactuals"]),
+        rows_of(&esa["intermediate"]["EC"]["C1P1"])
+    );
+    assert!(rows_of(&a["simplifying_assumptions"])
+        .iter()
+        .all(|r| !excluded.contains(r)));
+    let reasons = &a["excluded_remainders"][4]["reasons"];
+    assert_eq!(
+        reasons.as_array().unwrap().len(),
+        3,
+        "row 7: all three reasons"
+    );
+    let (_, plain) = esa_run("represent", &[]);
+    same_models(
+        "plain",
+        &plain["solutions"]["parsimonious"],
+        &out["plain"]["parsimonious"],
+    );
+    same_models(
+        "plain int",
+        &plain["solutions"]["intermediate"],
+        &out["plain"]["intermediate"],
+    );
+    let (_, one) = esa_run("represent", &["~ES*WM"]);
+    let q = &out["qca_exclude_expr"][0];
+    assert_eq!(
+        rows_of(&one["excluded_remainders"]),
+        rows_of(&q["excluded_rows"])
+    );
+    same_models(
+        "exclude ~ES*WM",
+        &one["solutions"]["parsimonious"],
+        &q["parsimonious"],
+    );
+}
+
+/// ESA on JOBF (`out_esa_jobf.json`): QCA's `exclude = "LJS*PP"` and `exclude = "~HS"` —
+/// the remainders matched and the parsimonious models — agree. With `exclude lacking HS`,
+/// `exclude LJS*PP` and `exclude contradictory`, toe excludes exactly the fixture's 14
+/// remainders. Departure (docs/methods.md §9): SetMethods' esa() also turns the observed
+/// positive row 12 (HS absent) negative; toe keeps it positive and warns
+/// (`toe::run::departure`), so that run's solution is not esa()'s.
+#[test]
+fn esa_on_jobf_excludes_remainders_only() {
+    let out = load_json("setmethods/out_esa_jobf.json");
+    for (k, e) in ["LJS*PP", "~HS"].iter().enumerate() {
+        let (_, a) = esa_run("jobf", &[e]);
+        let q = &out["qca_exclude_expr"][k];
+        assert_eq!(
+            rows_of(&a["excluded_remainders"]),
+            rows_of(&q["excluded_rows"]),
+            "{e}"
+        );
+        same_models(e, &a["solutions"]["parsimonious"], &q["parsimonious"]);
+    }
+    let (s, a) = esa_run("jobf", &["lacking HS", "LJS*PP", "contradictory"]);
+    assert_eq!(
+        rows_of(&a["excluded_remainders"]),
+        rows_of(&out["excluded_remainders"])
+    );
+    let row12 = a["truth_table"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["row"] == 12)
+        .expect("row 12");
+    assert_eq!(row12["out"], "1");
+    assert!(s
+        .warnings()
+        .iter()
+        .any(|d| d.code == "toe::run::departure" && d.message.contains("row 12")));
+    assert!(out["esa"]["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["row"] == 12 && c["OUT_before"] == "1" && c["OUT_after"] == "0"));
+}
+
+/// Bad exclusions are coded diagnostics: a set outside the analysis, `exclude` in an nca
+/// block, the same exclusion twice.
+#[test]
+fn esa_bad_input_is_coded() {
+    let head = "data d = csv(\"setmethods/jobf.csv\", id = case)\nconditions { HS = HS  FS = FS  LS = LS }\noutcome HM = HM\ncalibrate { * fuzzy }\n";
+    for (body, code) in [
+        (
+            "fsqca f: HM given HS, FS { exclude ~LS*HS }\n",
+            "toe::check::unknown_set",
+        ),
+        (
+            "fsqca f: HM given HS, FS { exclude lacking HX }\n",
+            "toe::check::unknown_set",
+        ),
+        (
+            "nca n: HM needs HS { exclude HS }\n",
+            "toe::check::unknown_option",
+        ),
+        (
+            "fsqca f: HM given HS, FS { exclude contradictory\n exclude contradictory }\n",
+            "toe::check::bad_option",
+        ),
+    ] {
+        let mut s = toe::Session::new(fixture(""));
+        let e = s
+            .run_text("t", None, format!("{head}{body}"))
+            .expect_err(body);
+        assert_eq!(e[0].code, code, "{body}");
+    }
+}
+
+/// `exclude lacking necessary of nec` takes the conditions the nca analysis found
+/// necessary (here HS, FS, LS and PP on JOBF at d >= 0.1, p <= 0.1) and excludes exactly
+/// the remainders `exclude lacking HS*FS*LS*PP` excludes; the reason names them.
+#[test]
+fn esa_by_nca_necessity() {
+    let head = "data d = csv(\"setmethods/jobf.csv\", id = case)\nconditions { HS = HS  FS = FS  LS = LS  LJS = LJS  PP = PP }\noutcome HM = HM\ncalibrate { * fuzzy }\nnca nec: HM needs HS, FS, LS, LJS, PP { permutations = 200  seed = 1  necessary when d >= 0.1 and p <= 0.1 }\n";
+    let run = |line: &str| {
+        let text = format!("{head}fsqca f: HM given HS, FS, LS, LJS, PP {{\n  consistency >= 0.8\n  exclude {line}\n}}\n");
+        let (s, _) = run_ok(fixture(""), &text);
+        s.document("t.toe", text.as_bytes())["analyses"][1].clone()
+    };
+    let by_nca = run("lacking necessary of nec");
+    let by_hand = run("lacking HS*FS*LS*PP");
+    assert_eq!(
+        rows_of(&by_nca["excluded_remainders"]),
+        rows_of(&by_hand["excluded_remainders"])
+    );
+    assert_eq!(rows_of(&by_nca["excluded_remainders"]).len(), 16);
+    assert_eq!(
+        by_nca["excluded_remainders"][0]["reasons"][0],
+        "lacking necessary of nec (HS*FS*LS*PP)"
+    );
+    let mut s = toe::Session::new(fixture(""));
+    let e = s
+        .run_text(
+            "t",
+            None,
+            format!("{head}fsqca f: HM given HS, FS {{ exclude lacking necessary of ne }}\n"),
+        )
+        .expect_err("unknown nca");
+    assert_eq!(e[0].code, "toe::check::unknown_analysis");
+}

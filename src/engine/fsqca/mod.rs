@@ -19,6 +19,7 @@
 
 pub mod chart;
 pub mod cubes;
+pub mod exclusions;
 pub mod fit;
 pub mod implicants;
 pub mod intermediate;
@@ -97,7 +98,19 @@ pub fn analyse_with(
         .filter(|r| matches!(r.out, Out::Zero | Out::Contradiction))
         .collect();
     let pos_cfg: Vec<Vec<u32>> = pos.iter().map(|r| r.config.clone()).collect();
-    let neg_cfg: Vec<Vec<u32>> = neg.iter().map(|r| r.config.clone()).collect();
+    let mut neg_cfg: Vec<Vec<u32>> = neg.iter().map(|r| r.config.clone()).collect();
+    // ESA: excluded remainders are negative for the minimization (observed rows keep OUT)
+    for c in &opts.exclude {
+        if c.len() == data.k
+            && !tt
+                .rows
+                .iter()
+                .any(|r| &r.config == c && r.out != Out::Remainder)
+            && !neg_cfg.contains(c)
+        {
+            neg_cfg.push(c.clone());
+        }
+    }
 
     // Complex solution: QMC on the positive rows.
     let comp_pis = implicants::sorted(implicants::qmc(&pos_cfg, &data.levels));

@@ -66,6 +66,9 @@ pub struct FsqcaOptions {
     pub all_sol: bool,
     /// Compute the contradictory simplifying assumptions (needs the simplifying assumptions).
     pub csa: bool,
+    /// Remainder configurations excluded from the simplifying assumptions (ESA): treated
+    /// as negative rows when minimizing. Observed rows listed here are ignored.
+    pub exclude: Vec<Vec<u32>>,
 }
 
 impl Default for FsqcaOptions {
@@ -78,6 +81,7 @@ impl Default for FsqcaOptions {
             expectations: None,
             all_sol: false,
             csa: true,
+            exclude: Vec::new(),
         }
     }
 }
