@@ -240,10 +240,7 @@ pub type Excluding = (fsqca::FsqcaResult, Vec<Excluded>, Vec<(usize, u128)>);
 /// simplifying assumptions come from the plain analysis; the excluded remainders are
 /// negative rows of the final one. Returns the result, the excluded remainders, and the
 /// observed positive rows that lack an expression claimed necessary (rule index, row).
-pub fn analyse_excluding(
-    input: &FsqcaInput,
-    p: &FsqcaPlan,
-) -> Result<Excluding, String> {
+pub fn analyse_excluding(input: &FsqcaInput, p: &FsqcaPlan) -> Result<Excluding, String> {
     let mut opts = fsqca_options(p);
     let plain = fsqca::analyse(input, &opts).map_err(|e| e.to_string())?;
     if p.exclude.is_empty() {

@@ -278,26 +278,23 @@ fn bottleneck_cases_through_the_language() {
 fn bottleneck_case_targets_are_checked() {
     let head = "data d = csv(\"nca/nca_example.csv\", id = Country)\n\
                 conditions { IND = \"Individualism\" }\noutcome Y = \"Innovation performance\"\n";
-    for (body, code) in [
-        (
-            "nca n: Y needs IND { on = raw  target = 500 }\n",
-            "toe::run::target_outside",
-        ),
-        (
-            "nca n: Y needs IND { on = raw  target = p150 }\n",
-            "toe::check::bad_option",
-        ),
-        (
-            "nca n: Y needs IND { on = raw }\nshow bottleneck_cases of n\n",
-            "toe::check::unknown_show",
-        ),
-    ] {
-        let mut s = toe::Session::new(fixture(""));
-        let e = s
-            .run_text("t", None, format!("{head}{body}"))
-            .expect_err(body);
-        assert_eq!(e[0].code, code, "{body}");
-    }
+    assert_error_codes(
+        head,
+        &[
+            (
+                "nca n: Y needs IND { on = raw  target = 500 }\n",
+                "toe::run::target_outside",
+            ),
+            (
+                "nca n: Y needs IND { on = raw  target = p150 }\n",
+                "toe::check::bad_option",
+            ),
+            (
+                "nca n: Y needs IND { on = raw }\nshow bottleneck_cases of n\n",
+                "toe::check::unknown_show",
+            ),
+        ],
+    );
 }
 
 /// `outliers = 2` in an `nca` block: per condition and ceiling the rows of R's

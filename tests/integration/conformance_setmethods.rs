@@ -332,35 +332,32 @@ fn necessity_search_agrees_with_supersubset() {
 #[test]
 fn necessity_search_bad_input_is_coded() {
     let head = "data d = csv(\"setmethods/jobf.csv\", id = case)\nconditions { HS = HS  FS = FS }\noutcome HM = HM\ncalibrate { * fuzzy }\n";
-    for (body, code) in [
-        ("necessary? * of HS, FX for HM\n", "toe::check::unknown_set"),
-        (
-            "necessary? * of HS, HS for HM\n",
-            "toe::check::duplicate_set",
-        ),
-        (
-            "necessary? * for HM { depth = 0 }\n",
-            "toe::check::bad_option",
-        ),
-        (
-            "necessary? * for HM { consistency = 0.9 }\n",
-            "toe::check::bad_option",
-        ),
-        (
-            "necessary? * for HM { pri >= 0.9 }\n",
-            "toe::check::unknown_option",
-        ),
-        (
-            "necessary? * for HM { incl.cut = 0.9 }\n",
-            "toe::check::r_option",
-        ),
-    ] {
-        let mut s = toe::Session::new(fixture(""));
-        let e = s
-            .run_text("t", None, format!("{head}{body}"))
-            .expect_err(body);
-        assert_eq!(e[0].code, code, "{body}");
-    }
+    assert_error_codes(
+        head,
+        &[
+            ("necessary? * of HS, FX for HM\n", "toe::check::unknown_set"),
+            (
+                "necessary? * of HS, HS for HM\n",
+                "toe::check::duplicate_set",
+            ),
+            (
+                "necessary? * for HM { depth = 0 }\n",
+                "toe::check::bad_option",
+            ),
+            (
+                "necessary? * for HM { consistency = 0.9 }\n",
+                "toe::check::bad_option",
+            ),
+            (
+                "necessary? * for HM { pri >= 0.9 }\n",
+                "toe::check::unknown_option",
+            ),
+            (
+                "necessary? * for HM { incl.cut = 0.9 }\n",
+                "toe::check::r_option",
+            ),
+        ],
+    );
     // without `of`: every declared condition (HS, FS), defaults consistency 1
     let (_, shown) = run_ok(
         fixture(""),
@@ -556,30 +553,27 @@ fn esa_on_jobf_excludes_remainders_only() {
 #[test]
 fn esa_bad_input_is_coded() {
     let head = "data d = csv(\"setmethods/jobf.csv\", id = case)\nconditions { HS = HS  FS = FS  LS = LS }\noutcome HM = HM\ncalibrate { * fuzzy }\n";
-    for (body, code) in [
-        (
-            "fsqca f: HM given HS, FS { exclude ~LS*HS }\n",
-            "toe::check::unknown_set",
-        ),
-        (
-            "fsqca f: HM given HS, FS { exclude lacking HX }\n",
-            "toe::check::unknown_set",
-        ),
-        (
-            "nca n: HM needs HS { exclude HS }\n",
-            "toe::check::unknown_option",
-        ),
-        (
-            "fsqca f: HM given HS, FS { exclude contradictory\n exclude contradictory }\n",
-            "toe::check::bad_option",
-        ),
-    ] {
-        let mut s = toe::Session::new(fixture(""));
-        let e = s
-            .run_text("t", None, format!("{head}{body}"))
-            .expect_err(body);
-        assert_eq!(e[0].code, code, "{body}");
-    }
+    assert_error_codes(
+        head,
+        &[
+            (
+                "fsqca f: HM given HS, FS { exclude ~LS*HS }\n",
+                "toe::check::unknown_set",
+            ),
+            (
+                "fsqca f: HM given HS, FS { exclude lacking HX }\n",
+                "toe::check::unknown_set",
+            ),
+            (
+                "nca n: HM needs HS { exclude HS }\n",
+                "toe::check::unknown_option",
+            ),
+            (
+                "fsqca f: HM given HS, FS { exclude contradictory\n exclude contradictory }\n",
+                "toe::check::bad_option",
+            ),
+        ],
+    );
 }
 
 /// `exclude lacking necessary of nec` takes the conditions the nca analysis found

@@ -132,3 +132,15 @@ pub mod qca {
         }
     }
 }
+
+/// Runs `head` + each body in a fresh session over the conformance fixtures and asserts that
+/// it fails with the given diagnostic code first.
+pub fn assert_error_codes(head: &str, cases: &[(&str, &str)]) {
+    for (body, code) in cases {
+        let mut s = Session::new(fixture(""));
+        let e = s
+            .run_text("t", None, format!("{head}{body}"))
+            .expect_err(body);
+        assert_eq!(e[0].code, *code, "{body}");
+    }
+}
