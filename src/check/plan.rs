@@ -506,6 +506,9 @@ pub enum Dim {
     /// The directional expectation of these conditions (the label names the target as
     /// written), coded 1 presence, 0 absence, 0.5 either ([`Dim::expectation`]).
     Expect(Vec<String>, Vec<f64>, String),
+    /// Another calibration of one set: the set, the rules (value k = rule k; NaN = the
+    /// analysis' own), their labels as written.
+    Calibration(String, Vec<CalibRule>, Vec<String>, Vec<f64>),
 }
 
 impl Dim {
@@ -518,6 +521,7 @@ impl Dim {
             Dim::Anchors(_, _, target, Shift::PercentilePoints) => format!("anchors of {target}"),
             Dim::Anchors(_, _, target, Shift::Units) => format!("value anchors of {target}"),
             Dim::Expect(_, _, target) => format!("expect of {target}"),
+            Dim::Calibration(set, ..) => format!("calibration of {set}"),
         }
     }
     /// The expectation a `vary expect` code stands for.
@@ -530,13 +534,22 @@ impl Dim {
             Expectation::Either
         }
     }
-    /// A value as the report names it: expectations as words, numbers as numbers.
-    pub fn value_text(&self, v: f64) -> Option<&'static str> {
+    /// A value as the report names it: expectations as words, calibrations as written,
+    /// numbers as numbers (`None`).
+    pub fn value_text(&self, v: f64) -> Option<String> {
         match self {
-            Dim::Expect(..) => Some(match Dim::expectation(v) {
-                Expectation::Presence => "present",
-                Expectation::Absence => "absent",
-                _ => "either",
+            Dim::Expect(..) => Some(
+                match Dim::expectation(v) {
+                    Expectation::Presence => "present",
+                    Expectation::Absence => "absent",
+                    _ => "either",
+                }
+                .to_string(),
+            ),
+            Dim::Calibration(_, _, labels, _) => Some(if v.is_nan() {
+                "as analysed".to_string()
+            } else {
+                labels.get(v as usize).cloned().unwrap_or_default()
             }),
             _ => None,
         }
@@ -548,7 +561,8 @@ impl Dim {
             | Dim::Pri(v)
             | Dim::Contradictions(v)
             | Dim::Anchors(_, v, _, _)
-            | Dim::Expect(_, v, _) => v,
+            | Dim::Expect(_, v, _)
+            | Dim::Calibration(_, _, _, v) => v,
         }
     }
     /// The analysis' own setting on this dimension (anchors: no shift).
@@ -559,6 +573,7 @@ impl Dim {
             Dim::Pri(_) => p.pri,
             Dim::Contradictions(_) => p.contradictions.unwrap_or(f64::NAN),
             Dim::Anchors(..) => 0.0,
+            Dim::Calibration(..) => f64::NAN,
             Dim::Expect(sets, _, _) => {
                 // the analysis' own expectation of the (first) condition
                 let own = p.expect.as_ref().and_then(|e| {
@@ -583,8 +598,10 @@ pub struct RobustnessPlan {
     pub of: FsqcaPlan,
     pub dims: Vec<Dim>,
     /// Every combination of the dimensions' values, in a fixed order (the Cartesian product
-    /// in the order of the `vary` lines).
+    /// in the order of the `vary` lines); with `separately`, one value at a time, the other
+    /// dimensions at the analysis' own setting.
     pub combos: Vec<Vec<f64>>,
+    pub separately: bool,
     pub span: Span,
 }
 

@@ -926,9 +926,15 @@ pub fn robustness(
     span: Span,
 ) -> Result<Step, Diag> {
     let mut varies = Vec::new();
+    let mut separately = false;
     for it in items {
         match it {
             RobustItem::Vary(v) => varies.push(v.clone()),
+            RobustItem::Sweep(n)
+                if n.node == "separately" && !scope.sweeps.contains_key("separately") =>
+            {
+                separately = true
+            }
             RobustItem::Sweep(n) => match scope.sweeps.get(&n.node) {
                 Some(vs) => varies.extend(vs.iter().cloned()),
                 None => {
@@ -1034,6 +1040,52 @@ pub fn robustness(
                 };
                 Dim::Expect(sets, expectation_codes(v)?, target)
             }
+            ("calibration", false) => {
+                let Some(Target::Name(n)) = &v.of else {
+                    return Err(Diag::error(codes::BAD_OPTION, "expected `vary calibration of SET in [...]`, found no set")
+                        .at(v.span, "which set?")
+                        .help("for example `vary calibration of GDP in [direct(e = 2500, c = 12000, i = 25000)]`"));
+                };
+                if !plan.conditions.contains(&n.node) && plan.outcome != n.node {
+                    return Err(Diag::error(codes::UNKNOWN_SET, format!("expected a set of `{}`, found `{}`", plan.name, n.node))
+                        .at(n.span, "not in this analysis")
+                        .help("recalibrate a condition or the outcome of the analysis"));
+                }
+                let mut rules = Vec::new();
+                let mut labels = Vec::new();
+                for value in &v.values {
+                    let ValueKind::Call(call) = &value.kind else {
+                        return Err(Diag::error(codes::BAD_OPTION, format!("expected a calibration such as `direct(e = …, c = …, i = …)`, found {}", value.kind.describe()))
+                            .at(value.span, "not a calibration")
+                            .help("each value is a calibration of the set, as in a `calibrate` block"));
+                    };
+                    let item = CalibItem {
+                        targets: vec![Target::Name(n.clone())],
+                        method: call.clone(),
+                        bare: false,
+                        span: value.span,
+                    };
+                    let rule = super::calibration::calib_rules(&item)?
+                        .into_iter()
+                        .next()
+                        .ok_or_else(|| Diag::error(codes::BAD_OPTION, "expected a calibration, found none").at(value.span, "empty").help("write `direct(e = …, c = …, i = …)`"))?;
+                    let set = scope.calibrated_set(&n.node, n.span)?;
+                    super::calibration::resolve(&n.node, &set.raw, &rule, set.span)?;
+                    let anchors: Vec<String> = rule
+                        .method
+                        .anchors()
+                        .iter()
+                        .map(|(k, a)| match a {
+                            Anchor::Value(x) => format!("{k} = {}", crate::diagnostics::number(*x)),
+                            Anchor::Percentile(p) => format!("{k} = p{}", crate::diagnostics::number(*p)),
+                        })
+                        .collect();
+                    labels.push(format!("{}({})", rule.method.name(), anchors.join(", ")));
+                    rules.push(rule);
+                }
+                let idx: Vec<f64> = (0..rules.len()).map(|k| k as f64).collect();
+                Dim::Calibration(n.node.clone(), rules, labels, idx)
+            }
             (k, _) => {
                 return Err(Diag::error(
                     codes::BAD_OPTION,
@@ -1053,9 +1105,24 @@ pub fn robustness(
         .at(span, "nothing to vary")
         .help("for example `vary consistency in [0.75, 0.80, 0.85]`"));
     }
-    // Every combination, in a fixed order.
+    // Every combination, in a fixed order; or one value at a time.
     let mut combos: Vec<Vec<f64>> = vec![Vec::new()];
-    for d in &dims {
+    if separately {
+        let base: Vec<f64> = dims.iter().map(|d| d.baseline(&plan)).collect();
+        combos = dims
+            .iter()
+            .enumerate()
+            .flat_map(|(k, d)| {
+                let base = base.clone();
+                d.values().iter().map(move |v| {
+                    let mut c = base.clone();
+                    c[k] = *v;
+                    c
+                })
+            })
+            .collect();
+    }
+    for d in dims.iter().filter(|_| !separately) {
         combos = combos
             .into_iter()
             .flat_map(|c| {
@@ -1081,6 +1148,7 @@ pub fn robustness(
         of: plan,
         dims,
         combos,
+        separately,
         span,
     })))
 }

@@ -12,6 +12,7 @@ pub mod data;
 pub mod fsqca;
 pub mod index;
 pub mod nca;
+pub mod robust_fit;
 pub mod sets;
 pub mod skew;
 pub mod supersets;

@@ -274,6 +274,24 @@ pub struct Solved {
     pub terms: Vec<String>,
     pub consistency: f64,
     pub coverage: f64,
+    /// Membership of every model of the reported solution (for the robustness metrics).
+    pub models: Vec<Vec<f64>>,
+    /// The cases analysed (complete cases), in data order.
+    pub cases: Vec<String>,
+}
+
+/// Oana & Schneider's robustness metrics of a sweep.
+#[derive(Debug, Clone)]
+pub struct RobustMetrics {
+    /// Per model of the analysis' own solution (label `C1P1-M1` or `M1`): against every model
+    /// of every variant.
+    pub per_model: Vec<(String, crate::engine::robust_fit::RobustFit)>,
+    /// Model 1 against each variant alone (variant index, metrics).
+    pub per_variant: Vec<(usize, crate::engine::robust_fit::RobustFit)>,
+    /// Variants and models that entered MIN_TS / MAX_TS.
+    pub tests: usize,
+    pub test_models: usize,
+    pub cases: Vec<String>,
 }
 
 /// A robustness sweep and its summary (Oana & Schneider's sensitivity ranges).
@@ -291,6 +309,9 @@ pub struct RobustnessRun {
     pub sensitivity: Vec<(String, Option<(f64, f64)>)>,
     /// Terms in every variant that ran.
     pub robust_core: Vec<String>,
+    /// Oana & Schneider's metrics, when the analysis itself ran and the variants share its
+    /// cases.
+    pub metrics: Option<RobustMetrics>,
 }
 
 /// Dul's NCA robustness table: the baseline and each variant, and a conclusion per

@@ -7,11 +7,13 @@
 //! calibrate is kept with its reason, never dropped silently.
 
 use super::fsqca::{analyse_excluding, complete_input};
-use super::results::{intermediate_models, RobustnessRun, Solved, Task, Variant};
+use super::results::{intermediate_models, RobustMetrics, RobustnessRun, Solved, Task, Variant};
 use super::Interpreter;
 use crate::check::calibration::{resolve, rule_for};
 use crate::check::plan::{CalibRule, Dim, Expect, FsqcaPlan, RobustnessPlan, Shift};
 use crate::engine::fsqca;
+use crate::engine::robust_fit::robust_fit;
+use crate::engine::sets::solution_membership;
 use rayon::prelude::*;
 
 impl Interpreter {
@@ -24,8 +26,17 @@ impl Interpreter {
             .map(|combo| {
                 let mut p = self.resolve_exclusions(&plan.of);
                 let mut shifts: Vec<(String, f64, Shift)> = Vec::new();
+                let mut recalibrate: Vec<(String, CalibRule)> = Vec::new();
                 for (d, v) in plan.dims.iter().zip(combo) {
+                    if v.is_nan() {
+                        continue; // the analysis' own setting (`separately`)
+                    }
                     match d {
+                        Dim::Calibration(set, rules, _, _) => {
+                            if let Some(r) = rules.get(*v as usize) {
+                                recalibrate.push((set.clone(), r.clone()));
+                            }
+                        }
                         Dim::Consistency(_) => p.consistency = *v,
                         Dim::Cases(_) => p.cases = *v,
                         Dim::Pri(_) => p.pri = *v,
@@ -53,7 +64,7 @@ impl Interpreter {
                         "contradictions above consistency (the lower cut comes second)".into(),
                     );
                 }
-                self.variant_input(&p, &ids, &shifts)
+                self.variant_input(&p, &ids, &shifts, &recalibrate)
                     .map(|input| (input, p.clone()))
             })
             .collect();
@@ -71,18 +82,23 @@ impl Interpreter {
                     } else {
                         r.parsimonious.models.first().cloned()
                     };
+                    let models = model_memberships(&r, &input, p.expect.is_some());
                     Ok(match model {
                         Some(m) => Solved {
                             expression: m.expression.clone(),
                             terms: m.terms.iter().map(|t| t.expr.clone()).collect(),
                             consistency: m.consistency,
                             coverage: m.coverage,
+                            models,
+                            cases: input.cases.clone(),
                         },
                         None => Solved {
                             expression: String::new(),
                             terms: Vec::new(),
                             consistency: f64::NAN,
                             coverage: f64::NAN,
+                            models,
+                            cases: input.cases.clone(),
                         },
                     })
                 });
@@ -91,7 +107,26 @@ impl Interpreter {
             })
             .collect();
         self.progress.finish();
-        summarise(plan, variants)
+        let initial = self.results.fsqca.get(&plan.of.name).map(|run| {
+            let (_, models) = run.reported_models();
+            let labels: Vec<String> = models
+                .iter()
+                .map(|m| match &m.from {
+                    Some(f) => format!("{f}-{}", m.name),
+                    None => m.name.clone(),
+                })
+                .collect();
+            (
+                labels,
+                model_memberships(&run.result, &run.input, run.plan.expect.is_some()),
+                run.input.outcome.clone(),
+                run.input.cases.clone(),
+            )
+        });
+        let mut run = summarise(plan, variants);
+        run.metrics =
+            initial.and_then(|(labels, s1, y, cases)| metrics(&run, labels, s1, y, cases));
+        run
     }
 
     /// The engine's input for a variant: memberships recalibrated with shifted anchors.
@@ -100,6 +135,7 @@ impl Interpreter {
         p: &FsqcaPlan,
         ids: &[String],
         shifts: &[(String, f64, Shift)],
+        recalibrate: &[(String, CalibRule)],
     ) -> Result<fsqca::FsqcaInput, String> {
         let member = |name: &str| -> Result<Vec<f64>, String> {
             let set = self
@@ -111,6 +147,11 @@ impl Interpreter {
                 .iter()
                 .filter(|(s, d, _)| s == name && *d != 0.0)
                 .collect();
+            if let Some((_, rule)) = recalibrate.iter().find(|(s, _)| s == name) {
+                return resolve(name, &set.raw, rule, set.span)
+                    .map(|r| r.memberships(&set.raw))
+                    .map_err(|d| d.message.clone());
+            }
             if moves.is_empty() {
                 return set
                     .membership
@@ -142,6 +183,83 @@ impl Interpreter {
         }
         Ok(complete_input(p, ids, &columns, &y).0)
     }
+}
+
+/// Equal settings; NaN (the analysis' own setting) equals NaN.
+fn same(a: f64, b: f64) -> bool {
+    a == b || (a.is_nan() && b.is_nan())
+}
+
+/// The membership of every model of the solution a run reports (SetMethods' pimdata: the
+/// intermediate models when there is an intermediate solution, else the parsimonious ones).
+fn model_memberships(
+    r: &fsqca::FsqcaResult,
+    input: &fsqca::FsqcaInput,
+    expect: bool,
+) -> Vec<Vec<f64>> {
+    let inter = intermediate_models(r);
+    let models = if expect && !inter.is_empty() {
+        inter
+    } else {
+        r.parsimonious.models.clone()
+    };
+    models
+        .iter()
+        .map(|m| {
+            let imps: Vec<Vec<u32>> = m.terms.iter().map(|t| t.implicant.clone()).collect();
+            solution_membership(&input.memberships, &imps)
+        })
+        .collect()
+}
+
+/// Oana & Schneider's metrics: each model of the analysis' own solution against every model
+/// of every variant that ran (on the same cases; the variant with the analysis' own settings
+/// is left out), and model 1 against each variant alone.
+fn metrics(
+    run: &RobustnessRun,
+    labels: Vec<String>,
+    s1: Vec<Vec<f64>>,
+    y: Vec<f64>,
+    cases: Vec<String>,
+) -> Option<RobustMetrics> {
+    // the variant with the analysis' own settings is the initial solution, not a test
+    let own: Vec<f64> = run
+        .plan
+        .dims
+        .iter()
+        .map(|d| d.baseline(&run.plan.of))
+        .collect();
+    let tests: Vec<(usize, &Solved)> = run
+        .variants
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| !v.values.iter().zip(&own).all(|(a, b)| same(*a, *b)))
+        .filter_map(|(k, v)| v.result.as_ref().ok().map(|s| (k, s)))
+        .filter(|(_, s)| s.cases == cases && !s.models.is_empty())
+        .collect();
+    if s1.is_empty() || tests.is_empty() {
+        return None;
+    }
+    let all: Vec<Vec<f64>> = tests
+        .iter()
+        .flat_map(|(_, s)| s.models.iter().cloned())
+        .collect();
+    let per_model = labels
+        .into_iter()
+        .zip(&s1)
+        .map(|(l, m)| (l, robust_fit(m, &all, &y)))
+        .collect();
+    let per_variant = tests
+        .iter()
+        .map(|(k, s)| (*k, robust_fit(&s1[0], &s.models, &y)))
+        .collect();
+    Some(RobustMetrics {
+        per_model,
+        per_variant,
+        tests: tests.len(),
+        test_models: all.len(),
+        cases,
+    })
 }
 
 /// The summary of a sweep: configurations and their shares, ranges of fit, sensitivity
@@ -178,17 +296,18 @@ fn summarise(plan: RobustnessPlan, variants: Vec<Variant>) -> RobustnessRun {
     let baseline: Vec<f64> = plan.dims.iter().map(|d| d.baseline(&plan.of)).collect();
     let base_solution = variants
         .iter()
-        .find(|v| v.values == baseline)
+        .find(|v| v.values.iter().zip(&baseline).all(|(a, b)| same(*a, *b)))
         .and_then(|v| v.result.as_ref().ok().map(|r| r.expression.clone()));
     let mut sensitivity: Vec<(String, Option<(f64, f64)>)> = Vec::new();
-    for (k, d) in plan.dims.iter().enumerate() {
+    // one value at a time: no variant holds the analysis' own settings, no range to give
+    for (k, d) in plan.dims.iter().enumerate().filter(|_| !plan.separately) {
         let mut along: Vec<(f64, bool)> = variants
             .iter()
             .filter(|v| {
                 v.values
                     .iter()
                     .enumerate()
-                    .all(|(j, x)| j == k || *x == baseline[j])
+                    .all(|(j, x)| j == k || same(*x, baseline[j]))
             })
             .map(|v| {
                 (
@@ -198,7 +317,7 @@ fn summarise(plan: RobustnessPlan, variants: Vec<Variant>) -> RobustnessRun {
             })
             .collect();
         along.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let pos = along.iter().position(|(x, _)| *x == baseline[k]);
+        let pos = along.iter().position(|(x, _)| same(*x, baseline[k]));
         let r = match (pos, &base_solution) {
             (Some(i), Some(_)) if along[i].1 => {
                 let mut lo = i;
@@ -229,5 +348,6 @@ fn summarise(plan: RobustnessPlan, variants: Vec<Variant>) -> RobustnessRun {
         coverage_range,
         sensitivity,
         robust_core,
+        metrics: None,
     }
 }

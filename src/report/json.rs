@@ -459,11 +459,49 @@ pub fn robustness(r: &RobustnessRun) -> JsonValue {
         "of": r.plan.of.name,
         "dimensions": labels,
         "variants": variants,
-        "configurations": r.terms.iter().map(|(t, c)| json!({ "term": t, "variants": c, "share": *c as f64 / r.ran.max(1) as f64 })).collect::<Vec<_>>(),
+        "configurations": r.terms.iter().map(|(t, c)| json!({ "term": t, "variants": c, "share": *c as f64 / r.ran.max(1) as f64, "verdict": super::tables::configuration_verdict(r, t) })).collect::<Vec<_>>(),
+        "metrics": r.metrics.as_ref().map(|m| robust_metrics(r, m)),
         "consistency_range": [num(r.consistency_range.0), num(r.consistency_range.1)],
         "coverage_range": [num(r.coverage_range.0), num(r.coverage_range.1)],
         "sensitivity": r.sensitivity.iter().map(|(l, s)| (l.clone(), s.map(|(a, b)| json!([a, b])).unwrap_or(JsonValue::Null))).collect::<Map<String, JsonValue>>(),
         "robust_core": r.robust_core,
+    })
+}
+
+/// Oana & Schneider's metrics of a sweep (docs/output.md).
+fn robust_metrics(r: &RobustnessRun, m: &RobustMetrics) -> JsonValue {
+    use crate::engine::robust_fit::{RobustFit, CASE_TYPES};
+    let fit = |f: &crate::engine::sets::Sufficiency| json!({ "consistency": num(f.consistency), "pri": num(f.pri), "coverage": num(f.coverage) });
+    let figures = |f: &RobustFit| {
+        json!({
+            "rf_cov": num(f.rf_cov), "rf_cons": num(f.rf_cons),
+            "rf_sc_min_ts": num(f.rf_sc_min), "rf_sc_max_ts": num(f.rf_sc_max),
+            "rcr_typ": num(f.rcr_typ), "rcr_dev": num(f.rcr_dev), "rcc_rank": f.rcc_rank,
+            "shaky": f.shaky, "possible": f.possible,
+            "initial_fit": fit(&f.initial_fit), "core_fit": fit(&f.core_fit),
+            "case_types": CASE_TYPES.iter().zip(&f.case_types).map(|((k, _), v)| {
+                ((*k).to_string(), json!(case_names(&m.cases, v)))
+            }).collect::<Map<String, JsonValue>>(),
+        })
+    };
+    json!({
+        "tests": m.tests, "test_models": m.test_models,
+        "per_model": m.per_model.iter().map(|(l, f)| {
+            let mut j = figures(f);
+            if let Some(o) = j.as_object_mut() {
+                o.insert("model".into(), l.clone().into());
+                o.insert("min_ts".into(), nums(&f.min_ts));
+                o.insert("max_ts".into(), nums(&f.max_ts));
+            }
+            j
+        }).collect::<Vec<_>>(),
+        "per_test": m.per_variant.iter().map(|(k, f)| {
+            let mut j = figures(f);
+            if let Some(o) = j.as_object_mut() {
+                o.insert("setting".into(), r.variants.get(*k).map(|v| super::tables::variant_label(r, &v.values)).unwrap_or_default().into());
+            }
+            j
+        }).collect::<Vec<_>>(),
     })
 }
 

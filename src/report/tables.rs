@@ -1069,7 +1069,7 @@ pub fn robustness(r: &RobustnessRun) -> Doc {
             .values
             .iter()
             .zip(&r.plan.dims)
-            .map(|(x, d)| d.value_text(*x).map_or(Cell::Num(*x), Cell::text))
+            .map(|(x, d)| d.value_text(*x).map_or(Cell::Num(*x), Cell::Text))
             .collect();
         match &v.result {
             Ok(s) => {
@@ -1095,6 +1095,7 @@ pub fn robustness(r: &RobustnessRun) -> Doc {
             Column::left("configuration"),
             Column::right("variants"),
             Column::right("share"),
+            Column::left("verdict"),
         ],
     );
     for (term, c) in &r.terms {
@@ -1102,6 +1103,7 @@ pub fn robustness(r: &RobustnessRun) -> Doc {
             Cell::text(term),
             Cell::Text(format!("{c}/{}", r.ran)),
             Cell::Stat(*c as f64 / r.ran.max(1) as f64),
+            Cell::Text(configuration_verdict(r, term)),
         ]);
     }
     ct.notes.push(format!(
@@ -1112,7 +1114,7 @@ pub fn robustness(r: &RobustnessRun) -> Doc {
         fixed3(r.coverage_range.1)
     ));
     for ((label, s), d) in r.sensitivity.iter().zip(&r.plan.dims) {
-        let show = |x: f64| d.value_text(x).map_or_else(|| number(x), str::to_string);
+        let show = |x: f64| d.value_text(x).unwrap_or_else(|| number(x));
         ct.notes.push(match s {
             Some((a, b)) => format!(
                 "sensitivity range of {label}: {} to {} (same solution as the analysis)",
@@ -1135,5 +1137,144 @@ pub fn robustness(r: &RobustnessRun) -> Doc {
     doc.blank();
     doc.table(1, ct);
     doc.blank();
+    if let Some(m) = &r.metrics {
+        for t in robustness_metrics(r, m) {
+            doc.table(1, t);
+            doc.blank();
+        }
+    }
     doc
+}
+
+/// A configuration in plain words: robust (in every variant that ran) or sensitive to the
+/// settings of the variants without it (up to three named).
+pub fn configuration_verdict(r: &RobustnessRun, term: &str) -> String {
+    let missing: Vec<String> = r
+        .variants
+        .iter()
+        .filter(|v| {
+            v.result
+                .as_ref()
+                .is_ok_and(|s| !s.terms.iter().any(|t| t == term))
+        })
+        .map(|v| variant_label(r, &v.values))
+        .collect();
+    match missing.len() {
+        0 => "robust".into(),
+        n if n <= 3 => format!("sensitive to {}", missing.join("; ")),
+        n => format!("sensitive to {}; … ({n} variants)", missing[..3].join("; ")),
+    }
+}
+
+/// A variant's settings as the report names them: `consistency 0.75, cases 1`; with
+/// `separately`, only the setting that differs from the analysis.
+pub fn variant_label(r: &RobustnessRun, values: &[f64]) -> String {
+    let own: Vec<f64> = r.plan.dims.iter().map(|d| d.baseline(&r.plan.of)).collect();
+    let parts: Vec<String> = r
+        .plan
+        .dims
+        .iter()
+        .zip(values)
+        .zip(&own)
+        .filter(|((_, v), o)| !r.plan.separately || !(**v == **o || (v.is_nan() && o.is_nan())))
+        .map(|((d, v), _)| {
+            format!(
+                "{} {}",
+                d.label(),
+                d.value_text(*v).unwrap_or_else(|| number(*v))
+            )
+        })
+        .collect();
+    if parts.is_empty() {
+        "as analysed".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// Oana & Schneider's metrics: per model of the analysis against every model of every test
+/// solution, model 1 against each test solution alone, and model 1's case types.
+fn robustness_metrics(r: &RobustnessRun, m: &RobustMetrics) -> Vec<Table> {
+    use crate::engine::robust_fit::{RobustFit, CASE_TYPES};
+    let columns = |first: &str| {
+        vec![
+            Column::left(first.to_string()),
+            Column::right("RF_cov"),
+            Column::right("RF_cons"),
+            Column::right("RF_SC_minTS"),
+            Column::right("RF_SC_maxTS"),
+            Column::right("RCR_typ"),
+            Column::right("RCR_dev"),
+            Column::right("RCC_rank"),
+        ]
+    };
+    let cells = |f: &RobustFit| {
+        vec![
+            Cell::Stat(f.rf_cov),
+            Cell::Stat(f.rf_cons),
+            Cell::Stat(f.rf_sc_min),
+            Cell::Stat(f.rf_sc_max),
+            Cell::Stat(f.rcr_typ),
+            Cell::Stat(f.rcr_dev),
+            Cell::Int(f.rcc_rank as usize),
+        ]
+    };
+    let mut a = Table::new(
+        format!(
+            "robustness metrics of {} (Oana & Schneider): against {} models of {} test solutions",
+            r.plan.of.name, m.test_models, m.tests
+        ),
+        columns("model"),
+    );
+    for (label, f) in &m.per_model {
+        let mut row = vec![Cell::text(label)];
+        row.extend(cells(f));
+        a.rows.push(row);
+    }
+    a.notes.push("RF_cov = coverage of the robust core / coverage of the solution; RF_cons = consistency of the solution / of the core; RF_SC = Σmin/Σmax of the solution and MIN_TS (MAX_TS); RCR = robust typical (deviant) cases / all typical (deviant) cases; RCC_rank 1 none shaky or possible, 2 possible, 3 shaky, 4 both".into());
+    a.notes.push("MIN_TS / MAX_TS over every model of every test solution (SetMethods' rob.fit uses the first and last test set and model 1 only; docs/methods.md §8.1)".into());
+    let mut b = Table::new(
+        format!(
+            "model {} against each test solution",
+            m.per_model.first().map(|x| x.0.as_str()).unwrap_or("1")
+        ),
+        columns("test solution"),
+    );
+    for (k, f) in &m.per_variant {
+        let mut row = vec![Cell::Text(
+            r.variants
+                .get(*k)
+                .map(|v| variant_label(r, &v.values))
+                .unwrap_or_default(),
+        )];
+        row.extend(cells(f));
+        b.rows.push(row);
+    }
+    let mut c = Table::new(
+        format!(
+            "cases of model {} by robustness",
+            m.per_model.first().map(|x| x.0.as_str()).unwrap_or("1")
+        ),
+        vec![
+            Column::left("cases"),
+            Column::right("n"),
+            Column::left("which"),
+        ],
+    );
+    if let Some((_, f)) = m.per_model.first() {
+        for ((_, label), members) in CASE_TYPES.iter().zip(&f.case_types) {
+            c.rows.push(vec![
+                Cell::text(*label),
+                Cell::Int(members.len()),
+                Cell::Text(
+                    members
+                        .iter()
+                        .filter_map(|i| m.cases.get(*i).cloned())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+            ]);
+        }
+    }
+    vec![a, b, c]
 }
