@@ -1025,6 +1025,150 @@ pub fn necessity_search(
     })
 }
 
+/// Known option keys of a `resample` block.
+pub const RESAMPLE_OPTIONS: [&str; 4] = ["method", "share", "runs", "seed"];
+
+/// `resample NAME { method = leave_one_out }` or `{ method = subsample  share = 0.8  runs =
+/// 500  seed = 1 }` → its plan; NAME is an fsqca analysis declared before.
+pub fn resample_plan(
+    scope: &Scope,
+    of: &Ident,
+    options: &[Opt],
+    span: Span,
+) -> Result<ResamplePlan, Diag> {
+    let plan = match scope.analysis_named(&of.node, of.span)? {
+        AnalysisPlan::Fsqca(p) => p.clone(),
+        AnalysisPlan::Nca(_) => {
+            return Err(Diag::error(codes::BAD_OPTION, format!("expected an fsqca analysis, found `{}`, an nca analysis", of.node))
+                .at(of.span, "not an fsqca analysis")
+                .help("for an nca analysis use `robustness of NAME { vary outliers in [1] }` or `outliers = k`"))
+        }
+    };
+    let (mut method, mut share, mut runs, mut seed) = (None, None, None, None);
+    let mut seen = Vec::new();
+    for o in options {
+        let OptKind::Set { key, op, values } = &o.kind else {
+            return Err(Diag::error(codes::UNKNOWN_OPTION, "expected an option of `resample`, found a rule or expectation")
+                .at(o.span, "not an option of resample")
+                .help("for example `method = leave_one_out` or `method = subsample  share = 0.8  runs = 500  seed = 1`"));
+        };
+        if !RESAMPLE_OPTIONS.contains(&key.node.as_str()) {
+            return Err(unknown_option(key, &RESAMPLE_OPTIONS, "resample"));
+        }
+        duplicate_option(&mut seen, key)?;
+        expect_op(op, &[CmpOp::Eq], &key.node, "method = leave_one_out")?;
+        let v = single(values, key)?;
+        match key.node.as_str() {
+            "method" => {
+                match &v.kind {
+                    ValueKind::Ident(m) if m == "leave_one_out" || m == "subsample" => {
+                        method = Some((m.clone(), v.span))
+                    }
+                    _ => return Err(Diag::error(
+                        codes::BAD_OPTION,
+                        format!(
+                            "expected `leave_one_out` or `subsample`, found {}",
+                            v.kind.describe()
+                        ),
+                    )
+                    .at(v.span, "unknown method")
+                    .help(
+                        "`leave_one_out` drops each case once; `subsample` draws random subsets",
+                    )),
+                }
+            }
+            "share" => {
+                let x = number_of(v, "a share of the cases")?;
+                if !(x > 0.0 && x < 1.0) {
+                    return Err(Diag::error(
+                        codes::BAD_OPTION,
+                        format!("expected a share strictly between 0 and 1, found {x}"),
+                    )
+                    .at(v.span, "out of range")
+                    .help("the share of the cases each subsample keeps, e.g. `share = 0.8`"));
+                }
+                share = Some((x, v.span));
+            }
+            "runs" => {
+                let x = number_of(v, "a number of runs")?;
+                if !(1.0..=100_000.0).contains(&x) || x.fract() != 0.0 {
+                    return Err(Diag::error(
+                        codes::BAD_OPTION,
+                        format!("expected a whole number of runs from 1 to 100000, found {x}"),
+                    )
+                    .at(v.span, "out of range")
+                    .help("for example `runs = 500`"));
+                }
+                runs = Some(x as usize);
+            }
+            _ => {
+                let x = number_of(v, "a whole-number seed")?;
+                if x.fract() != 0.0 || x.abs() > 2147483647.0 {
+                    return Err(Diag::error(
+                        codes::BAD_OPTION,
+                        format!("expected a whole-number seed within ±2147483647, found {x}"),
+                    )
+                    .at(v.span, "out of range")
+                    .help("R's set.seed takes a 32-bit integer"));
+                }
+                seed = Some((x as i64) as i32 as u32);
+            }
+        }
+    }
+    let method = match method {
+        None => return Err(Diag::error(
+            codes::BAD_OPTION,
+            "expected a `method` in `resample`, found none",
+        )
+        .at(span, "how should the cases be resampled?")
+        .help(
+            "`method = leave_one_out`, or `method = subsample  share = 0.8  runs = 500  seed = 1`",
+        )),
+        Some((m, _)) if m == "leave_one_out" => ResampleMethod::LeaveOneOut,
+        Some((_, mspan)) => {
+            let Some((share, sspan)) = share else {
+                return Err(Diag::error(
+                    codes::BAD_OPTION,
+                    "expected `share` with `method = subsample`, found none",
+                )
+                .at(mspan, "how many cases to keep?")
+                .help("for example `share = 0.8`"));
+            };
+            let n = scope.data.as_ref().map(|d| d.table.rows()).unwrap_or(0);
+            let keep = (share * n as f64).round() as usize;
+            if keep < 2 || keep >= n {
+                return Err(Diag::error(
+                    codes::TOO_FEW_CASES,
+                    format!(
+                        "expected a subsample of 2 to {} of the {n} cases, found {keep}",
+                        n.saturating_sub(1)
+                    ),
+                )
+                .at(sspan, "subsample size")
+                .help("choose a share that keeps at least 2 cases and leaves at least one out"));
+            }
+            let seed = seed.ok_or_else(|| {
+                Diag::error(
+                    codes::BAD_OPTION,
+                    "expected a `seed` with `method = subsample`, found none",
+                )
+                .at(span, "random subsamples need a seed to be reproduced")
+                .help("add `seed = 1` (any whole number)")
+            })?;
+            ResampleMethod::Subsample {
+                share,
+                runs: runs.unwrap_or(500),
+                seed,
+            }
+        }
+    };
+    Ok(ResamplePlan {
+        of: plan,
+        method,
+        span,
+    })
+}
+
 /// Known option keys of a `power` block.
 pub const POWER_OPTIONS: [&str; 11] = [
     "n",

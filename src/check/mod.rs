@@ -101,6 +101,10 @@ pub fn check_stmt(cx: &Context, stmt: &Stmt) -> Result<Checked, Diag> {
         StmtKind::Robustness { of, items } => {
             statements::robustness(scope, of, items, stmt.span)?.into()
         }
+        StmtKind::Resample { of, options } => Step::Resample(Box::new(analysis::resample_plan(
+            scope, of, options, stmt.span,
+        )?))
+        .into(),
         StmtKind::Power { name, options } => {
             Step::Power(analysis::power_plan(name, options, stmt.span)?).into()
         }

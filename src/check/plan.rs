@@ -605,6 +605,24 @@ pub struct RobustnessPlan {
     pub span: Span,
 }
 
+/// How `resample` chooses the subsets of cases.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResampleMethod {
+    /// Every case left out once, in data order.
+    LeaveOneOut,
+    /// `runs` random subsets of round(share · n) cases (R's `sample(n, m)` after
+    /// `set.seed(seed)`, one stream for all runs).
+    Subsample { share: f64, runs: usize, seed: u32 },
+}
+
+/// `resample NAME { … }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResamplePlan {
+    pub of: FsqcaPlan,
+    pub method: ResampleMethod,
+    pub span: Span,
+}
+
 /// One setting of Dul's NCA robustness table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NcaSetting {
@@ -669,6 +687,7 @@ pub enum Step {
     Analysis(AnalysisPlan),
     Query(QueryPlan),
     NecessitySearch(NecessitySearchPlan),
+    Resample(Box<ResamplePlan>),
     Show(Show),
     Export(ExportPlan),
     Robustness(Box<RobustnessPlan>),

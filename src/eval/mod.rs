@@ -10,6 +10,7 @@
 mod fsqca;
 mod nca;
 mod nca_robustness;
+mod resample;
 pub mod results;
 mod robustness;
 
@@ -114,6 +115,7 @@ impl Interpreter {
             }
             Step::Query(_)
             | Step::NecessitySearch(_)
+            | Step::Resample(_)
             | Step::Show(_)
             | Step::Export(_)
             | Step::Robustness(_)
@@ -147,6 +149,11 @@ impl Interpreter {
                 let run = self.retract_on_error(&p.name, run)?;
                 self.results.fsqca.insert(p.name.clone(), run);
                 Outcome::Fsqca(p.name)
+            }
+            Step::Resample(plan) => {
+                let r = self.run_resample(*plan)?;
+                self.results.resamples.push(r);
+                Outcome::Resample(self.results.resamples.len() - 1)
             }
             Step::NecessitySearch(plan) => {
                 let r = self.run_search(plan)?;

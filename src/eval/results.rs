@@ -26,6 +26,8 @@ pub enum Outcome {
     Query(usize),
     /// A necessity search (index into [`Results::searches`]).
     Search(usize),
+    /// A `resample` statement (index into [`Results::resamples`]).
+    Resample(usize),
     /// A robustness sweep (index into [`Results::robustness`]).
     Robustness(usize),
     NcaRobustness(usize),
@@ -280,6 +282,62 @@ pub struct Solved {
     pub cases: Vec<String>,
 }
 
+/// A model of a resampled run (or of the full data).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResampledModel {
+    /// `M1`, or `C1P1-M1` for an intermediate model.
+    pub label: String,
+    pub expression: String,
+    pub terms: Vec<String>,
+    pub consistency: f64,
+    pub pri: f64,
+    pub coverage: f64,
+}
+
+/// One run of a `resample` statement.
+#[derive(Debug, Clone)]
+pub struct Resampled {
+    /// The cases left out, in data order.
+    pub left_out: Vec<String>,
+    pub parsimonious: Vec<ResampledModel>,
+    /// Empty without expectations.
+    pub intermediate: Vec<ResampledModel>,
+    /// Why the run gave no solution.
+    pub error: Option<String>,
+}
+
+/// How often a term of the full data's model 1 survives the resampling.
+#[derive(Debug, Clone)]
+pub struct Retention {
+    pub term: String,
+    pub share_model1: f64,
+    pub share_any_model: f64,
+    /// Leave-one-out: the cases whose removal loses the term from every model.
+    pub losing: Vec<String>,
+}
+
+/// A `resample` statement's results.
+#[derive(Debug, Clone)]
+pub struct ResampleRun {
+    pub plan: crate::check::plan::ResamplePlan,
+    pub full_parsimonious: Vec<ResampledModel>,
+    pub full_intermediate: Vec<ResampledModel>,
+    pub runs: Vec<Resampled>,
+    pub retention_parsimonious: Vec<Retention>,
+    pub retention_intermediate: Vec<Retention>,
+}
+
+impl ResampleRun {
+    /// Whether a run's models are the full data's, expressions in order.
+    pub fn same(full: &[ResampledModel], run: &[ResampledModel]) -> bool {
+        full.len() == run.len()
+            && full
+                .iter()
+                .zip(run)
+                .all(|(a, b)| a.expression == b.expression)
+    }
+}
+
 /// Oana & Schneider's robustness metrics of a sweep.
 #[derive(Debug, Clone)]
 pub struct RobustMetrics {
@@ -413,6 +471,7 @@ pub struct Results {
     pub power: Vec<PowerRun>,
     pub queries: Vec<QueryResult>,
     pub searches: Vec<SearchRun>,
+    pub resamples: Vec<ResampleRun>,
     pub indices: BTreeMap<String, IndexInfo>,
 }
 

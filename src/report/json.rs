@@ -533,6 +533,48 @@ pub fn query(q: &QueryResult) -> JsonValue {
     JsonValue::Object(j)
 }
 
+/// A `resample` statement, kind "resample".
+pub fn resample(r: &ResampleRun) -> JsonValue {
+    use crate::check::plan::ResampleMethod;
+    let models = |m: &[ResampledModel]| -> Vec<JsonValue> {
+        m.iter()
+            .map(|m| json!({ "model": m.label, "expression": m.expression, "terms": m.terms, "consistency": num(m.consistency), "pri": num(m.pri), "coverage": num(m.coverage) }))
+            .collect()
+    };
+    let retention = |list: &[Retention]| -> Vec<JsonValue> {
+        list.iter()
+            .map(|t| json!({ "term": t.term, "share_model1": num(t.share_model1), "share_any_model": num(t.share_any_model), "lost_without": t.losing }))
+            .collect()
+    };
+    let (method, share, runs, seed) = match &r.plan.method {
+        ResampleMethod::LeaveOneOut => ("leave_one_out", None, r.runs.len(), None),
+        ResampleMethod::Subsample { share, runs, seed } => {
+            ("subsample", Some(*share), *runs, Some(*seed))
+        }
+    };
+    json!({
+        "name": format!("{}.resample", r.plan.of.name),
+        "kind": "resample",
+        "of": r.plan.of.name,
+        "method": method, "share": share.map(num), "runs": runs, "seed": seed,
+        "full": { "parsimonious": models(&r.full_parsimonious), "intermediate": models(&r.full_intermediate) },
+        "runs_detail": r.runs.iter().map(|x| {
+            let mut j = json!({
+                "left_out": x.left_out,
+                "same_parsimonious": ResampleRun::same(&r.full_parsimonious, &x.parsimonious),
+                "same_intermediate": ResampleRun::same(&r.full_intermediate, &x.intermediate),
+                "parsimonious": models(&x.parsimonious),
+                "intermediate": models(&x.intermediate),
+            });
+            if let (Some(e), Some(o)) = (&x.error, j.as_object_mut()) {
+                o.insert("error".into(), e.clone().into());
+            }
+            j
+        }).collect::<Vec<_>>(),
+        "retention": { "parsimonious": retention(&r.retention_parsimonious), "intermediate": retention(&r.retention_intermediate) },
+    })
+}
+
 /// A necessity search: its text, cuts and rows (expression, kind, the three statistics).
 pub fn necessity_search(r: &SearchRun) -> JsonValue {
     let o = &r.plan.options;
@@ -694,6 +736,7 @@ pub fn document(
     analyses.extend(results.robustness.iter().map(robustness));
     analyses.extend(results.nca_robustness.iter().map(nca_robustness));
     analyses.extend(results.power.iter().map(power));
+    analyses.extend(results.resamples.iter().map(resample));
     doc.insert("analyses".into(), JsonValue::Array(analyses));
     doc.insert(
         "queries".into(),

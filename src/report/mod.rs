@@ -43,6 +43,11 @@ pub fn outcome(
             .get(*i)
             .map(tables::query)
             .unwrap_or_default(),
+        Outcome::Resample(i) => results
+            .resamples
+            .get(*i)
+            .map(tables::resample)
+            .unwrap_or_default(),
         Outcome::Search(i) => results
             .searches
             .get(*i)

@@ -824,6 +824,135 @@ pub fn query(q: &QueryResult) -> Doc {
     doc
 }
 
+/// What a `resample` statement did, in words: `leave-one-out of high: 13 runs`.
+pub fn resample_title(r: &ResampleRun) -> String {
+    use crate::check::plan::ResampleMethod;
+    match &r.plan.method {
+        ResampleMethod::LeaveOneOut => {
+            format!(
+                "leave-one-out of {}: {} runs, each without one case",
+                r.plan.of.name,
+                r.runs.len()
+            )
+        }
+        ResampleMethod::Subsample { share, runs, seed } => format!(
+            "subsamples of {}: {runs} runs of {} % of the cases, seed {seed}",
+            r.plan.of.name,
+            number(share * 100.0)
+        ),
+    }
+}
+
+/// A `resample` statement: per run (leave-one-out) the solutions without that case, then
+/// how often each term of the full data's model 1 survives.
+pub fn resample(r: &ResampleRun) -> Doc {
+    use crate::check::plan::ResampleMethod;
+    let mut doc = Doc::default();
+    let expect = !r.full_intermediate.is_empty();
+    let same_pars = r
+        .runs
+        .iter()
+        .filter(|x| ResampleRun::same(&r.full_parsimonious, &x.parsimonious))
+        .count();
+    let same_inter = r
+        .runs
+        .iter()
+        .filter(|x| ResampleRun::same(&r.full_intermediate, &x.intermediate))
+        .count();
+    let failed = r.runs.iter().filter(|x| x.error.is_some()).count();
+    if r.plan.method == ResampleMethod::LeaveOneOut {
+        let mut columns = vec![
+            Column::left("left out"),
+            Column::left("parsimonious (model 1)"),
+            Column::left("same"),
+        ];
+        if expect {
+            columns.extend([Column::left("intermediate (model 1)"), Column::left("same")]);
+        }
+        let mut t = Table::new(resample_title(r), columns);
+        let first = |m: &[ResampledModel]| {
+            m.first()
+                .map(|m| m.expression.clone())
+                .unwrap_or_else(|| "(none)".into())
+        };
+        let yes = |b: bool| if b { "yes" } else { "no" };
+        for x in &r.runs {
+            let mut row = vec![Cell::Text(x.left_out.join(", "))];
+            match &x.error {
+                Some(e) => {
+                    row.push(Cell::Text(format!("not run: {e}")));
+                    row.push(Cell::Empty);
+                    if expect {
+                        row.extend([Cell::Empty, Cell::Empty]);
+                    }
+                }
+                None => {
+                    row.push(Cell::Text(first(&x.parsimonious)));
+                    row.push(Cell::text(yes(ResampleRun::same(
+                        &r.full_parsimonious,
+                        &x.parsimonious,
+                    ))));
+                    if expect {
+                        row.push(Cell::Text(first(&x.intermediate)));
+                        row.push(Cell::text(yes(ResampleRun::same(
+                            &r.full_intermediate,
+                            &x.intermediate,
+                        ))));
+                    }
+                }
+            }
+            t.rows.push(row);
+        }
+        t.notes
+            .push("same: every model of the solution as with all cases, in order".into());
+        doc.table(1, t);
+        doc.blank();
+    } else {
+        doc.line(1, resample_title(r));
+    }
+    let mut k = Table::new(
+        "",
+        vec![
+            Column::left("term (full data, model 1)"),
+            Column::left("solution"),
+            Column::right("in model 1"),
+            Column::right("in any model"),
+            Column::left("lost without"),
+        ],
+    );
+    for (kind, list) in [
+        ("parsimonious", &r.retention_parsimonious),
+        ("intermediate", &r.retention_intermediate),
+    ] {
+        for t in list {
+            k.rows.push(vec![
+                Cell::text(&t.term),
+                Cell::text(kind),
+                Cell::Stat(t.share_model1),
+                Cell::Stat(t.share_any_model),
+                Cell::Text(t.losing.join(", ")),
+            ]);
+        }
+    }
+    k.notes.push(format!(
+        "{same_pars} of {} runs give the full data's parsimonious solution{}{}",
+        r.runs.len(),
+        if expect {
+            format!(", {same_inter} its intermediate solution")
+        } else {
+            String::new()
+        },
+        if failed > 0 {
+            format!("; {failed} runs gave no solution")
+        } else {
+            String::new()
+        }
+    ));
+    doc.table(1, k);
+    doc.blank();
+    doc
+}
+
 /// An expression of a necessity search as QCA writes it: `~A*B` (conjunction), `~A + B`
 /// (disjunction), literals in condition order; `A[2]` for every literal when a condition has
 /// more than two levels.

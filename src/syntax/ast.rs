@@ -93,6 +93,11 @@ pub enum StmtKind {
         name: Ident,
         options: Vec<Opt>,
     },
+    /// `resample NAME { options }`: an fsqca analysis on subsets of its cases.
+    Resample {
+        of: Ident,
+        options: Vec<Opt>,
+    },
     Framework {
         name: Ident,
         dimensions: Vec<Ident>,
@@ -126,6 +131,7 @@ impl StmtKind {
             StmtKind::Preset { .. } => "calibration",
             StmtKind::Sweep { .. } => "sweep",
             StmtKind::Power { .. } => "power",
+            StmtKind::Resample { .. } => "resample",
         }
     }
 }

@@ -193,6 +193,14 @@ impl Lowerer {
                 };
                 StmtKind::Power { name, options }
             }
+            Rule::resample_stmt => {
+                let of = self.ident(inner.next()?);
+                let options = match inner.next() {
+                    Some(o) => o.into_inner().map(|o| self.lower_option(o)).collect(),
+                    None => Vec::new(),
+                };
+                StmtKind::Resample { of, options }
+            }
             Rule::sweep_stmt => {
                 let name = self.ident(inner.next()?);
                 StmtKind::Sweep {

@@ -767,3 +767,173 @@ fn robustness_metrics_agree_with_corrected_rob_fit() {
         "{shown}"
     );
 }
+
+/// Leave-one-out (`resample f { method = leave_one_out }`) on KAF and VISF
+/// (`out_loo_*.json`): for every case left out, every parsimonious and intermediate model
+/// (label, expression, consistency, PRI, coverage) and whether they are the full data's;
+/// then, per term of the full data's model 1, the share of runs whose model 1 has it, whose
+/// any model has it, and the cases whose removal loses it.
+#[test]
+fn leave_one_out_agrees() {
+    for (name, id, cut) in [("kaf", "country", 0.8), ("visf", "cabinet", 0.85)] {
+        let out = load_json(&format!("setmethods/out_loo_{name}.json"));
+        let spec = &out["meta"]["spec"];
+        let conds: Vec<&str> = spec["conditions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        let y = spec["outcome"].as_str().unwrap();
+        let expect: Vec<String> = conds
+            .iter()
+            .zip(spec["dir_exp"].as_array().unwrap())
+            .map(|(c, d)| {
+                if d == 0 {
+                    format!("~{c}")
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect();
+        let decl: Vec<String> = conds.iter().map(|c| format!("{c} = {c}")).collect();
+        let text = format!(
+            "data d = csv(\"setmethods/{name}.csv\", id = {id})\nconditions {{ {} }}\noutcome {y} = {y}\ncalibrate {{ * fuzzy }}\nfsqca f: {y} given {} {{ consistency >= {cut}  expect {} }}\nresample f {{ method = leave_one_out }}\n",
+            decl.join("  "),
+            conds.join(", "),
+            expect.join(", ")
+        );
+        let (s, _) = run_ok(fixture(""), &text);
+        let doc = s.document("t.toe", text.as_bytes());
+        let r = doc["analyses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["kind"] == "resample")
+            .expect("resample")
+            .clone();
+        let models_agree = |what: &str, got: &serde_json::Value, want: &serde_json::Value| {
+            let (g, w) = (got.as_array().unwrap(), want["models"].as_array().unwrap());
+            assert_eq!(g.len(), w.len(), "{what}");
+            for (a, b) in g.iter().zip(w) {
+                assert_eq!(a["model"], b["label"], "{what}");
+                assert_eq!(a["expression"], b["expression"], "{what}");
+                for (mine, theirs) in [
+                    ("consistency", "inclS"),
+                    ("pri", "PRI"),
+                    ("coverage", "covS"),
+                ] {
+                    assert!(
+                        close(a[mine].as_f64().unwrap(), b[theirs].as_f64().unwrap()),
+                        "{what} {mine}"
+                    );
+                }
+            }
+        };
+        models_agree(
+            "full pars",
+            &r["full"]["parsimonious"],
+            &out["full"]["parsimonious"],
+        );
+        models_agree(
+            "full int",
+            &r["full"]["intermediate"],
+            &out["full"]["intermediate"],
+        );
+        let drops = out["drops"].as_array().unwrap();
+        let runs = r["runs_detail"].as_array().unwrap();
+        assert_eq!(runs.len(), drops.len());
+        for (g, w) in runs.iter().zip(drops) {
+            let at = format!("{name} without {}", w["dropped"]);
+            assert_eq!(g["left_out"][0], w["dropped"], "{at}");
+            assert_eq!(g["error"].is_string(), w["error"].is_string(), "{at}");
+            if w["error"].is_string() {
+                continue;
+            }
+            assert_eq!(g["same_parsimonious"], w["same_parsimonious"], "{at}");
+            assert_eq!(g["same_intermediate"], w["same_intermediate"], "{at}");
+            models_agree(&at, &g["parsimonious"], &w["parsimonious"]);
+            models_agree(&at, &g["intermediate"], &w["intermediate"]);
+        }
+        for kind in ["parsimonious", "intermediate"] {
+            let (g, w) = (
+                r["retention"][kind].as_array().unwrap(),
+                out["retention"][kind].as_array().unwrap(),
+            );
+            assert_eq!(g.len(), w.len(), "{name} {kind}");
+            for (a, b) in g.iter().zip(w) {
+                assert_eq!(a["term"], b["term"]);
+                assert!(close(
+                    a["share_model1"].as_f64().unwrap(),
+                    b["share_model1"].as_f64().unwrap()
+                ));
+                assert!(close(
+                    a["share_any_model"].as_f64().unwrap(),
+                    b["share_any_model"].as_f64().unwrap()
+                ));
+                assert_eq!(
+                    a["lost_without"], b["dropped_cases_losing_it"],
+                    "{name} {kind} {}",
+                    b["term"]
+                );
+            }
+        }
+    }
+}
+
+/// Random subsamples: `set.seed(1); sample(40, 32)` is R's partial Fisher–Yates, the first 32
+/// draws of a permutation of 40 (the engine's `sample_perm` is checked against R); runs come
+/// from one stream in order, so the same seed gives the same runs; each run leaves out
+/// round(0.2 · 40) = 8 cases; bad settings are coded diagnostics.
+#[test]
+fn subsamples_are_reproducible_and_checked() {
+    use toe::engine::nca::rrng::RRng;
+    let (mut pool, mut out) = (Vec::new(), Vec::new());
+    let mut a = RRng::new(1);
+    a.sample_into(40, 32, &mut pool, &mut out);
+    let first32 = out.clone();
+    let full = RRng::new(1).sample_perm(40);
+    assert_eq!(first32, full[..32].to_vec());
+    let head = "data d = csv(\"setmethods/raw40.csv\", id = case)\nconditions { GDP = GDP  EDU = EDU  DEM = DEM  TRD = TRD }\noutcome HLT = HLT\ncalibrate { * direct(e = p25, c = p50, i = p75) }\nfsqca is: HLT given GDP, EDU, DEM, TRD { consistency >= 0.8 }\n";
+    let text =
+        format!("{head}resample is {{ method = subsample  share = 0.8  runs = 50  seed = 7 }}\n");
+    let run = || {
+        let (s, _) = run_ok(fixture(""), &text);
+        s.document("t.toe", text.as_bytes())["analyses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["kind"] == "resample")
+            .cloned()
+            .unwrap()
+    };
+    let (x, y) = (run(), run());
+    assert_eq!(x, y);
+    let runs = x["runs_detail"].as_array().unwrap();
+    assert_eq!(runs.len(), 50);
+    assert!(runs
+        .iter()
+        .all(|r| r["left_out"].as_array().unwrap().len() == 8));
+    assert_error_codes(
+        head,
+        &[
+            (
+                "resample is { method = subsample  share = 0.8 }\n",
+                "toe::check::bad_option",
+            ),
+            (
+                "resample is { method = subsample  share = 0.99  seed = 1 }\n",
+                "toe::run::too_few_cases",
+            ),
+            (
+                "resample is { method = jackknife }\n",
+                "toe::check::bad_option",
+            ),
+            (
+                "resample nope { method = leave_one_out }\n",
+                "toe::check::unknown_analysis",
+            ),
+            ("resample is { runs = 5 }\n", "toe::check::bad_option"),
+        ],
+    );
+}

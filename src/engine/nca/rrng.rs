@@ -233,15 +233,22 @@ impl RRng {
 
     /// [`RRng::sample_perm`] into reusable buffers (no allocation once warm).
     pub fn sample_perm_into(&mut self, h: usize, pool: &mut Vec<u32>, out: &mut Vec<u32>) {
+        self.sample_into(h, h, pool, out)
+    }
+
+    /// `sample(h, m)` without replacement (1-based, R's partial Fisher–Yates for h ≤ 10^7):
+    /// the first m draws of [`RRng::sample_perm`], the stream advanced by those m only.
+    pub fn sample_into(&mut self, h: usize, m: usize, pool: &mut Vec<u32>, out: &mut Vec<u32>) {
+        let m = m.min(h);
         if h >= 128 {
             self.materialize();
         }
         pool.clear();
         pool.extend(0..h as u32);
         out.clear();
-        out.reserve(h);
+        out.reserve(m);
         let mut n = h;
-        for _ in 0..h {
+        for _ in 0..m {
             let j = if n <= 1 << 15 {
                 // R_unif_index(n) with ceil(log2 n) < 16 bits: one 16-bit chunk per try,
                 // the word's top half (see `rbits`)
