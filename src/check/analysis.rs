@@ -600,7 +600,10 @@ const DNF_TERMS: usize = 4096;
 
 /// A set expression over the analysis' conditions → a sum of products of literals
 /// (condition index, level, negated), negations pushed to the literals (De Morgan).
-fn dnf(e: &SetExpr, conditions: &[String]) -> Result<crate::engine::fsqca::exclusions::Dnf, Diag> {
+pub(super) fn dnf(
+    e: &SetExpr,
+    conditions: &[String],
+) -> Result<crate::engine::fsqca::exclusions::Dnf, Diag> {
     use crate::engine::fsqca::exclusions::Dnf;
     fn product(a: Dnf, b: Dnf) -> Dnf {
         let mut out = Vec::new();
@@ -1021,6 +1024,36 @@ pub fn necessity_search(
         outcome: super::statements::expr(scope, outcome)?,
         options: o,
         text,
+        span,
+    })
+}
+
+/// `theory? EXPR for ANALYSIS` → its plan: an fsqca analysis declared before, the theory
+/// over its conditions (a name outside them is an error with did-you-mean).
+pub fn theory_plan(
+    scope: &Scope,
+    theory: &SetExpr,
+    of: &Ident,
+    span: Span,
+) -> Result<TheoryPlan, Diag> {
+    let plan = match scope.analysis_named(&of.node, of.span)? {
+        AnalysisPlan::Fsqca(p) => p,
+        AnalysisPlan::Nca(_) => {
+            return Err(Diag::error(
+                codes::BAD_OPTION,
+                format!(
+                    "expected an fsqca analysis, found `{}`, an nca analysis",
+                    of.node
+                ),
+            )
+            .at(of.span, "not an fsqca analysis")
+            .help("a theory is evaluated against the solution of an fsqca analysis"))
+        }
+    };
+    Ok(TheoryPlan {
+        analysis: plan.name.clone(),
+        theory: dnf(theory, &plan.conditions)?,
+        text: theory.to_text(),
         span,
     })
 }

@@ -78,6 +78,9 @@ pub fn check_stmt(cx: &Context, stmt: &Stmt) -> Result<Checked, Diag> {
             scope, true, expr, outcome, options, stmt.span,
         )?)
         .into(),
+        StmtKind::Theory { theory, of } => {
+            Step::Theory(analysis::theory_plan(scope, theory, of, stmt.span)?).into()
+        }
         StmtKind::NecessitySearch {
             conditions,
             outcome,

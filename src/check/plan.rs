@@ -605,6 +605,16 @@ pub struct RobustnessPlan {
     pub span: Span,
 }
 
+/// `theory? EXPR for ANALYSIS`: the theory over the analysis' conditions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TheoryPlan {
+    pub analysis: String,
+    pub theory: crate::engine::fsqca::exclusions::Dnf,
+    /// As written: `HS*PP + FS*LS`.
+    pub text: String,
+    pub span: Span,
+}
+
 /// How `resample` chooses the subsets of cases.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ResampleMethod {
@@ -688,6 +698,7 @@ pub enum Step {
     Query(QueryPlan),
     NecessitySearch(NecessitySearchPlan),
     Resample(Box<ResamplePlan>),
+    Theory(TheoryPlan),
     Show(Show),
     Export(ExportPlan),
     Robustness(Box<RobustnessPlan>),

@@ -16,3 +16,4 @@ pub mod robust_fit;
 pub mod sets;
 pub mod skew;
 pub mod supersets;
+pub mod theory;

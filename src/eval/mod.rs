@@ -13,6 +13,7 @@ mod nca_robustness;
 mod resample;
 pub mod results;
 mod robustness;
+mod theory;
 
 use crate::check::plan::*;
 use crate::check::{self, Checked, Context, Scope};
@@ -116,6 +117,7 @@ impl Interpreter {
             Step::Query(_)
             | Step::NecessitySearch(_)
             | Step::Resample(_)
+            | Step::Theory(_)
             | Step::Show(_)
             | Step::Export(_)
             | Step::Robustness(_)
@@ -149,6 +151,11 @@ impl Interpreter {
                 let run = self.retract_on_error(&p.name, run)?;
                 self.results.fsqca.insert(p.name.clone(), run);
                 Outcome::Fsqca(p.name)
+            }
+            Step::Theory(plan) => {
+                let r = self.run_theory(plan)?;
+                self.results.theories.push(r);
+                Outcome::Theory(self.results.theories.len() - 1)
             }
             Step::Resample(plan) => {
                 let r = self.run_resample(*plan)?;

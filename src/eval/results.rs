@@ -28,6 +28,8 @@ pub enum Outcome {
     Search(usize),
     /// A `resample` statement (index into [`Results::resamples`]).
     Resample(usize),
+    /// A theory evaluation (index into [`Results::theories`]).
+    Theory(usize),
     /// A robustness sweep (index into [`Results::robustness`]).
     Robustness(usize),
     NcaRobustness(usize),
@@ -282,6 +284,28 @@ pub struct Solved {
     pub cases: Vec<String>,
 }
 
+/// A theory evaluated against one model.
+#[derive(Debug, Clone)]
+pub struct TheoryModel {
+    /// `C1P1-M1` or `M1`.
+    pub label: String,
+    pub expression: String,
+    pub terms: Vec<String>,
+    pub evaluation: crate::engine::theory::TheoryEvaluation,
+}
+
+/// `theory? EXPR for ANALYSIS`: the theory against every model of the reported solution.
+#[derive(Debug, Clone)]
+pub struct TheoryRun {
+    pub plan: crate::check::plan::TheoryPlan,
+    /// The analysis' conditions (the theory's literals index them).
+    pub conditions: Vec<String>,
+    pub cases: Vec<String>,
+    /// "intermediate" or "parsimonious".
+    pub kind: &'static str,
+    pub models: Vec<TheoryModel>,
+}
+
 /// A model of a resampled run (or of the full data).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResampledModel {
@@ -472,6 +496,7 @@ pub struct Results {
     pub queries: Vec<QueryResult>,
     pub searches: Vec<SearchRun>,
     pub resamples: Vec<ResampleRun>,
+    pub theories: Vec<TheoryRun>,
     pub indices: BTreeMap<String, IndexInfo>,
 }
 

@@ -533,6 +533,43 @@ pub fn query(q: &QueryResult) -> JsonValue {
     JsonValue::Object(j)
 }
 
+/// The four intersections of a theory evaluation, in order.
+const INTERSECTIONS: [&str; 4] = ["T*S", "~T*S", "T*~S", "~T*~S"];
+
+/// A theory evaluation (docs/output.md `theories`).
+pub fn theory(r: &TheoryRun) -> JsonValue {
+    use crate::engine::theory::{FitRow, GROUPS};
+    let fit = |f: &FitRow| json!({ "consistency": num(f.fit.consistency), "pri": num(f.fit.pri), "coverage": num(f.fit.coverage), "consistency_h": num(f.consistency_h) });
+    json!({
+        "theory": r.plan.text,
+        "of": r.plan.analysis,
+        "solution": r.kind,
+        "models": r.models.iter().map(|m| {
+            let e = &m.evaluation;
+            json!({
+                "model": m.label,
+                "expression": m.expression,
+                "terms": m.terms.iter().zip(&e.terms).map(|(t, f)| {
+                    let mut j = fit(f);
+                    if let Some(o) = j.as_object_mut() { o.insert("term".into(), t.clone().into()); }
+                    j
+                }).collect::<Vec<_>>(),
+                "solution_fit": fit(&e.solution),
+                "theory_fit": fit(&e.theory),
+                "intersections": INTERSECTIONS.iter().zip(&e.intersections).zip(&e.expressions).map(|((k, f), d)| {
+                    let mut j = fit(f);
+                    if let Some(o) = j.as_object_mut() {
+                        o.insert("intersection".into(), (*k).into());
+                        o.insert("expression".into(), super::tables::sop_text(d, &r.conditions).into());
+                    }
+                    j
+                }).collect::<Vec<_>>(),
+                "cases": GROUPS.iter().zip(&e.groups).map(|((k, _), v)| ((*k).to_string(), json!(case_names(&r.cases, v)))).collect::<Map<String, JsonValue>>(),
+            })
+        }).collect::<Vec<_>>(),
+    })
+}
+
 /// A `resample` statement, kind "resample".
 pub fn resample(r: &ResampleRun) -> JsonValue {
     use crate::check::plan::ResampleMethod;
@@ -742,6 +779,12 @@ pub fn document(
         "queries".into(),
         JsonValue::Array(results.queries.iter().map(query).collect()),
     );
+    if !results.theories.is_empty() {
+        doc.insert(
+            "theories".into(),
+            JsonValue::Array(results.theories.iter().map(theory).collect()),
+        );
+    }
     if !results.searches.is_empty() {
         doc.insert(
             "necessity_searches".into(),

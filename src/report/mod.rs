@@ -43,6 +43,11 @@ pub fn outcome(
             .get(*i)
             .map(tables::query)
             .unwrap_or_default(),
+        Outcome::Theory(i) => results
+            .theories
+            .get(*i)
+            .map(tables::theory)
+            .unwrap_or_default(),
         Outcome::Resample(i) => results
             .resamples
             .get(*i)

@@ -824,6 +824,127 @@ pub fn query(q: &QueryResult) -> Doc {
     doc
 }
 
+/// A sum of products as admisc writes it: literals in the byte order of the condition
+/// names, `~X` or `X` (`X[l]` for a level); terms by number of literals, then condition by
+/// condition in that order with `~X` before `X` before absent; joined by ` + `.
+pub fn sop_text(dnf: &crate::engine::fsqca::exclusions::Dnf, names: &[String]) -> String {
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by(|a, b| names[*a].as_bytes().cmp(names[*b].as_bytes()));
+    let key = |t: &Vec<(usize, u32, bool)>| -> (usize, Vec<(u8, u32)>) {
+        let ranks = order
+            .iter()
+            .map(|c| match t.iter().find(|l| l.0 == *c) {
+                Some(&(_, level, true)) => (0, level),
+                Some(&(_, level, false)) => (1, level),
+                None => (2, 0),
+            })
+            .collect();
+        (t.len(), ranks)
+    };
+    let mut terms: Vec<&Vec<(usize, u32, bool)>> = dnf.iter().collect();
+    terms.sort_by_key(|t| key(t));
+    terms
+        .iter()
+        .map(|t| {
+            order
+                .iter()
+                .filter_map(|c| t.iter().find(|l| l.0 == *c))
+                .map(|&(c, level, neg)| {
+                    let name = names.get(c).map(String::as_str).unwrap_or("?");
+                    match (neg, level) {
+                        (true, 1) => format!("~{name}"),
+                        (false, 1) => name.to_string(),
+                        (true, l) => format!("~{name}[{l}]"),
+                        (false, l) => format!("{name}[{l}]"),
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("*")
+        })
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+/// A theory against each model: the fit of the terms, the solution, the theory and the four
+/// intersections, then the cases of the eight groups with each intersection's expression.
+pub fn theory(r: &TheoryRun) -> Doc {
+    use crate::engine::theory::GROUPS;
+    let mut doc = Doc::default();
+    let n = r.cases.len();
+    for m in &r.models {
+        let e = &m.evaluation;
+        let mut t = Table::new(
+            format!(
+                "theory {} against {} model {} of {}: {}",
+                r.plan.text, r.kind, m.label, r.plan.analysis, m.expression
+            ),
+            vec![
+                Column::left(""),
+                Column::right("consistency"),
+                Column::right("PRI"),
+                Column::right("coverage"),
+                Column::right("consistency (H)"),
+            ],
+        );
+        let rows = m
+            .terms
+            .iter()
+            .cloned()
+            .zip(&e.terms)
+            .chain([
+                ("solution S".to_string(), &e.solution),
+                ("theory T".to_string(), &e.theory),
+            ])
+            .chain(
+                ["T*S", "~T*S", "T*~S", "~T*~S"]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .zip(&e.intersections),
+            );
+        for (label, f) in rows {
+            t.rows.push(vec![
+                Cell::Text(label),
+                Cell::Stat(f.fit.consistency),
+                Cell::Stat(f.fit.pri),
+                Cell::Stat(f.fit.coverage),
+                Cell::Stat(f.consistency_h),
+            ]);
+        }
+        t.notes.push("consistency (H): Haesebrouck's consistency, which penalises cases far above the diagonal".into());
+        doc.table(1, t);
+        doc.blank();
+        let mut g = Table::new(
+            "",
+            vec![
+                Column::left("cases"),
+                Column::left("expression"),
+                Column::right("n"),
+                Column::right("% of cases"),
+                Column::left("which"),
+            ],
+        );
+        for (k, ((_, name), members)) in GROUPS.iter().zip(&e.groups).enumerate() {
+            g.rows.push(vec![
+                Cell::text(*name),
+                Cell::Text(sop_text(&e.expressions[k % 4], &r.conditions)),
+                Cell::Int(members.len()),
+                Cell::Stat(members.len() as f64 / n.max(1) as f64 * 100.0),
+                Cell::Text(
+                    members
+                        .iter()
+                        .filter_map(|i| r.cases.get(*i).cloned())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+            ]);
+        }
+        g.notes.push("membership above 0.5 in the intersection; SetMethods' theory.evaluation never lists inconsistent most likely cases (it reads a column that does not exist), toe does (docs/methods.md §4.7)".into());
+        doc.table(1, g);
+        doc.blank();
+    }
+    doc
+}
+
 /// What a `resample` statement did, in words: `leave-one-out of high: 13 runs`.
 pub fn resample_title(r: &ResampleRun) -> String {
     use crate::check::plan::ResampleMethod;

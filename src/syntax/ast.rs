@@ -64,6 +64,11 @@ pub enum StmtKind {
         outcome: SetExpr,
         options: Vec<Opt>,
     },
+    /// `theory? EXPR for ANALYSIS`.
+    Theory {
+        theory: SetExpr,
+        of: Ident,
+    },
     /// `necessary? * [of A, B] for Y { … }`: the search over conjunctions and disjunctions.
     NecessitySearch {
         conditions: Vec<Ident>,
@@ -122,6 +127,7 @@ impl StmtKind {
             StmtKind::Fsqca(_) => "fsqca",
             StmtKind::Necessary { .. } => "necessary?",
             StmtKind::NecessitySearch { .. } => "necessary? *",
+            StmtKind::Theory { .. } => "theory?",
             StmtKind::Sufficient { .. } => "sufficient?",
             StmtKind::Show { .. } => "show",
             StmtKind::Export { .. } => "export",

@@ -106,6 +106,11 @@ impl Lowerer {
                     StmtKind::Fsqca(a)
                 }
             }
+            Rule::theory_q => {
+                let theory = self.lower_set_expr(inner.next()?);
+                let of = self.ident(inner.next()?);
+                StmtKind::Theory { theory, of }
+            }
             Rule::necessary_search => {
                 let mut conditions = Vec::new();
                 let mut outcome = None;
