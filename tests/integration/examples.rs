@@ -291,3 +291,61 @@ fn digital_index_weights_by_hand() {
     assert!((ix.weights[0].1.iter().sum::<f64>() - 1.0).abs() < 1e-12);
     assert_eq!(queries(&s).len(), 3);
 }
+
+/// `examples/fsqca_protocol.toe` on SetMethods' JOBF: the calibration diagnostics
+/// (`out_skew_jobf.json`: HS 28 of 51 = 54.9 %), the necessity search (`out_ss_jobf.json`
+/// run 1: 15 expressions, HS first with consistency 0.909857904085257), the intermediate
+/// solution (`out_esa_jobf.json` plain: consistency 0.842275670675301), the ESA's
+/// exclusions (QCA's rows for LJS*PP, 4 8 16 20, and the CSA 4 20 27 29 31), the theory
+/// evaluation (`out_theory_jobf.json`: T*S consistency 0.846899224806202, the corrected
+/// inconsistent most likely cases E23 E27 E31), then the robustness metrics over 3 test
+/// solutions and a leave-one-out of 51 runs.
+#[test]
+fn fsqca_protocol_runs_every_step_like_setmethods() {
+    let (s, out) = run_example("fsqca_protocol.toe");
+    let doc = s.document("fsqca_protocol.toe", b"");
+    let hs = &doc["sets"][0]["skew"];
+    assert_eq!(
+        (hs["above_half"].as_u64(), hs["cases"].as_u64()),
+        (Some(28), Some(51))
+    );
+    assert!(out.contains("HS   condition     28     51   54.9"), "{out}");
+    let search = &doc["necessity_searches"][0]["rows"];
+    assert_eq!(search.as_array().unwrap().len(), 15);
+    assert_eq!(search[0]["expression"], "HS");
+    assert!(close(
+        search[0]["consistency"].as_f64().unwrap(),
+        0.909857904085257
+    ));
+    let jobs = analysis(&s, "jobs");
+    let m = &jobs["solutions"]["intermediate"][0];
+    assert_eq!(m["expression"], "HS*FS*~LJS + FS*LJS*PP + HS*LS*LJS*PP");
+    assert!(close(m["consistency"].as_f64().unwrap(), 0.842275670675301));
+    let esa = analysis(&s, "esa");
+    let rows: Vec<u64> = esa["excluded_remainders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["row"].as_u64().unwrap())
+        .collect();
+    assert_eq!(rows, vec![4, 8, 16, 20, 27, 29, 31]);
+    let th = &doc["theories"][0]["models"][0];
+    assert!(close(
+        th["intersections"][0]["consistency"].as_f64().unwrap(),
+        0.846899224806202
+    ));
+    assert_eq!(
+        th["cases"]["TS~Y"],
+        serde_json::json!(["E23", "E27", "E31"])
+    );
+    let analyses = doc["analyses"].as_array().unwrap();
+    let rob = analyses.iter().find(|a| a["kind"] == "robustness").unwrap();
+    assert_eq!(rob["metrics"]["tests"], 3);
+    assert_eq!(rob["metrics"]["per_model"][0]["model"], "C1P1-M1");
+    let loo = analyses.iter().find(|a| a["kind"] == "resample").unwrap();
+    assert_eq!(loo["runs_detail"].as_array().unwrap().len(), 51);
+    assert_eq!(
+        loo["retention"]["intermediate"].as_array().unwrap().len(),
+        3
+    );
+}
