@@ -447,6 +447,8 @@ pub enum Show {
     Solutions(String, Option<SolutionKind>),
     Configurations(String),
     Cases(String),
+    /// Typical and deviant cases, comparison pairs (model 1).
+    CaseSelection(String),
 }
 
 /// The formats `export` writes, by the file's extension.

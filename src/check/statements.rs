@@ -545,7 +545,7 @@ pub fn query(
 /// Topics of `show` that take no analysis.
 pub const TOPICS: [&str; 5] = ["data", "calibration", "skewness", "plan", "index"];
 /// Topics of `show … of ANALYSIS`.
-pub const ANALYSIS_TOPICS: [&str; 9] = [
+pub const ANALYSIS_TOPICS: [&str; 10] = [
     "nca",
     "bottlenecks",
     "bottleneck_cases",
@@ -555,6 +555,7 @@ pub const ANALYSIS_TOPICS: [&str; 9] = [
     "solutions",
     "configurations",
     "cases",
+    "case_selection",
 ];
 
 /// `show TOPIC [of ANALYSIS [KIND]]` → what to show.
@@ -642,7 +643,7 @@ pub fn show(
             .help(if nca_topic {
                 "nca analyses show `nca`, `bottlenecks`, `bottleneck_cases` and `outliers`"
             } else {
-                "fsqca analyses show necessity, truth_table, solutions, configurations and cases"
+                "fsqca analyses show necessity, truth_table, solutions, configurations, cases and case_selection"
             }));
         }
         let mut kind = None;
@@ -697,6 +698,7 @@ pub fn show(
             "truth_table" => Show::TruthTable(n),
             "solutions" => Show::Solutions(n, kind),
             "configurations" => Show::Configurations(n),
+            "case_selection" => Show::CaseSelection(n),
             _ => Show::Cases(n),
         });
     }

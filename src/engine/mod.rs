@@ -6,6 +6,7 @@
 //! input.
 
 pub mod calibrate;
+pub mod case_selection;
 pub mod clusters;
 pub mod configurations;
 pub mod data;

@@ -5,7 +5,9 @@
 //! Guarantees: cases missing in any set of the analysis are dropped and named; a negated
 //! outcome is analysed as 1 − Y; the results are kept unrounded and typed.
 
-use super::results::{ClusterRow, Clusters, FsqcaRun, ModelClusters};
+use super::results::{
+    ClusterRow, Clusters, FsqcaRun, ModelCases, ModelClusters, CASE_SELECTION_MODELS,
+};
 use super::Interpreter;
 use crate::check::plan::FsqcaPlan;
 use crate::diagnostics::{runtime, Diag};
@@ -118,7 +120,9 @@ impl Interpreter {
             input,
             clusters: None,
             excluded,
+            case_selection: Vec::new(),
         };
+        run.case_selection = case_selection(&run);
         if let (Some((col, span)), Some(data)) = (&p.cluster, &self.scope.data) {
             let t = &data.table;
             let labels_of = |c: &str, sp| -> Result<Vec<String>, Diag> {
@@ -297,6 +301,41 @@ pub fn analyse_excluding(input: &FsqcaInput, p: &FsqcaPlan) -> Result<Excluding,
     opts.exclude = excluded.iter().map(|e| e.row.config.clone()).collect();
     let result = fsqca::analyse(input, &opts).map_err(|e| e.to_string())?;
     Ok((result, excluded, contradicted))
+}
+
+/// Case selection for the first [`CASE_SELECTION_MODELS`] reported models (typical and
+/// deviant cases, comparison pairs; docs/methods.md §4.8).
+fn case_selection(run: &FsqcaRun) -> Vec<ModelCases> {
+    let (_, models) = run.reported_models();
+    models
+        .iter()
+        .take(CASE_SELECTION_MODELS)
+        .map(|m| {
+            let terms: Vec<Vec<f64>> = m
+                .terms
+                .iter()
+                .map(|t| {
+                    solution_membership(&run.input.memberships, std::slice::from_ref(&t.implicant))
+                })
+                .collect();
+            let names: Vec<String> = m.terms.iter().map(|t| t.expr.clone()).collect();
+            ModelCases {
+                label: match &m.from {
+                    Some(f) => format!("{f}-{}", m.name),
+                    None => m.name.clone(),
+                },
+                cases: crate::engine::case_selection::case_selection(
+                    &terms,
+                    &names,
+                    &run.input.memberships,
+                    &run.input.outcome,
+                    &run.input.cases,
+                    5,
+                ),
+                terms: names,
+            }
+        })
+        .collect()
 }
 
 /// The engine's options from a checked plan.

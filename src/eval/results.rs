@@ -125,6 +125,21 @@ pub struct FsqcaRun {
     /// Remainders excluded from the simplifying assumptions (ESA), with the indices of the
     /// plan's `exclude` lines that exclude each, in row order.
     pub excluded: Vec<crate::engine::fsqca::exclusions::Excluded>,
+    /// Case selection for each reported model (up to [`CASE_SELECTION_MODELS`]): its label,
+    /// its terms, the tables.
+    pub case_selection: Vec<ModelCases>,
+}
+
+/// Models of a solution whose case selection is computed, at most.
+pub const CASE_SELECTION_MODELS: usize = 20;
+
+/// Case selection for one model of a solution.
+#[derive(Debug, Clone)]
+pub struct ModelCases {
+    /// `C1P1-M1` or `M1`.
+    pub label: String,
+    pub terms: Vec<String>,
+    pub cases: crate::engine::case_selection::CaseSelection,
 }
 
 /// One model's configurations (core and peripheral conditions of each term).

@@ -88,6 +88,7 @@ fn fsqca(run: &FsqcaRun, necessary: &[String], format: Format) -> Result<String,
         .unwrap_or_else(|| table::Table::new("", vec![]));
     doc.extend(tt);
     doc.extend(tables::solutions(run, None));
+    doc.extend(tables::case_selection(run));
     let title = format!("fsQCA {}", run.plan.name);
     write(&doc, &csv, json::fsqca(run), format, &title, || {
         let Some((kind, model)) = run.reported_model() else {
@@ -119,6 +120,10 @@ fn fsqca(run: &FsqcaRun, necessary: &[String], format: Format) -> Result<String,
             &x,
             &run.input.outcome,
             &caption,
+            run.case_selection
+                .first()
+                .and_then(|m| m.cases.classes.last())
+                .map(|c| c.as_slice()),
         )?])
     })
 }

@@ -382,6 +382,52 @@ pub fn fsqca(run: &FsqcaRun) -> JsonValue {
         })).collect::<Vec<_>>(),
         "configurations": configurations(run),
         "clusters": run.clusters.as_ref().map(clusters),
+        "case_selection": run.case_selection.iter().map(|m| case_selection(run, m)).collect::<Vec<_>>(),
+    })
+}
+
+/// Case selection of one model (docs/output.md).
+fn case_selection(run: &FsqcaRun, m: &ModelCases) -> JsonValue {
+    let cs = &m.cases;
+    let name = |i: usize| run.input.cases.get(i).cloned().unwrap_or_default();
+    let term = |k: usize| m.terms.get(k).cloned().unwrap_or_default();
+    let outside = |rows: &[crate::engine::case_selection::OutsideCase],
+                   coverage: bool|
+     -> Vec<JsonValue> {
+        rows.iter()
+            .map(|r| {
+                let mut j = json!({ "case": name(r.case), "solution": num(r.solution), "row": nums(&r.row), "row_membership": num(r.row_membership), "outcome": num(r.outcome) });
+                if let (true, Some(o)) = (coverage, j.as_object_mut()) {
+                    o.insert("row_le_outcome".into(), r.row_le_outcome.into());
+                    o.insert("best".into(), num(r.best));
+                    o.insert("most_deviant".into(), r.most_deviant.into());
+                }
+                j
+            })
+            .collect()
+    };
+    let pairs = |list: &[crate::engine::case_selection::Pair]| -> Vec<JsonValue> {
+        list.iter().map(|p| json!({ "first": name(p.first), "second": name(p.second), "best": num(p.best), "flags": p.flags })).collect()
+    };
+    let mut classes: Map<String, JsonValue> = Map::new();
+    for (k, c) in cs.classes.iter().enumerate() {
+        let key = if k < m.terms.len() {
+            term(k)
+        } else {
+            "solution".to_string()
+        };
+        classes.insert(key, c.iter().map(|x| x.name()).collect::<Vec<_>>().into());
+    }
+    json!({
+        "model": m.label,
+        "typical": cs.typical.iter().map(|r| json!({ "case": name(r.case), "term": term(r.term), "term_membership": num(r.term_membership), "outcome": num(r.outcome), "unique": r.unique, "best": num(r.best), "most_typical": r.most_typical })).collect::<Vec<_>>(),
+        "deviant_consistency": cs.deviant_consistency.iter().map(|r| json!({ "case": name(r.case), "term": term(r.term), "term_membership": num(r.term_membership), "outcome": num(r.outcome), "best": num(r.best), "most_deviant": r.most_deviant })).collect::<Vec<_>>(),
+        "deviant_coverage": outside(&cs.deviant_coverage, true),
+        "irrelevant": outside(&cs.irrelevant, false),
+        "typical_deviant_pairs": cs.typical_deviant.iter().enumerate().map(|(k, l)| (term(k), JsonValue::from(pairs(l)))).collect::<Map<String, JsonValue>>(),
+        "typical_typical_pairs": cs.typical_typical.iter().enumerate().map(|(k, l)| (term(k), JsonValue::from(pairs(l)))).collect::<Map<String, JsonValue>>(),
+        "coverage_irrelevant_pairs": cs.coverage_irrelevant.iter().map(|(r, l)| json!({ "row": nums(r), "pairs": pairs(l) })).collect::<Vec<_>>(),
+        "classes": classes,
     })
 }
 

@@ -4,6 +4,7 @@
 //! Guarantees: a plot is a complete, well-formed SVG document; the same results give the same
 //! bytes; a drawing failure gives an error string, never a panic.
 
+use crate::engine::case_selection::Class;
 use crate::engine::nca::{Ceiling, NcaResult};
 use plotters::prelude::*;
 
@@ -152,7 +153,21 @@ pub fn nca_svg(
     Ok(svg)
 }
 
-/// An XY plot of a solution's memberships (x) against the outcome (y), with the diagonal.
+/// The colour of a case class in XY plots (typical blue, deviant consistency red,
+/// deviant coverage orange, individually irrelevant grey, ambiguous black).
+fn class_colour(c: Option<Class>) -> RGBColor {
+    match c {
+        Some(Class::Typical) | None => RGBColor(30, 80, 200),
+        Some(Class::DeviantInDegree) => RGBColor(230, 120, 120),
+        Some(Class::DeviantInKind) => RGBColor(200, 30, 30),
+        Some(Class::DeviantCoverage) => RGBColor(230, 140, 0),
+        Some(Class::IndividuallyIrrelevant) => RGBColor(150, 150, 150),
+        Some(Class::Ambiguous) => RGBColor(0, 0, 0),
+    }
+}
+
+/// An XY plot of a solution's memberships (x) against the outcome (y), with the diagonal;
+/// with `classes`, each case coloured by its class (case selection) and a legend.
 pub fn xy_svg(
     title: &str,
     xlabel: &str,
@@ -160,6 +175,7 @@ pub fn xy_svg(
     x: &[f64],
     y: &[f64],
     caption: &str,
+    classes: Option<&[Class]>,
 ) -> Result<String, String> {
     let mut svg = String::new();
     {
@@ -202,12 +218,36 @@ pub fn xy_svg(
             .draw_series(
                 x.iter()
                     .zip(y)
-                    .filter(|(a, b)| a.is_finite() && b.is_finite())
-                    .map(|(a, b)| Circle::new((*a, *b), 3, RGBColor(30, 80, 200).filled())),
+                    .enumerate()
+                    .filter(|(_, (a, b))| a.is_finite() && b.is_finite())
+                    .map(|(i, (a, b))| {
+                        let c = classes.and_then(|k| k.get(i).copied());
+                        Circle::new((*a, *b), 3, class_colour(c).filled())
+                    }),
             )
             .map_err(|e| e.to_string())?;
         root.draw(&Text::new(caption.to_string(), (60, 8), ("sans-serif", 12)))
             .map_err(|e| e.to_string())?;
+        if classes.is_some() {
+            let legend = [
+                (Class::Typical, "typical"),
+                (Class::DeviantInDegree, "deviant (degree)"),
+                (Class::DeviantInKind, "deviant consistency"),
+                (Class::DeviantCoverage, "deviant coverage"),
+                (Class::IndividuallyIrrelevant, "irrelevant"),
+            ];
+            for (k, (c, label)) in legend.iter().enumerate() {
+                let yk = 60 + 14 * k as i32;
+                root.draw(&Circle::new((70, yk), 3, class_colour(Some(*c)).filled()))
+                    .map_err(|e| e.to_string())?;
+                root.draw(&Text::new(
+                    label.to_string(),
+                    (78, yk - 6),
+                    ("sans-serif", 10),
+                ))
+                .map_err(|e| e.to_string())?;
+            }
+        }
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(svg)
@@ -230,7 +270,16 @@ mod tests {
 
     #[test]
     fn xy_plot_is_an_svg_document() {
-        let s = xy_svg("t", "X", "Y", &[0.1, 0.9], &[0.2, 0.8], "consistency 0.9").expect("svg");
+        let s = xy_svg(
+            "t",
+            "X",
+            "Y",
+            &[0.1, 0.9],
+            &[0.2, 0.8],
+            "consistency 0.9",
+            None,
+        )
+        .expect("svg");
         assert!(s.starts_with("<svg") && s.trim_end().ends_with("</svg>"));
     }
 }

@@ -61,6 +61,11 @@ pub fn show(scope: &Scope, results: &Results, what: &Show, style: Style) -> Doc 
             .get(name)
             .map(tables::cases)
             .unwrap_or_default(),
+        Show::CaseSelection(name) => results
+            .fsqca
+            .get(name)
+            .map(tables::case_selection)
+            .unwrap_or_default(),
         Show::Configurations(name) => results
             .fsqca
             .get(name)

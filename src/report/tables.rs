@@ -824,6 +824,165 @@ pub fn query(q: &QueryResult) -> Doc {
     doc
 }
 
+/// Case selection for model 1 of the reported solution (SetMethods' smmr tables, corrected):
+/// typical and deviant consistency cases per term, deviant coverage and individually
+/// irrelevant cases with their truth-table rows, and the best comparison pairs.
+pub fn case_selection(run: &FsqcaRun) -> Doc {
+    let mut doc = Doc::default();
+    let Some(m) = run.case_selection.first() else {
+        return doc;
+    };
+    let cs = &m.cases;
+    let name = |i: usize| run.input.cases.get(i).cloned().unwrap_or_default();
+    let term = |k: usize| m.terms.get(k).cloned().unwrap_or_default();
+    let yes = |b: bool| Cell::text(if b { "yes" } else { "" });
+    let mut t = Table::new(
+        format!(
+            "typical cases of {} model {} (x > 0.5, y > 0.5, x <= y)",
+            run.plan.name, m.label
+        ),
+        vec![
+            Column::left("case"),
+            Column::left("term"),
+            Column::right("term"),
+            Column::right("outcome"),
+            Column::left("unique"),
+            Column::right("best"),
+            Column::left("most typical"),
+        ],
+    );
+    for r in &cs.typical {
+        t.rows.push(vec![
+            Cell::Text(name(r.case)),
+            Cell::Text(term(r.term)),
+            Cell::Stat(r.term_membership),
+            Cell::Stat(r.outcome),
+            yes(r.unique),
+            Cell::Stat(r.best),
+            yes(r.most_typical),
+        ]);
+    }
+    t.notes.push(
+        "best = 2(y − x) + (1 − x), smaller is more typical; unique: typical for this term only"
+            .into(),
+    );
+    doc.table(1, t);
+    doc.blank();
+    let mut d = Table::new(
+        "deviant cases consistency (x > 0.5, y < 0.5)",
+        vec![
+            Column::left("case"),
+            Column::left("term"),
+            Column::right("term"),
+            Column::right("outcome"),
+            Column::right("best"),
+            Column::left("most deviant"),
+        ],
+    );
+    for r in &cs.deviant_consistency {
+        d.rows.push(vec![
+            Cell::Text(name(r.case)),
+            Cell::Text(term(r.term)),
+            Cell::Stat(r.term_membership),
+            Cell::Stat(r.outcome),
+            Cell::Stat(r.best),
+            yes(r.most_deviant),
+        ]);
+    }
+    doc.table(1, d);
+    doc.blank();
+    for (title, rows, coverage) in [
+        (
+            "deviant cases coverage (solution < 0.5, y > 0.5)",
+            &cs.deviant_coverage,
+            true,
+        ),
+        (
+            "individually irrelevant cases (solution < 0.5, y < 0.5)",
+            &cs.irrelevant,
+            false,
+        ),
+    ] {
+        let mut columns = vec![Column::left("case"), Column::right("solution")];
+        columns.extend(run.plan.conditions.iter().map(|c| Column::right(c.clone())));
+        columns.extend([Column::right("row"), Column::right("outcome")]);
+        if coverage {
+            columns.extend([
+                Column::left("row <= y"),
+                Column::right("best"),
+                Column::left("most deviant"),
+            ]);
+        }
+        let mut o = Table::new(title, columns);
+        for r in rows {
+            let mut row = vec![Cell::Text(name(r.case)), Cell::Stat(r.solution)];
+            row.extend(r.row.iter().map(|v| Cell::Num(*v)));
+            row.extend([Cell::Stat(r.row_membership), Cell::Stat(r.outcome)]);
+            if coverage {
+                row.extend([
+                    yes(r.row_le_outcome),
+                    Cell::Stat(r.best),
+                    yes(r.most_deviant),
+                ]);
+            }
+            o.rows.push(row);
+        }
+        doc.table(1, o);
+        doc.blank();
+    }
+    let mut p = Table::new(
+        "comparison pairs (best first)",
+        vec![
+            Column::left("term"),
+            Column::left("pair"),
+            Column::left("first"),
+            Column::left("second"),
+            Column::right("best"),
+        ],
+    );
+    for (k, list) in cs.typical_deviant.iter().enumerate() {
+        for q in list {
+            p.rows.push(vec![
+                Cell::Text(term(k)),
+                Cell::text("typical – deviant consistency"),
+                Cell::Text(name(q.first)),
+                Cell::Text(name(q.second)),
+                Cell::Stat(q.best),
+            ]);
+        }
+    }
+    for (k, list) in cs.typical_typical.iter().enumerate() {
+        for q in list {
+            p.rows.push(vec![
+                Cell::Text(term(k)),
+                Cell::text("typical – typical"),
+                Cell::Text(name(q.first)),
+                Cell::Text(name(q.second)),
+                Cell::Stat(q.best),
+            ]);
+        }
+    }
+    for (row, list) in &cs.coverage_irrelevant {
+        let r: String = row
+            .iter()
+            .map(|v| if *v > 0.5 { '1' } else { '0' })
+            .collect();
+        for q in list {
+            p.rows.push(vec![
+                Cell::Text(format!("row {r}")),
+                Cell::text("deviant coverage – irrelevant"),
+                Cell::Text(name(q.first)),
+                Cell::Text(name(q.second)),
+                Cell::Stat(q.best),
+            ]);
+        }
+    }
+    p.notes.push("SetMethods' smmr distances (match = TRUE, cases 3, 5 and 4), up to 5 pairs each; docs/methods.md §4.8".into());
+    doc.table(1, p);
+    doc.blank();
+    doc
+}
+
 /// A sum of products as admisc writes it: literals in the byte order of the condition
 /// names, `~X` or `X` (`X[l]` for a level); terms by number of literals, then condition by
 /// condition in that order with `~X` before `X` before absent; joined by ` + `.

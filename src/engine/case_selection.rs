@@ -1,0 +1,448 @@
+//! Engine stage: set-theoretic case selection after a solution (Schneider & Rohlfing's
+//! typical and deviant cases, as SetMethods' `smmr` tables compute them; docs/methods.md
+//! §4.8): per term the typical cases and the deviant cases consistency, for the solution the
+//! deviant cases coverage and the individually irrelevant cases with their truth-table rows,
+//! the best comparison pairs (typical–deviant consistency and typical–typical per term,
+//! deviant coverage–individually irrelevant per truth-table row), and each case's class per
+//! term and for the solution (the XY plots mark them).
+//!
+//! The reference rounds some columns to 3 decimals before ordering rows by them; those
+//! columns are rounded here too (`round3`), because the order depends on it. Everything else
+//! is unrounded. Guarantees: rows in the reference's order (stable sorts, names in byte
+//! order); never panics.
+
+/// R's `round(x, 3)` for the values here (at most a few decimals plus float noise).
+pub fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// A case's relation to a term or the solution (x its membership, y the outcome's).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    /// x > .5, y > .5, x ≤ y.
+    Typical,
+    /// x > .5, y > .5, x > y.
+    DeviantInDegree,
+    /// x > .5, y < .5.
+    DeviantInKind,
+    /// x < .5, y > .5 (for one term: not covered by it).
+    DeviantCoverage,
+    /// x < .5, y < .5.
+    IndividuallyIrrelevant,
+    /// x or y exactly .5.
+    Ambiguous,
+}
+
+impl Class {
+    pub fn of(x: f64, y: f64) -> Class {
+        if x == 0.5 || y == 0.5 {
+            Class::Ambiguous
+        } else if x > 0.5 && y > 0.5 {
+            if x <= y {
+                Class::Typical
+            } else {
+                Class::DeviantInDegree
+            }
+        } else if x > 0.5 {
+            Class::DeviantInKind
+        } else if y > 0.5 {
+            Class::DeviantCoverage
+        } else {
+            Class::IndividuallyIrrelevant
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::Typical => "typical",
+            Class::DeviantInDegree => "deviant_consistency_in_degree",
+            Class::DeviantInKind => "deviant_consistency_in_kind",
+            Class::DeviantCoverage => "deviant_coverage",
+            Class::IndividuallyIrrelevant => "individually_irrelevant",
+            Class::Ambiguous => "ambiguous",
+        }
+    }
+}
+
+/// A typical case of a term.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Typical {
+    pub case: usize,
+    pub term: usize,
+    pub term_membership: f64,
+    pub outcome: f64,
+    /// Typical for this term only.
+    pub unique: bool,
+    /// 2(y − x) + (1 − x): smaller is more typical.
+    pub best: f64,
+    pub most_typical: bool,
+}
+
+/// A deviant case consistency (in kind) of a term; membership, outcome and best round3.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeviantConsistency {
+    pub case: usize,
+    pub term: usize,
+    pub term_membership: f64,
+    pub outcome: f64,
+    /// (1 − (x − y)) + (1 − x).
+    pub best: f64,
+    pub most_deviant: bool,
+}
+
+/// A case outside the solution with its truth-table row: a deviant case coverage or an
+/// individually irrelevant case. `solution`, `row_membership` and `outcome` round3.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutsideCase {
+    pub case: usize,
+    pub solution: f64,
+    /// Per condition: 0 below .5, 1 above, .5 at .5.
+    pub row: Vec<f64>,
+    /// min over conditions of (x < .5 ? 1 − x : x).
+    pub row_membership: f64,
+    pub outcome: f64,
+    /// Deviant coverage only: row membership ≤ outcome, best = 1 − row membership, and
+    /// whether it is the smallest best of its row.
+    pub row_le_outcome: bool,
+    pub best: f64,
+    pub most_deviant: bool,
+}
+
+/// A comparison pair (indices of cases) with SetMethods' distance (smaller is better).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pair {
+    pub first: usize,
+    pub second: usize,
+    pub best: f64,
+    /// Typical–typical: the first (the second) is typical for this term only. Typical–deviant
+    /// consistency: the typical case is the term's most typical (the deviant case its most
+    /// deviant).
+    pub flags: [bool; 2],
+}
+
+/// Everything case selection gives for one model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaseSelection {
+    pub typical: Vec<Typical>,
+    pub deviant_consistency: Vec<DeviantConsistency>,
+    pub deviant_coverage: Vec<OutsideCase>,
+    pub irrelevant: Vec<OutsideCase>,
+    /// Per term: typical–deviant consistency pairs, best first (up to `max_pairs`).
+    pub typical_deviant: Vec<Vec<Pair>>,
+    /// Per term: typical–typical pairs, best first (up to `max_pairs`).
+    pub typical_typical: Vec<Vec<Pair>>,
+    /// Deviant coverage–individually irrelevant pairs of the same truth-table row (rows in
+    /// string order, up to `max_pairs` each); flag 0: the deviant case's row membership is
+    /// at most its outcome.
+    pub coverage_irrelevant: Vec<(Vec<f64>, Vec<Pair>)>,
+    /// Per term, then the solution: each case's class.
+    pub classes: Vec<Vec<Class>>,
+}
+
+fn byte_order(names: &[String]) -> Vec<usize> {
+    let mut o: Vec<usize> = (0..names.len()).collect();
+    o.sort_by(|a, b| names[*a].as_bytes().cmp(names[*b].as_bytes()));
+    o
+}
+
+/// Case selection for a model with term memberships `terms` (named `term_names`), the
+/// analysis' condition memberships `conditions`, the outcome `y` and the case names.
+pub fn case_selection(
+    terms: &[Vec<f64>],
+    term_names: &[String],
+    conditions: &[Vec<f64>],
+    y: &[f64],
+    cases: &[String],
+    max_pairs: usize,
+) -> CaseSelection {
+    let n = y.len();
+    let s: Vec<f64> = (0..n)
+        .map(|i| terms.iter().map(|t| t[i]).fold(0.0, f64::max))
+        .collect();
+    let is_typical = |x: f64, yi: f64| x > 0.5 && yi > 0.5 && x <= yi;
+    // typical cases, per term; unique = typical for exactly one term
+    let typical_count: Vec<usize> = (0..n)
+        .map(|i| terms.iter().filter(|t| is_typical(t[i], y[i])).count())
+        .collect();
+    let term_order = byte_order(term_names);
+    let mut typical: Vec<Typical> = Vec::new();
+    let mut deviant_consistency: Vec<DeviantConsistency> = Vec::new();
+    let mut typical_deviant = vec![Vec::new(); terms.len()];
+    let mut typical_typical = vec![Vec::new(); terms.len()];
+    for &k in &term_order {
+        let t = &terms[k];
+        let mut rows: Vec<Typical> = (0..n)
+            .filter(|&i| is_typical(t[i], y[i]))
+            .map(|i| Typical {
+                case: i,
+                term: k,
+                term_membership: t[i],
+                outcome: y[i],
+                unique: typical_count[i] == 1,
+                best: 2.0 * (y[i] - t[i]) + (1.0 - t[i]),
+                most_typical: false,
+            })
+            .collect();
+        let min = rows.iter().map(|r| r.best).fold(f64::INFINITY, f64::min);
+        rows.iter_mut().for_each(|r| r.most_typical = r.best == min);
+        rows.sort_by(|a, b| {
+            b.unique
+                .cmp(&a.unique)
+                .then(a.best.total_cmp(&b.best))
+                .then(a.term_membership.total_cmp(&b.term_membership))
+        });
+        let mut dev: Vec<DeviantConsistency> = (0..n)
+            .filter(|&i| t[i] > 0.5 && y[i] < 0.5)
+            .map(|i| DeviantConsistency {
+                case: i,
+                term: k,
+                term_membership: t[i],
+                outcome: y[i],
+                best: (1.0 - (t[i] - y[i])) + (1.0 - t[i]),
+                most_deviant: false,
+            })
+            .collect();
+        let min = dev.iter().map(|r| r.best).fold(f64::INFINITY, f64::min);
+        dev.iter_mut().for_each(|r| {
+            r.most_deviant = r.best == min;
+            r.best = round3(r.best);
+            r.term_membership = round3(r.term_membership);
+            r.outcome = round3(r.outcome);
+        });
+        dev.sort_by(|a, b| {
+            a.best
+                .total_cmp(&b.best)
+                .then(a.term_membership.total_cmp(&b.term_membership))
+        });
+        // typical–deviant consistency pairs: expand.grid(typical, deviant), the first varying
+        // fastest; ordered by the unrounded distance, then by the rounded one and the flags
+        // both lists in data order
+        let mut typ_data: Vec<&Typical> = rows.iter().collect();
+        typ_data.sort_by_key(|r| r.case);
+        let mut dev_data: Vec<&DeviantConsistency> = dev.iter().collect();
+        dev_data.sort_by_key(|r| r.case);
+        let mut pairs: Vec<Pair> = Vec::new();
+        for d in &dev_data {
+            for ty in &typ_data {
+                let (xi, xj, yi, yj) = (t[ty.case], t[d.case], y[ty.case], y[d.case]);
+                pairs.push(Pair {
+                    first: ty.case,
+                    second: d.case,
+                    best: (xi - xj).abs() + (1.0 - (yi - yj)) + (1.0 - xi) + (1.0 - xj),
+                    flags: [ty.most_typical, d.most_deviant],
+                });
+            }
+        }
+        pairs.sort_by(|a, b| a.best.total_cmp(&b.best));
+        pairs.iter_mut().for_each(|p| p.best = round3(p.best));
+        pairs.sort_by(|a, b| {
+            a.best
+                .total_cmp(&b.best)
+                .then(b.flags[0].cmp(&a.flags[0]))
+                .then(b.flags[1].cmp(&a.flags[1]))
+        });
+        pairs.truncate(max_pairs);
+        typical_deviant[k] = pairs;
+        // typical–typical pairs: TYP1 at least as typical as TYP2, two distinct cases
+        let typ_rank = |i: usize| 2.0 * (y[i] - t[i]) + (1.0 - t[i]);
+        let mut tt: Vec<Pair> = Vec::new();
+        for b in &typ_data {
+            for a in &typ_data {
+                if a.case == b.case || typ_rank(a.case) > typ_rank(b.case) {
+                    continue;
+                }
+                let (xi, xj, yi, yj) = (t[a.case], t[b.case], y[a.case], y[b.case]);
+                tt.push(Pair {
+                    first: a.case,
+                    second: b.case,
+                    best: (0.5 - (xi - xj))
+                        + (0.5 - (yi - yj))
+                        + 2.0 * (yi - xi).abs()
+                        + 2.0 * (yj - xj).abs(),
+                    flags: [a.unique, b.unique],
+                });
+            }
+        }
+        tt.sort_by(|a, b| a.best.total_cmp(&b.best));
+        tt.iter_mut().for_each(|p| p.best = round3(p.best));
+        tt.sort_by(|a, b| {
+            b.flags[0]
+                .cmp(&a.flags[0])
+                .then(b.flags[1].cmp(&a.flags[1]))
+                .then(a.best.total_cmp(&b.best))
+        });
+        tt.truncate(max_pairs);
+        typical_typical[k] = tt;
+        typical.extend(rows);
+        deviant_consistency.extend(dev);
+    }
+    // cases outside the solution, first in case-name order (the reference's merge)
+    let by_name = byte_order(cases);
+    let outside = |want_y_above: bool| -> Vec<OutsideCase> {
+        by_name
+            .iter()
+            .copied()
+            .filter(|&i| s[i] < 0.5 && if want_y_above { y[i] > 0.5 } else { y[i] < 0.5 })
+            .map(|i| {
+                let row: Vec<f64> = conditions
+                    .iter()
+                    .map(|c| {
+                        if c[i] < 0.5 {
+                            0.0
+                        } else if c[i] > 0.5 {
+                            1.0
+                        } else {
+                            0.5
+                        }
+                    })
+                    .collect();
+                let rm = conditions
+                    .iter()
+                    .map(|c| if c[i] < 0.5 { 1.0 - c[i] } else { c[i] })
+                    .fold(f64::INFINITY, f64::min);
+                let rm = round3(rm);
+                let out = round3(y[i]);
+                OutsideCase {
+                    case: i,
+                    solution: round3(s[i]),
+                    row,
+                    row_membership: rm,
+                    outcome: out,
+                    row_le_outcome: rm <= out,
+                    best: round3(1.0 - rm),
+                    most_deviant: false,
+                }
+            })
+            .collect()
+    };
+    let by_row = |a: &OutsideCase, b: &OutsideCase| {
+        a.row
+            .iter()
+            .zip(&b.row)
+            .map(|(x, y)| x.total_cmp(y))
+            .find(|o| o.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    };
+    let mut deviant_coverage = outside(true);
+    deviant_coverage.sort_by(|a, b| by_row(a, b).then(a.best.total_cmp(&b.best)));
+    let mins: Vec<f64> = deviant_coverage
+        .iter()
+        .map(|a| {
+            deviant_coverage
+                .iter()
+                .filter(|b| b.row == a.row)
+                .map(|b| b.best)
+                .fold(f64::INFINITY, f64::min)
+        })
+        .collect();
+    for (a, m) in deviant_coverage.iter_mut().zip(mins) {
+        a.most_deviant = a.best == m;
+    }
+    deviant_coverage.sort_by(|a, b| {
+        by_row(a, b)
+            .then(b.row_le_outcome.cmp(&a.row_le_outcome))
+            .then(a.best.total_cmp(&b.best))
+    });
+    let mut irrelevant = outside(false);
+    irrelevant.sort_by(by_row);
+    // deviant coverage × individually irrelevant cases in the same row (R's round(): 0.5 → 0)
+    let crisp_row = |i: usize| -> Vec<f64> {
+        conditions
+            .iter()
+            .map(|c| if c[i] > 0.5 { 1.0 } else { 0.0 })
+            .collect()
+    };
+    let w = |i: usize| -> f64 {
+        conditions
+            .iter()
+            .map(|c| if c[i] <= 0.5 { 1.0 - c[i] } else { c[i] })
+            .fold(f64::INFINITY, f64::min)
+    };
+    let dcv: Vec<usize> = (0..n).filter(|&i| s[i] < 0.5 && y[i] > 0.5).collect();
+    let iir: Vec<usize> = (0..n).filter(|&i| s[i] < 0.5 && y[i] < 0.5).collect();
+    let mut pairs: Vec<(Vec<f64>, Pair)> = Vec::new();
+    for &j in &iir {
+        for &i in &dcv {
+            if crisp_row(i) != crisp_row(j) {
+                continue;
+            }
+            let (wi, wj) = (w(i), w(j));
+            pairs.push((
+                crisp_row(i),
+                Pair {
+                    first: i,
+                    second: j,
+                    best: (wi - wj).abs() + (1.0 - (y[i] - y[j])) + (1.0 - wi) + (1.0 - wj),
+                    flags: [wi <= y[i], false],
+                },
+            ));
+        }
+    }
+    pairs.sort_by(|a, b| a.1.best.total_cmp(&b.1.best));
+    pairs.iter_mut().for_each(|p| p.1.best = round3(p.1.best));
+    let key =
+        |r: &[f64]| -> String { r.iter().map(|v| if *v > 0.5 { '1' } else { '0' }).collect() };
+    let mut rows_seen: Vec<Vec<f64>> = Vec::new();
+    for (r, _) in &pairs {
+        if !rows_seen.contains(r) {
+            rows_seen.push(r.clone());
+        }
+    }
+    rows_seen.sort_by_key(|r| key(r));
+    let coverage_irrelevant = rows_seen
+        .into_iter()
+        .map(|r| {
+            let mut g: Vec<Pair> = pairs
+                .iter()
+                .filter(|(x, _)| *x == r)
+                .map(|(_, p)| p.clone())
+                .collect();
+            g.sort_by(|a, b| b.flags[0].cmp(&a.flags[0]).then(a.best.total_cmp(&b.best)));
+            g.truncate(max_pairs);
+            (r, g)
+        })
+        .collect();
+    let mut classes: Vec<Vec<Class>> = terms
+        .iter()
+        .map(|t| (0..n).map(|i| Class::of(t[i], y[i])).collect())
+        .collect();
+    classes.push((0..n).map(|i| Class::of(s[i], y[i])).collect());
+    CaseSelection {
+        typical,
+        deviant_consistency,
+        deviant_coverage,
+        irrelevant,
+        typical_deviant,
+        typical_typical,
+        coverage_irrelevant,
+        classes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// By hand, one term x = (0.9, 0.7, 0.8, 0.2), y = (1.0, 0.9, 0.3, 0.7): cases 0 and 1
+    /// are typical (best 2(0.1) + 0.1 = 0.3 and 2(0.2) + 0.3 = 0.7: case 0 most typical),
+    /// case 2 deviant consistency (best (1 − 0.5) + 0.2 = 0.7), case 3 deviant coverage.
+    #[test]
+    fn typical_and_deviant_by_hand() {
+        let t = vec![vec![0.9, 0.7, 0.8, 0.2]];
+        let y = [1.0, 0.9, 0.3, 0.7];
+        let names: Vec<String> = ["a", "b", "c", "d"].iter().map(|s| s.to_string()).collect();
+        let cs = case_selection(&t, &["A".to_string()], &t, &y, &names, 5);
+        assert_eq!(
+            cs.typical.iter().map(|r| r.case).collect::<Vec<_>>(),
+            vec![0, 1]
+        );
+        assert!((cs.typical[0].best - 0.3).abs() < 1e-12 && cs.typical[0].most_typical);
+        assert_eq!(cs.deviant_consistency[0].case, 2);
+        assert_eq!(cs.deviant_consistency[0].best, 0.7);
+        assert_eq!(cs.deviant_coverage[0].case, 3);
+        assert_eq!(cs.classes[1][3], Class::DeviantCoverage);
+        // the pair (0, 2): |0.9 − 0.8| + (1 − 0.7) + 0.1 + 0.2 = 0.7
+        assert_eq!(cs.typical_deviant[0][0].best, 0.7);
+        assert_eq!(Class::of(0.5, 0.9), Class::Ambiguous);
+    }
+}
