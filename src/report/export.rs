@@ -10,13 +10,39 @@ use super::table::{self, Doc, Style};
 use super::{json, plot, tables};
 use crate::check::plan::Format;
 use crate::engine::sets::solution_membership;
-use crate::eval::results::{FsqcaRun, NcaRobustnessRun, NcaRun, Results};
+use crate::eval::results::{
+    FsqcaRun, NcaRobustnessRun, NcaRun, ResampleRun, Results, RobustnessRun, TheoryRun,
+};
+
+/// What else ran on an fsqca analysis: its robustness sweeps, resamplings and theories.
+struct Protocol<'a> {
+    robustness: Vec<&'a RobustnessRun>,
+    resamples: Vec<&'a ResampleRun>,
+    theories: Vec<&'a TheoryRun>,
+}
 
 /// The bytes of an export of the analysis `name`, or why it could not be drawn.
 pub fn export(results: &Results, name: &str, format: Format) -> Result<String, String> {
     if let Some(run) = results.fsqca.get(name) {
         let necessary = results.necessary_for(&run.plan.outcome, run.plan.negated);
-        fsqca(run, &necessary, format)
+        let protocol = Protocol {
+            robustness: results
+                .robustness
+                .iter()
+                .filter(|r| r.plan.of.name == name)
+                .collect(),
+            resamples: results
+                .resamples
+                .iter()
+                .filter(|r| r.plan.of.name == name)
+                .collect(),
+            theories: results
+                .theories
+                .iter()
+                .filter(|r| r.plan.analysis == name)
+                .collect(),
+        };
+        fsqca(run, &necessary, &protocol, format)
     } else if let Some(run) = results.nca.get(name) {
         let robustness: Vec<&NcaRobustnessRun> = results
             .nca_robustness
@@ -77,7 +103,12 @@ fn nca(run: &NcaRun, robustness: &[&NcaRobustnessRun], format: Format) -> Result
     })
 }
 
-fn fsqca(run: &FsqcaRun, necessary: &[String], format: Format) -> Result<String, String> {
+fn fsqca(
+    run: &FsqcaRun,
+    necessary: &[String],
+    protocol: &Protocol,
+    format: Format,
+) -> Result<String, String> {
     // Readers of a report want the configurations first.
     let mut doc = tables::configurations(run, necessary, Style::default());
     let tt = tables::truth_table(run);
@@ -89,8 +120,40 @@ fn fsqca(run: &FsqcaRun, necessary: &[String], format: Format) -> Result<String,
     doc.extend(tt);
     doc.extend(tables::solutions(run, None));
     doc.extend(tables::case_selection(run));
+    for t in &protocol.theories {
+        doc.extend(tables::theory(t));
+    }
+    for r in &protocol.robustness {
+        doc.extend(tables::robustness(r));
+    }
+    for r in &protocol.resamples {
+        doc.extend(tables::resample(r));
+    }
+    let mut j = json::fsqca(run);
+    if let Some(o) = j.as_object_mut() {
+        o.insert(
+            "theories".into(),
+            protocol.theories.iter().map(|t| json::theory(t)).collect(),
+        );
+        o.insert(
+            "robustness".into(),
+            protocol
+                .robustness
+                .iter()
+                .map(|r| json::robustness(r))
+                .collect(),
+        );
+        o.insert(
+            "resample".into(),
+            protocol
+                .resamples
+                .iter()
+                .map(|r| json::resample(r))
+                .collect(),
+        );
+    }
     let title = format!("fsQCA {}", run.plan.name);
-    write(&doc, &csv, json::fsqca(run), format, &title, || {
+    write(&doc, &csv, j, format, &title, || {
         let Some((kind, model)) = run.reported_model() else {
             return Ok(Vec::new());
         };

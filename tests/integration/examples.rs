@@ -348,4 +348,33 @@ fn fsqca_protocol_runs_every_step_like_setmethods() {
         loo["retention"]["intermediate"].as_array().unwrap().len(),
         3
     );
+    // the export of the analysis carries the protocol: case selection, theory, robustness,
+    // leave-one-out (HTML and JSON), and the XY plot colours the cases by class
+    let base = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path().display();
+    let text = std::fs::read_to_string(base.join("fsqca_protocol.toe")).expect("example")
+        + &format!("export jobs to \"{d}/jobs.html\"\nexport jobs to \"{d}/jobs.json\"\nexport jobs to \"{d}/jobs.svg\"\n");
+    run_ok(base, &text);
+    let html = std::fs::read_to_string(dir.path().join("jobs.html")).expect("html");
+    for part in [
+        "typical cases of jobs",
+        "theory HS*PP + FS*LS",
+        "robustness metrics of jobs",
+        "leave-one-out of jobs",
+    ] {
+        assert!(html.contains(part), "{part}");
+    }
+    let j: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("jobs.json")).expect("json"))
+            .expect("json");
+    assert_eq!(j["theories"].as_array().unwrap().len(), 1);
+    assert_eq!(j["robustness"].as_array().unwrap().len(), 1);
+    assert_eq!(j["resample"].as_array().unwrap().len(), 1);
+    assert!(!j["case_selection"][0]["typical"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let svg = std::fs::read_to_string(dir.path().join("jobs.svg")).expect("svg");
+    assert!(svg.contains("deviant coverage"), "legend");
 }
