@@ -139,6 +139,38 @@ pub struct CaseSelection {
     pub classes: Vec<Vec<Class>>,
 }
 
+/// R's `isort_with_index` (a Shell sort with increments 1, 4, 13, …; not stable).
+fn isort_with_index(x: &mut [usize], index: &mut [usize]) {
+    let n = x.len();
+    let mut h = 1;
+    while h <= n / 9 {
+        h = 3 * h + 1;
+    }
+    while h > 0 {
+        for i in h..n {
+            let (v, iv) = (x[i], index[i]);
+            let mut j = i;
+            while j >= h && x[j - h] > v {
+                x[j] = x[j - h];
+                index[j] = index[j - h];
+                j -= h;
+            }
+            x[j] = v;
+            index[j] = iv;
+        }
+        h /= 3;
+    }
+}
+
+/// The order of the rows of `x` in `.Internal(merge(xinds, yinds))` when every key matches
+/// exactly one row of the other table: the rows sorted by key with R's Shell sort.
+fn r_merge_order(keys: &[usize]) -> Vec<usize> {
+    let mut x = keys.to_vec();
+    let mut index: Vec<usize> = (0..keys.len()).collect();
+    isort_with_index(&mut x, &mut index);
+    index
+}
+
 fn byte_order(names: &[String]) -> Vec<usize> {
     let mut o: Vec<usize> = (0..names.len()).collect();
     o.sort_by(|a, b| names[*a].as_bytes().cmp(names[*b].as_bytes()));
@@ -360,6 +392,7 @@ pub fn case_selection(
     };
     let dcv: Vec<usize> = (0..n).filter(|&i| s[i] < 0.5 && y[i] > 0.5).collect();
     let iir: Vec<usize> = (0..n).filter(|&i| s[i] < 0.5 && y[i] < 0.5).collect();
+    // the pairs of the same row, as expand.grid(DCV, IIR) gives them (DCV fastest)
     let mut pairs: Vec<(Vec<f64>, Pair)> = Vec::new();
     for &j in &iir {
         for &i in &dcv {
@@ -378,17 +411,30 @@ pub fn case_selection(
             ));
         }
     }
-    pairs.sort_by(|a, b| a.1.best.total_cmp(&b.1.best));
-    pairs.iter_mut().for_each(|p| p.1.best = round3(p.1.best));
+    // R's merge() with the truth table by the deviant case: its internal Shell sort of the
+    // match indices (not stable) sets the order among pairs of one deviant case, then the
+    // rows are sorted (stably) by that case's name and by the row string
+    let keys: Vec<usize> = pairs
+        .iter()
+        .map(|(_, p)| {
+            1 + pairs
+                .iter()
+                .position(|(_, q)| q.first == p.first)
+                .unwrap_or(0)
+        })
+        .collect();
+    let order = r_merge_order(&keys);
+    let mut pairs: Vec<(Vec<f64>, Pair)> = order.into_iter().map(|k| pairs[k].clone()).collect();
+    pairs.sort_by(|a, b| cases[a.1.first].as_bytes().cmp(cases[b.1.first].as_bytes()));
     let key =
         |r: &[f64]| -> String { r.iter().map(|v| if *v > 0.5 { '1' } else { '0' }).collect() };
+    pairs.sort_by_key(|(r, _)| key(r));
     let mut rows_seen: Vec<Vec<f64>> = Vec::new();
     for (r, _) in &pairs {
         if !rows_seen.contains(r) {
             rows_seen.push(r.clone());
         }
     }
-    rows_seen.sort_by_key(|r| key(r));
     let coverage_irrelevant = rows_seen
         .into_iter()
         .map(|r| {
@@ -399,6 +445,7 @@ pub fn case_selection(
                 .collect();
             g.sort_by(|a, b| b.flags[0].cmp(&a.flags[0]).then(a.best.total_cmp(&b.best)));
             g.truncate(max_pairs);
+            g.iter_mut().for_each(|p| p.best = round3(p.best));
             (r, g)
         })
         .collect();
