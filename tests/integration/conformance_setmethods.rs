@@ -1344,7 +1344,7 @@ fn case_selection_agrees_with_smmr() {
         // same distances in the same order, ties included (R's merge() order, docs/methods.md
         // §4.8)
         if let Some(p) = smmr_block(&out, true, 4, "Matching Deviant Coverage") {
-            let mut got: Vec<(String, String, String)> = cs["coverage_irrelevant_pairs"]
+            let got: Vec<(String, String, String)> = cs["coverage_irrelevant_pairs"]
                 .as_array()
                 .unwrap()
                 .iter()
@@ -1358,7 +1358,7 @@ fn case_selection_agrees_with_smmr() {
                     })
                 })
                 .collect();
-            let mut want: Vec<(String, String, String)> = column(p, "Best")
+            let want: Vec<(String, String, String)> = column(p, "Best")
                 .into_iter()
                 .zip(column(p, "DCOV"))
                 .zip(column(p, "IIR"))
