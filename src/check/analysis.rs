@@ -1028,6 +1028,93 @@ pub fn necessity_search(
     })
 }
 
+/// `nest FSQCA with NCA { level = 0.5 }` → its plan: an fsqca analysis and an nca analysis
+/// declared before, on the same (not negated) outcome, the nca on calibrated memberships,
+/// sharing at least one condition; the outcome level in [0, 1].
+pub fn nest_plan(
+    scope: &Scope,
+    fsqca: &Ident,
+    nca: &Ident,
+    options: &[Opt],
+    span: Span,
+) -> Result<NestPlan, Diag> {
+    let AnalysisPlan::Fsqca(f) = scope.analysis_named(&fsqca.node, fsqca.span)? else {
+        return Err(Diag::error(
+            codes::BAD_OPTION,
+            format!(
+                "expected an fsqca analysis first, found `{}`, an nca analysis",
+                fsqca.node
+            ),
+        )
+        .at(fsqca.span, "not an fsqca analysis")
+        .help("write `nest FSQCA with NCA`, e.g. `nest high with nec`"));
+    };
+    let AnalysisPlan::Nca(n) = scope.analysis_named(&nca.node, nca.span)? else {
+        return Err(Diag::error(
+            codes::BAD_OPTION,
+            format!(
+                "expected an nca analysis after `with`, found `{}`, an fsqca analysis",
+                nca.node
+            ),
+        )
+        .at(nca.span, "not an nca analysis")
+        .help("write `nest FSQCA with NCA`, e.g. `nest high with nec`"));
+    };
+    if n.outcome != f.outcome || f.negated {
+        return Err(Diag::error(
+            codes::BAD_OPTION,
+            format!(
+                "expected the same outcome, found `{}{}` (fsqca) and `{}` (nca)",
+                if f.negated { "~" } else { "" },
+                f.outcome,
+                n.outcome
+            ),
+        )
+        .at(span, "different outcomes")
+        .help("the NEST table joins an NCA and an fsQCA of the same outcome"));
+    }
+    if !n.calibrated {
+        return Err(Diag::error(codes::BAD_OPTION, format!("expected `{}` on calibrated memberships, found `on = raw`", n.name))
+            .at(nca.span, "raw values")
+            .help("the NEST table compares NCA's required levels with set memberships: use `on = calibrated`"));
+    }
+    if !f.conditions.iter().any(|c| n.conditions.contains(c)) {
+        return Err(Diag::error(
+            codes::BAD_OPTION,
+            format!(
+                "expected conditions shared by `{}` and `{}`, found none",
+                f.name, n.name
+            ),
+        )
+        .at(span, "nothing to join")
+        .help("the NEST table shows NCA's requirement for the conditions of the configurations"));
+    }
+    let mut level = 0.5;
+    let mut seen = Vec::new();
+    for o in options {
+        let OptKind::Set { key, op, values } = &o.kind else {
+            return Err(Diag::error(
+                codes::UNKNOWN_OPTION,
+                "expected `level = …` in `nest`, found a rule or expectation",
+            )
+            .at(o.span, "not an option of nest")
+            .help("for example `level = 0.6`"));
+        };
+        if key.node != "level" {
+            return Err(unknown_option(key, &["level"], "nest"));
+        }
+        duplicate_option(&mut seen, key)?;
+        expect_op(op, &[CmpOp::Eq], "level", "level = 0.5")?;
+        level = fraction(single(values, key)?, "level")?;
+    }
+    Ok(NestPlan {
+        fsqca: f.name.clone(),
+        nca: n.name.clone(),
+        level,
+        span,
+    })
+}
+
 /// `theory? EXPR for ANALYSIS` → its plan: an fsqca analysis declared before, the theory
 /// over its conditions (a name outside them is an error with did-you-mean).
 pub fn theory_plan(

@@ -78,6 +78,11 @@ pub fn check_stmt(cx: &Context, stmt: &Stmt) -> Result<Checked, Diag> {
             scope, true, expr, outcome, options, stmt.span,
         )?)
         .into(),
+        StmtKind::Nest {
+            fsqca,
+            nca,
+            options,
+        } => Step::Nest(analysis::nest_plan(scope, fsqca, nca, options, stmt.span)?).into(),
         StmtKind::Theory { theory, of } => {
             Step::Theory(analysis::theory_plan(scope, theory, of, stmt.span)?).into()
         }

@@ -617,6 +617,16 @@ pub struct TheoryPlan {
     pub span: Span,
 }
 
+/// `nest FSQCA with NCA { level = 0.5 }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NestPlan {
+    pub fsqca: String,
+    pub nca: String,
+    /// The outcome membership whose NCA requirements are shown (the crossover by default).
+    pub level: f64,
+    pub span: Span,
+}
+
 /// How `resample` chooses the subsets of cases.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ResampleMethod {
@@ -701,6 +711,7 @@ pub enum Step {
     NecessitySearch(NecessitySearchPlan),
     Resample(Box<ResamplePlan>),
     Theory(TheoryPlan),
+    Nest(NestPlan),
     Show(Show),
     Export(ExportPlan),
     Robustness(Box<RobustnessPlan>),

@@ -68,6 +68,9 @@ pub mod codes {
     // run: warnings and failures while evaluating.
     pub const HALF_MEMBERSHIP: &str = "toe::run::half_membership";
     pub const NUDGED: &str = "toe::run::nudged";
+    pub const ABSENT_NECESSARY: &str = "toe::run::absent_necessary";
+    pub const BELOW_REQUIRED: &str = "toe::run::below_required";
+    pub const NECESSITY_DISAGREES: &str = "toe::run::necessity_disagrees";
     pub const MISSING_VALUES: &str = "toe::run::missing_values";
     pub const NO_SEED: &str = "toe::run::no_seed";
     pub const WRITE_ERROR: &str = "toe::run::write_error";

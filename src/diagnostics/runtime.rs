@@ -59,6 +59,68 @@ pub fn necessity_contradicted(analysis: &str, claim: &str, row: u128, span: Span
     .help("the row stays positive (only remainders are excluded); SetMethods' esa() would turn it negative — check the claim")
 }
 
+/// A configuration with a necessary condition's absence as a core condition.
+pub fn absent_necessary(
+    config: &str,
+    condition: &str,
+    nca: &str,
+    cases: &[String],
+    span: Span,
+) -> Diag {
+    Diag::warning(
+        codes::ABSENT_NECESSARY,
+        format!(
+            "expected no configuration without `{condition}`, which `{nca}` finds necessary, found ~{condition} as core in {config} (cases {})",
+            if cases.is_empty() { "none".to_string() } else { cases.join(", ") }
+        ),
+    )
+    .at(span, "this NEST table")
+    .help("a case cannot reach the outcome without a necessary condition: check those cases' memberships and the NCA's ceiling, or the calibration")
+}
+
+/// Cases of a configuration below a necessary condition's required level.
+pub fn below_required(
+    config: &str,
+    condition: &str,
+    level: f64,
+    cases: &[String],
+    span: Span,
+) -> Diag {
+    Diag::warning(
+        codes::BELOW_REQUIRED,
+        format!(
+            "expected the cases of {config} at least at NCA's required level of `{condition}` ({:.3}), found {} below",
+            level,
+            cases.join(", ")
+        ),
+    )
+    .at(span, "this NEST table")
+    .help("these cases reach the outcome with less of a necessary condition than the ceiling allows: check them as deviant cases")
+}
+
+/// QCA's necessity in kind and NCA's necessity in degree disagree on some conditions.
+pub fn necessity_disagrees(degree_only: &[String], kind_only: &[String], span: Span) -> Diag {
+    let mut parts = Vec::new();
+    if !degree_only.is_empty() {
+        parts.push(format!(
+            "{} necessary in degree (NCA) but not in kind (QCA consistency below 0.9)",
+            degree_only.join(", ")
+        ));
+    }
+    if !kind_only.is_empty() {
+        parts.push(format!(
+            "{} necessary in kind but not in degree",
+            kind_only.join(", ")
+        ));
+    }
+    Diag::warning(
+        codes::NECESSITY_DISAGREES,
+        format!("expected QCA and NCA to agree on necessity, found {}", parts.join("; ")),
+    )
+    .at(span, "this NEST table")
+    .help("necessity in kind (consistency >= 0.9) and in degree (NCA's d and p) answer different questions: report both (the table shows them side by side)")
+}
+
 /// A necessity search with too many expressions to test.
 pub fn search_too_large(expressions: f64, span: Span) -> Diag {
     Diag::error(

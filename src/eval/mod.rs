@@ -10,6 +10,7 @@
 mod fsqca;
 mod nca;
 mod nca_robustness;
+mod nest;
 mod resample;
 pub mod results;
 mod robustness;
@@ -118,6 +119,7 @@ impl Interpreter {
             | Step::NecessitySearch(_)
             | Step::Resample(_)
             | Step::Theory(_)
+            | Step::Nest(_)
             | Step::Show(_)
             | Step::Export(_)
             | Step::Robustness(_)
@@ -151,6 +153,11 @@ impl Interpreter {
                 let run = self.retract_on_error(&p.name, run)?;
                 self.results.fsqca.insert(p.name.clone(), run);
                 Outcome::Fsqca(p.name)
+            }
+            Step::Nest(plan) => {
+                let r = self.run_nest(plan)?;
+                self.results.nests.push(r);
+                Outcome::Nest(self.results.nests.len() - 1)
             }
             Step::Theory(plan) => {
                 let r = self.run_theory(plan)?;

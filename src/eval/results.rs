@@ -30,6 +30,8 @@ pub enum Outcome {
     Resample(usize),
     /// A theory evaluation (index into [`Results::theories`]).
     Theory(usize),
+    /// A NEST table (index into [`Results::nests`]).
+    Nest(usize),
     /// A robustness sweep (index into [`Results::robustness`]).
     Robustness(usize),
     NcaRobustness(usize),
@@ -299,6 +301,52 @@ pub struct Solved {
     pub cases: Vec<String>,
 }
 
+/// One condition of a NEST table.
+#[derive(Debug, Clone)]
+pub struct NestCondition {
+    pub condition: String,
+    /// The nca analysis has this condition.
+    pub in_nca: bool,
+    /// The bottleneck-table cell at the outcome level (value, NN or NA).
+    pub required: Option<crate::engine::nca::bottleneck::Cell>,
+    /// The required membership (NaN = NA, ±∞ = NN).
+    pub required_value: f64,
+    /// Decimals the bottleneck table prints this column with.
+    pub precision: usize,
+    pub effect: f64,
+    pub p_value: Option<f64>,
+    /// Necessary in degree (the NCA's verdict).
+    pub in_degree: bool,
+    /// QCA's necessity consistency of the condition's presence.
+    pub consistency: f64,
+    /// Necessary in kind: consistency ≥ 0.9.
+    pub in_kind: bool,
+}
+
+impl NestCondition {
+    /// Whether a NEST cell gets NCA's mark: QCA says "does not matter", NCA finds the
+    /// condition necessary and requires more than nothing.
+    pub fn marks(&self, cell: crate::engine::configurations::CellKind) -> bool {
+        cell == crate::engine::configurations::CellKind::Blank
+            && self.in_degree
+            && matches!(self.required, Some(crate::engine::nca::bottleneck::Cell::Value(v)) if v > 0.0)
+    }
+}
+
+/// `nest FSQCA with NCA`: the NCA-extended configuration table and its checks.
+#[derive(Debug, Clone)]
+pub struct NestRun {
+    pub plan: crate::check::plan::NestPlan,
+    pub ceiling: crate::engine::nca::Ceiling,
+    pub conditions: Vec<NestCondition>,
+    /// The configurations of model 1 of the reported solution.
+    pub configurations: Option<ModelConfigurations>,
+    /// (configuration, condition, cases): the absence of a necessary condition as core.
+    pub absent: Vec<(String, String, Vec<String>)>,
+    /// (configuration, condition, cases below the required level).
+    pub below: Vec<(String, String, Vec<String>)>,
+}
+
 /// A theory evaluated against one model.
 #[derive(Debug, Clone)]
 pub struct TheoryModel {
@@ -512,6 +560,7 @@ pub struct Results {
     pub searches: Vec<SearchRun>,
     pub resamples: Vec<ResampleRun>,
     pub theories: Vec<TheoryRun>,
+    pub nests: Vec<NestRun>,
     pub indices: BTreeMap<String, IndexInfo>,
 }
 

@@ -11,7 +11,7 @@ use super::{json, plot, tables};
 use crate::check::plan::Format;
 use crate::engine::sets::solution_membership;
 use crate::eval::results::{
-    FsqcaRun, NcaRobustnessRun, NcaRun, ResampleRun, Results, RobustnessRun, TheoryRun,
+    FsqcaRun, NcaRobustnessRun, NcaRun, NestRun, ResampleRun, Results, RobustnessRun, TheoryRun,
 };
 
 /// What else ran on an fsqca analysis: its robustness sweeps, resamplings and theories.
@@ -19,6 +19,7 @@ struct Protocol<'a> {
     robustness: Vec<&'a RobustnessRun>,
     resamples: Vec<&'a ResampleRun>,
     theories: Vec<&'a TheoryRun>,
+    nests: Vec<&'a NestRun>,
 }
 
 /// The bytes of an export of the analysis `name`, or why it could not be drawn.
@@ -26,6 +27,11 @@ pub fn export(results: &Results, name: &str, format: Format) -> Result<String, S
     if let Some(run) = results.fsqca.get(name) {
         let necessary = results.necessary_for(&run.plan.outcome, run.plan.negated);
         let protocol = Protocol {
+            nests: results
+                .nests
+                .iter()
+                .filter(|r| r.plan.fsqca == name)
+                .collect(),
             robustness: results
                 .robustness
                 .iter()
@@ -111,6 +117,9 @@ fn fsqca(
 ) -> Result<String, String> {
     // Readers of a report want the configurations first.
     let mut doc = tables::configurations(run, necessary, Style::default());
+    for n in &protocol.nests {
+        doc.extend(tables::nest(n, Style::default()));
+    }
     let tt = tables::truth_table(run);
     let csv = tt
         .tables()
@@ -129,28 +138,20 @@ fn fsqca(
     for r in &protocol.resamples {
         doc.extend(tables::resample(r));
     }
+    // the statements run on the analysis, when there are any (else the analysis' JSON as is)
     let mut j = json::fsqca(run);
     if let Some(o) = j.as_object_mut() {
-        o.insert(
-            "theories".into(),
-            protocol.theories.iter().map(|t| json::theory(t)).collect(),
-        );
-        o.insert(
-            "robustness".into(),
-            protocol
-                .robustness
-                .iter()
-                .map(|r| json::robustness(r))
-                .collect(),
-        );
-        o.insert(
-            "resample".into(),
-            protocol
-                .resamples
-                .iter()
-                .map(|r| json::resample(r))
-                .collect(),
-        );
+        let extras: [(&str, Vec<serde_json::Value>); 4] = [
+            ("theories", protocol.theories.iter().map(|t| json::theory(t)).collect()),
+            ("robustness", protocol.robustness.iter().map(|r| json::robustness(r)).collect()),
+            ("resample", protocol.resamples.iter().map(|r| json::resample(r)).collect()),
+            ("nests", protocol.nests.iter().map(|r| json::nest(r)).collect()),
+        ];
+        for (k, v) in extras {
+            if !v.is_empty() {
+                o.insert(k.into(), v.into());
+            }
+        }
     }
     let title = format!("fsQCA {}", run.plan.name);
     write(&doc, &csv, j, format, &title, || {

@@ -579,6 +579,49 @@ pub fn query(q: &QueryResult) -> JsonValue {
     JsonValue::Object(j)
 }
 
+/// A NEST table (docs/output.md `nests`).
+pub fn nest(r: &NestRun) -> JsonValue {
+    let cell_name = |c: CellKind| match c {
+        CellKind::CorePresent => "core_present",
+        CellKind::PeripheralPresent => "peripheral_present",
+        CellKind::CoreAbsent => "core_absent",
+        CellKind::PeripheralAbsent => "peripheral_absent",
+        CellKind::Blank => "blank",
+    };
+    let required = |c: &NestCondition| match &c.required {
+        Some(bottleneck::Cell::Value(v)) => num(*v),
+        Some(bottleneck::Cell::NN) => "NN".into(),
+        Some(bottleneck::Cell::NA) => "NA".into(),
+        None => JsonValue::Null,
+    };
+    let checks = |v: &[(String, String, Vec<String>)]| -> Vec<JsonValue> {
+        v.iter()
+            .map(|(k, c, cases)| json!({ "configuration": k, "condition": c, "cases": cases }))
+            .collect()
+    };
+    json!({
+        "fsqca": r.plan.fsqca, "nca": r.plan.nca, "level": num(r.plan.level), "ceiling": r.ceiling.name(),
+        "model": r.configurations.as_ref().map(|m| m.model.name.clone()),
+        "solution": r.configurations.as_ref().map(|m| m.kind),
+        "conditions": r.conditions.iter().map(|c| json!({
+            "condition": c.condition, "required": required(c),
+            "d": if c.in_nca { num(c.effect) } else { JsonValue::Null },
+            "p": c.p_value.map(num),
+            "in_degree": c.in_degree, "consistency": num(c.consistency), "in_kind": c.in_kind,
+        })).collect::<Vec<_>>(),
+        "configurations": r.configurations.as_ref().map(|m| m.configurations.iter().map(|cfg| json!({
+            "id": cfg.id,
+            "cells": r.conditions.iter().zip(&cfg.cells).map(|(c, k)| (c.condition.clone(), json!({
+                "qca": cell_name(*k),
+                "nca_mark": c.marks(*k),
+                "required": if c.marks(*k) { required(c) } else { JsonValue::Null },
+            }))).collect::<Map<String, JsonValue>>(),
+        })).collect::<Vec<_>>()),
+        "absent_necessary": checks(&r.absent),
+        "below_required": checks(&r.below),
+    })
+}
+
 /// The four intersections of a theory evaluation, in order.
 const INTERSECTIONS: [&str; 4] = ["T*S", "~T*S", "T*~S", "~T*~S"];
 
@@ -825,6 +868,12 @@ pub fn document(
         "queries".into(),
         JsonValue::Array(results.queries.iter().map(query).collect()),
     );
+    if !results.nests.is_empty() {
+        doc.insert(
+            "nests".into(),
+            JsonValue::Array(results.nests.iter().map(nest).collect()),
+        );
+    }
     if !results.theories.is_empty() {
         doc.insert(
             "theories".into(),

@@ -43,6 +43,11 @@ pub fn outcome(
             .get(*i)
             .map(tables::query)
             .unwrap_or_default(),
+        Outcome::Nest(i) => results
+            .nests
+            .get(*i)
+            .map(|n| tables::nest(n, style))
+            .unwrap_or_default(),
         Outcome::Theory(i) => results
             .theories
             .get(*i)

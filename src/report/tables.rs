@@ -983,6 +983,99 @@ pub fn case_selection(run: &FsqcaRun) -> Doc {
     doc
 }
 
+/// The NCA-extended configuration table (NEST): per condition the configurations' cells (● •
+/// ⊗ ⊘), NCA's mark ◢ with the required level where QCA leaves the cell blank and NCA finds
+/// the condition necessary, the required membership at the outcome level, and necessity in
+/// kind (QCA) beside necessity in degree (NCA).
+pub fn nest(r: &NestRun, style: Style) -> Doc {
+    let mut doc = Doc::default();
+    let unicode = style.unicode;
+    let Some(mc) = &r.configurations else {
+        doc.line(
+            1,
+            format!(
+                "nest {} with {}: no configurations",
+                r.plan.fsqca, r.plan.nca
+            ),
+        );
+        return doc;
+    };
+    let mut columns = vec![Column::left("condition")];
+    columns.extend(
+        mc.configurations
+            .iter()
+            .map(|c| Column::right(c.id.clone())),
+    );
+    columns.extend([
+        Column::right("NCA required"),
+        Column::right("d"),
+        Column::right("p"),
+        Column::left("in degree"),
+        Column::right("consistency"),
+        Column::left("in kind"),
+    ]);
+    let mut t = Table::new(
+        format!(
+            "NEST table of {} with {} ({} solution {}; NCA {} at outcome {})",
+            r.plan.fsqca,
+            r.plan.nca,
+            mc.kind,
+            mc.model.name,
+            r.ceiling.name(),
+            number(r.plan.level)
+        ),
+        columns,
+    );
+    for (j, c) in r.conditions.iter().enumerate() {
+        let mut row = vec![Cell::text(&c.condition)];
+        for cfg in &mc.configurations {
+            let cell = cfg
+                .cells
+                .get(j)
+                .copied()
+                .unwrap_or(crate::engine::configurations::CellKind::Blank);
+            row.push(Cell::Text(if c.marks(cell) {
+                let v = match c.required {
+                    Some(crate::engine::nca::bottleneck::Cell::Value(v)) => v,
+                    _ => f64::NAN,
+                };
+                format!("{} {}", if unicode { "◢" } else { "^" }, fixed3(v))
+            } else {
+                cell.symbol(unicode).to_string()
+            }));
+        }
+        row.push(match &c.required {
+            Some(cell) => bottleneck_cell(cell, c.precision),
+            None => Cell::text("-"),
+        });
+        let yes = |b: bool| Cell::text(if b { "yes" } else { "no" });
+        if c.in_nca {
+            row.extend([
+                Cell::Stat(c.effect),
+                c.p_value.map_or(Cell::text("-"), Cell::P),
+                yes(c.in_degree),
+            ]);
+        } else {
+            row.extend([Cell::text("-"), Cell::text("-"), Cell::text("-")]);
+        }
+        row.extend([Cell::Stat(c.consistency), yes(c.in_kind)]);
+        t.rows.push(row);
+    }
+    t.notes.push(format!(
+        "{} core / {} peripheral presence, {} core / {} peripheral absence, blank: does not matter; {} l: QCA says it does not matter, NCA finds the condition necessary and requires membership l for an outcome of {}",
+        crate::engine::configurations::CellKind::CorePresent.symbol(unicode),
+        crate::engine::configurations::CellKind::PeripheralPresent.symbol(unicode),
+        crate::engine::configurations::CellKind::CoreAbsent.symbol(unicode),
+        crate::engine::configurations::CellKind::PeripheralAbsent.symbol(unicode),
+        if unicode { "◢" } else { "^" },
+        number(r.plan.level)
+    ));
+    t.notes.push("NCA required: the bottleneck table's minimum membership (NN: no requirement, NA: the level is not reached); in degree: NCA's verdict (effect size d, permutation p); in kind: QCA's consistency of necessity >= 0.9".into());
+    doc.table(1, t);
+    doc.blank();
+    doc
+}
+
 /// A sum of products as admisc writes it: literals in the byte order of the condition
 /// names, `~X` or `X` (`X[l]` for a level); terms by number of literals, then condition by
 /// condition in that order with `~X` before `X` before absent; joined by ` + `.

@@ -98,6 +98,12 @@ pub enum StmtKind {
         name: Ident,
         options: Vec<Opt>,
     },
+    /// `nest FSQCA with NCA { options }`: the NCA-extended configuration table.
+    Nest {
+        fsqca: Ident,
+        nca: Ident,
+        options: Vec<Opt>,
+    },
     /// `resample NAME { options }`: an fsqca analysis on subsets of its cases.
     Resample {
         of: Ident,
@@ -138,6 +144,7 @@ impl StmtKind {
             StmtKind::Sweep { .. } => "sweep",
             StmtKind::Power { .. } => "power",
             StmtKind::Resample { .. } => "resample",
+            StmtKind::Nest { .. } => "nest",
         }
     }
 }

@@ -378,3 +378,180 @@ fn fsqca_protocol_runs_every_step_like_setmethods() {
     let svg = std::fs::read_to_string(dir.path().join("jobs.svg")).expect("svg");
     assert!(svg.contains("deviant coverage"), "legend");
 }
+
+/// The NEST section of a run's output.
+fn nest_section(out: &str) -> String {
+    out.split("\n\n")
+        .find(|b| b.starts_with("NEST table"))
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The NEST tables of `lipset.toe` and `smart_government.toe` (golden), every required level
+/// by hand from the deciding ceiling's line (CR-FDH: x = (0.5 − intercept) / slope; NN when
+/// that is at or below the lowest observed x), every value and mark of the JSON equal to the
+/// bottleneck table of an nca with `bottlenecks = [0.5], actual`, and on LF the warning for
+/// S2 (~IND as core while the NCA finds IND necessary) naming FI and IE.
+#[test]
+fn nest_tables_join_nca_and_qca() {
+    for (example, fsqca, conds) in [
+        ("lipset.toe", "survival", "DEV, URB, LIT, IND, STB"),
+        (
+            "smart_government.toe",
+            "high",
+            "HUM, WEB, FIS, ORG, DEM, POL, ECO",
+        ),
+    ] {
+        let (s, out) = run_example(example);
+        insta::assert_snapshot!(format!("nest_{fsqca}"), nest_section(&out));
+        let doc = s.document(example, b"");
+        let nest = &doc["nests"][0];
+        assert_eq!(nest["fsqca"], fsqca);
+        let nca = doc["analyses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["kind"] == "nca")
+            .unwrap();
+        for c in nest["conditions"].as_array().unwrap() {
+            let r = nca["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["condition"] == c["condition"] && r["ceiling"] == "cr_fdh")
+                .unwrap();
+            let x = (0.5 - r["intercept"].as_f64().unwrap()) / r["slope"].as_f64().unwrap();
+            match c["required"].as_f64() {
+                Some(v) => assert!((v - x).abs() < 1e-12, "{}: {v} vs {x}", c["condition"]),
+                None => {
+                    assert_eq!(c["required"], "NN");
+                    assert!(
+                        x <= r["xmin"].as_f64().unwrap() + 1e-12,
+                        "{}",
+                        c["condition"]
+                    );
+                }
+            }
+        }
+        // the same levels from a bottleneck table at outcome 0.5 in actual units
+        let base = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples");
+        let text = std::fs::read_to_string(base.join(example)).unwrap()
+            + &format!("nca at_half: {} needs {conds} {{ ceilings = [cr_fdh]  bottlenecks = [0.5], actual }}\n", if fsqca == "high" { "SG" } else { "SURV" });
+        let (s2, _) = run_ok(base, &text);
+        let table = &analysis(&s2, "at_half")["bottlenecks"][0]["rows"][0];
+        assert_eq!(table["outcome"], 0.5);
+        for c in nest["conditions"].as_array().unwrap() {
+            let name = c["condition"].as_str().unwrap();
+            assert_eq!(c["required"], table["values"][name], "{example} {name}");
+            for cfg in nest["configurations"].as_array().unwrap() {
+                let cell = &cfg["cells"][name];
+                if cell["nca_mark"] == true {
+                    assert_eq!(cell["required"], table["values"][name]);
+                    assert_eq!(cell["qca"], "blank");
+                    assert_eq!(c["in_degree"], true);
+                }
+            }
+        }
+        // below-required cases by hand: the configuration's cases whose membership in the
+        // condition is under the required level, and only those
+        let f = &doc["analyses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == fsqca)
+            .unwrap()
+            .clone();
+        let sets = doc["sets"].as_array().unwrap();
+        let ids: Vec<&str> = doc["data"]["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        for b in nest["below_required"].as_array().unwrap() {
+            let cond = b["condition"].as_str().unwrap();
+            let t = nest["conditions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["condition"] == cond)
+                .unwrap()["required"]
+                .as_f64()
+                .unwrap();
+            let m = &sets.iter().find(|x| x["name"] == cond).unwrap()["membership"];
+            let cfg = f["configurations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["id"] == b["configuration"])
+                .unwrap();
+            let term = f["solutions"]["intermediate"][0]["terms"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["expr"] == cfg["term"])
+                .unwrap();
+            let below: Vec<&str> = term["cases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap())
+                .filter(|c| {
+                    m[ids.iter().position(|x| x == c).unwrap()]
+                        .as_f64()
+                        .unwrap()
+                        < t
+                })
+                .collect();
+            assert_eq!(b["cases"], serde_json::json!(below), "{fsqca} {cond}");
+        }
+        if fsqca == "high" {
+            assert!(!nest["below_required"].as_array().unwrap().is_empty());
+        }
+        if fsqca == "survival" {
+            let w = doc["warnings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|w| w["code"] == "toe::run::absent_necessary")
+                .expect("the S2 warning");
+            assert!(w["message"]
+                .as_str()
+                .unwrap()
+                .contains("~IND as core in S2 (cases FI, IE)"));
+            assert_eq!(
+                nest["absent_necessary"][0]["cases"],
+                serde_json::json!(["FI", "IE"])
+            );
+        }
+    }
+}
+
+/// Bad `nest` statements are coded diagnostics: the analyses in the wrong order, an nca on
+/// raw values, different outcomes, an unknown option, a level outside [0, 1].
+#[test]
+fn nest_bad_input_is_coded() {
+    let head = "data d = csv(\"qca/LF.csv\", id = case)\nconditions { DEV = DEV  URB = URB  LIT = LIT  IND = IND  STB = STB }\noutcome SURV = SURV\ncalibrate { * fuzzy }\nnca nec: SURV needs DEV, LIT { permutations = 0 }\nnca raw: SURV needs DEV { on = raw }\nfsqca f: SURV given DEV, URB, LIT { consistency >= 0.8 }\nfsqca g: ~SURV given DEV, URB, LIT { consistency >= 0.8 }\n";
+    assert_error_codes(
+        head,
+        &[
+            ("nest nec with f\n", "toe::check::bad_option"),
+            ("nest f with raw\n", "toe::check::bad_option"),
+            ("nest g with nec\n", "toe::check::bad_option"),
+            (
+                "nest f with nec { lvl = 0.5 }\n",
+                "toe::check::unknown_option",
+            ),
+            (
+                "nest f with nec { level = 1.5 }\n",
+                "toe::check::bad_option",
+            ),
+            ("nest f with nce\n", "toe::check::unknown_analysis"),
+        ],
+    );
+    let (_, out) = run_ok(
+        fixture(""),
+        &format!("{head}nest f with nec {{ level = 0.6 }}\n"),
+    );
+    assert!(out.contains("at outcome 0.6"), "{out}");
+}
