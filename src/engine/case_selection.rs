@@ -120,6 +120,121 @@ pub struct Pair {
     pub flags: [bool; 2],
 }
 
+/// A typical case of a term seen through one of its literals (the focal conjunct, FC):
+/// membership in the FC, the outcome, the minimum of the other literals (CC_Min), the term;
+/// rank 1 when the FC is below CC_Min (it shapes the term), else 2; FC ≤ Y; a clean
+/// correspondence; unique coverage; best = 2|y − FC| + (1 − term), its minimum, and whether
+/// the case is the term's most typical. Memberships and best round3 (as the reference orders).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FocalCase {
+    pub case: usize,
+    pub fc: f64,
+    pub outcome: f64,
+    pub cc_min: f64,
+    pub term: f64,
+    pub rank: u8,
+    pub clean: bool,
+    pub fc_le_y: bool,
+    pub unique: bool,
+    pub best: f64,
+    pub most_typical_fc: bool,
+    pub most_typical_term: bool,
+}
+
+/// The focal-conjunct tables of one term (smmr `cases = 2`): per literal (name, membership)
+/// the best typical cases (up to `max_rows`). `others` are the other terms of the model.
+pub fn focal_conjuncts(
+    literals: &[(String, Vec<f64>)],
+    others: &[&Vec<f64>],
+    y: &[f64],
+    most_typical_term: &[usize],
+    max_rows: usize,
+) -> Vec<(String, Vec<FocalCase>)> {
+    let n = y.len();
+    let unique = |i: usize| others.iter().all(|t| t[i] <= 0.5);
+    literals
+        .iter()
+        .enumerate()
+        .map(|(k, (name, x))| {
+            let a: Vec<f64> = (0..n)
+                .map(|i| {
+                    literals
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, _)| *j != k)
+                        .map(|(_, (_, m))| m[i])
+                        .fold(f64::INFINITY, f64::min)
+                })
+                .collect();
+            let term: Vec<f64> = (0..n).map(|i| a[i].min(x[i])).collect();
+            let mut rows: Vec<FocalCase> = (0..n)
+                .filter(|&i| term[i] > 0.5 && y[i] > 0.5 && term[i] <= y[i])
+                .map(|i| {
+                    let fc_le_y = x[i] <= y[i];
+                    FocalCase {
+                        case: i,
+                        fc: x[i],
+                        outcome: y[i],
+                        cc_min: a[i],
+                        term: term[i],
+                        rank: if literals.len() == 1 {
+                            0
+                        } else if x[i] < a[i] {
+                            1
+                        } else {
+                            2
+                        },
+                        clean: if fc_le_y {
+                            a[i] < x[i] || a[i] > y[i]
+                        } else {
+                            a[i] > x[i] || a[i] < y[i]
+                        },
+                        fc_le_y,
+                        unique: unique(i),
+                        best: 2.0 * (y[i] - x[i]).abs() + (1.0 - term[i]),
+                        most_typical_fc: false,
+                        most_typical_term: most_typical_term.contains(&i),
+                    }
+                })
+                .collect();
+            let min = rows.iter().map(|r| r.best).fold(f64::INFINITY, f64::min);
+            rows.iter_mut()
+                .for_each(|r| r.most_typical_fc = r.best == min);
+            if literals.len() == 1 {
+                rows.sort_by(|p, q| p.best.total_cmp(&q.best));
+                rows.sort_by(|p, q| {
+                    q.fc_le_y
+                        .cmp(&p.fc_le_y)
+                        .then(q.unique.cmp(&p.unique))
+                        .then(p.best.total_cmp(&q.best))
+                });
+            } else {
+                let key = |p: &FocalCase, q: &FocalCase| {
+                    p.rank
+                        .cmp(&q.rank)
+                        .then(q.clean.cmp(&p.clean))
+                        .then(q.fc_le_y.cmp(&p.fc_le_y))
+                        .then(q.unique.cmp(&p.unique))
+                        .then(p.best.total_cmp(&q.best))
+                        .then(q.most_typical_fc.cmp(&p.most_typical_fc))
+                };
+                rows.sort_by(|p, q| p.rank.cmp(&q.rank).then(p.best.total_cmp(&q.best)));
+                rows.sort_by(key);
+                for r in rows.iter_mut() {
+                    r.fc = round3(r.fc);
+                    r.outcome = round3(r.outcome);
+                    r.cc_min = round3(r.cc_min);
+                    r.term = round3(r.term);
+                    r.best = round3(r.best);
+                }
+                rows.sort_by(|p, q| key(p, q).then(q.most_typical_term.cmp(&p.most_typical_term)));
+            }
+            rows.truncate(max_rows);
+            (name.clone(), rows)
+        })
+        .collect()
+}
+
 /// Everything case selection gives for one model.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CaseSelection {
@@ -137,6 +252,38 @@ pub struct CaseSelection {
     pub coverage_irrelevant: Vec<(Vec<f64>, Vec<Pair>)>,
     /// Per term, then the solution: each case's class.
     pub classes: Vec<Vec<Class>>,
+    /// Per term: its focal-conjunct tables (filled by [`with_focal_conjuncts`]).
+    pub focal: Vec<Vec<(String, Vec<FocalCase>)>>,
+}
+
+/// Adds the focal-conjunct tables: `literals[k]` are term k's literals (name, membership).
+pub fn with_focal_conjuncts(
+    mut cs: CaseSelection,
+    terms: &[Vec<f64>],
+    literals: &[Vec<(String, Vec<f64>)>],
+    y: &[f64],
+    max_rows: usize,
+) -> CaseSelection {
+    cs.focal = literals
+        .iter()
+        .enumerate()
+        .map(|(k, lits)| {
+            let others: Vec<&Vec<f64>> = terms
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != k)
+                .map(|(_, t)| t)
+                .collect();
+            let most: Vec<usize> = cs
+                .typical
+                .iter()
+                .filter(|r| r.term == k && r.most_typical)
+                .map(|r| r.case)
+                .collect();
+            focal_conjuncts(lits, &others, y, &most, max_rows)
+        })
+        .collect();
+    cs
 }
 
 /// R's `isort_with_index` (a Shell sort with increments 1, 4, 13, …; not stable).
@@ -463,6 +610,7 @@ pub fn case_selection(
         typical_typical,
         coverage_irrelevant,
         classes,
+        focal: Vec::new(),
     }
 }
 

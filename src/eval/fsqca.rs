@@ -324,14 +324,54 @@ fn case_selection(run: &FsqcaRun) -> Vec<ModelCases> {
                     Some(f) => format!("{f}-{}", m.name),
                     None => m.name.clone(),
                 },
-                cases: crate::engine::case_selection::case_selection(
-                    &terms,
-                    &names,
-                    &run.input.memberships,
-                    &run.input.outcome,
-                    &run.input.cases,
-                    5,
-                ),
+                cases: {
+                    let cs = crate::engine::case_selection::case_selection(
+                        &terms,
+                        &names,
+                        &run.input.memberships,
+                        &run.input.outcome,
+                        &run.input.cases,
+                        5,
+                    );
+                    // each term's literals (binary: 1 = ~X, 2 = X; multi-value: X[l])
+                    let literals: Vec<Vec<(String, Vec<f64>)>> = m
+                        .terms
+                        .iter()
+                        .map(|t| {
+                            t.implicant
+                                .iter()
+                                .enumerate()
+                                .filter(|(_, v)| **v != 0)
+                                .map(|(j, v)| {
+                                    let x = &run.input.memberships[j];
+                                    let name = &run.plan.conditions[j];
+                                    let multi = x.iter().any(|a| *a > 1.0);
+                                    if multi {
+                                        (
+                                            format!("{name}[{}]", v - 1),
+                                            x.iter()
+                                                .map(|a| {
+                                                    f64::from(u8::from(*a == f64::from(v - 1)))
+                                                })
+                                                .collect(),
+                                        )
+                                    } else if *v == 1 {
+                                        (format!("~{name}"), x.iter().map(|a| 1.0 - a).collect())
+                                    } else {
+                                        (name.clone(), x.clone())
+                                    }
+                                })
+                                .collect()
+                        })
+                        .collect();
+                    crate::engine::case_selection::with_focal_conjuncts(
+                        cs,
+                        &terms,
+                        &literals,
+                        &run.input.outcome,
+                        5,
+                    )
+                },
                 terms: names,
             }
         })

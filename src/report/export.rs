@@ -142,10 +142,30 @@ fn fsqca(
     let mut j = json::fsqca(run);
     if let Some(o) = j.as_object_mut() {
         let extras: [(&str, Vec<serde_json::Value>); 4] = [
-            ("theories", protocol.theories.iter().map(|t| json::theory(t)).collect()),
-            ("robustness", protocol.robustness.iter().map(|r| json::robustness(r)).collect()),
-            ("resample", protocol.resamples.iter().map(|r| json::resample(r)).collect()),
-            ("nests", protocol.nests.iter().map(|r| json::nest(r)).collect()),
+            (
+                "theories",
+                protocol.theories.iter().map(|t| json::theory(t)).collect(),
+            ),
+            (
+                "robustness",
+                protocol
+                    .robustness
+                    .iter()
+                    .map(|r| json::robustness(r))
+                    .collect(),
+            ),
+            (
+                "resample",
+                protocol
+                    .resamples
+                    .iter()
+                    .map(|r| json::resample(r))
+                    .collect(),
+            ),
+            (
+                "nests",
+                protocol.nests.iter().map(|r| json::nest(r)).collect(),
+            ),
         ];
         for (k, v) in extras {
             if !v.is_empty() {

@@ -428,6 +428,14 @@ fn case_selection(run: &FsqcaRun, m: &ModelCases) -> JsonValue {
         "typical_typical_pairs": cs.typical_typical.iter().enumerate().map(|(k, l)| (term(k), JsonValue::from(pairs(l)))).collect::<Map<String, JsonValue>>(),
         "coverage_irrelevant_pairs": cs.coverage_irrelevant.iter().map(|(r, l)| json!({ "row": nums(r), "pairs": pairs(l) })).collect::<Vec<_>>(),
         "classes": classes,
+        "focal_conjuncts": cs.focal.iter().enumerate().map(|(k, fcs)| (term(k), JsonValue::from(fcs.iter().map(|(fc, rows)| json!({
+            "fc": fc,
+            "cases": rows.iter().map(|r| json!({
+                "case": name(r.case), "fc": num(r.fc), "outcome": num(r.outcome), "cc_min": num(r.cc_min),
+                "term": num(r.term), "rank": r.rank, "clean": r.clean, "fc_le_y": r.fc_le_y, "unique": r.unique,
+                "best": num(r.best), "most_typical_fc": r.most_typical_fc, "most_typical_term": r.most_typical_term,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>()))).collect::<Map<String, JsonValue>>(),
     })
 }
 

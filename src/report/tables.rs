@@ -930,6 +930,46 @@ pub fn case_selection(run: &FsqcaRun) -> Doc {
         doc.table(1, o);
         doc.blank();
     }
+    let mut f = Table::new(
+        "typical cases per focal conjunct (FC) of each term",
+        vec![
+            Column::left("term"),
+            Column::left("FC"),
+            Column::left("case"),
+            Column::right("FC"),
+            Column::right("outcome"),
+            Column::right("others (min)"),
+            Column::right("term"),
+            Column::right("rank"),
+            Column::left("clean"),
+            Column::left("FC <= y"),
+            Column::left("unique"),
+            Column::right("best"),
+        ],
+    );
+    for (k, fcs) in cs.focal.iter().enumerate() {
+        for (fc, rows) in fcs {
+            for r in rows {
+                f.rows.push(vec![
+                    Cell::Text(term(k)),
+                    Cell::text(fc),
+                    Cell::Text(name(r.case)),
+                    Cell::Stat(r.fc),
+                    Cell::Stat(r.outcome),
+                    Cell::Stat(r.cc_min),
+                    Cell::Stat(r.term),
+                    Cell::Int(r.rank as usize),
+                    yes(r.clean),
+                    yes(r.fc_le_y),
+                    yes(r.unique),
+                    Cell::Stat(r.best),
+                ]);
+            }
+        }
+    }
+    f.notes.push("rank 1: the FC is the term's smallest literal (it shapes the term), 2 otherwise; clean: the other literals do not lie between FC and outcome; best = 2|y − FC| + (1 − term), up to 5 cases each".into());
+    doc.table(1, f);
+    doc.blank();
     let mut p = Table::new(
         "comparison pairs (best first)",
         vec![

@@ -1389,3 +1389,130 @@ fn case_selection_agrees_with_smmr() {
         .unwrap()
         .is_empty());
 }
+
+/// The focal-conjunct tables (smmr `match = FALSE, cases = 2, term = k`) on JOBF (every term)
+/// and STUF (term 3): per FC the rows in order with FC, outcome, CC_Min, term, rank, clean
+/// correspondence, FC <= Y, unique coverage, best, most typical for the FC and for the term.
+#[test]
+fn focal_conjunct_tables_agree_with_smmr() {
+    for (name, model) in [("jobf", 0usize), ("stuf", 1)] {
+        let out = load_json(&format!("setmethods/out_smmr_{name}.json"));
+        let spec = &out["meta"]["spec"];
+        let conds: Vec<&str> = spec["conditions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        let y = spec["outcome"].as_str().unwrap();
+        let expect = spec["dir_exp"].as_array().map(|d| {
+            let e: Vec<String> = conds
+                .iter()
+                .zip(d)
+                .map(|(c, d)| {
+                    if d == 0 {
+                        format!("~{c}")
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+            format!("  expect {}\n", e.join(", "))
+        });
+        let decl: Vec<String> = conds.iter().map(|c| format!("{c} = {c}")).collect();
+        let text = format!(
+            "data d = csv(\"setmethods/{name}.csv\", id = case)\nconditions {{ {} }}\noutcome {y} = {y}\ncalibrate {{ * fuzzy }}\nfsqca f: {y} given {} {{\n  consistency >= {}\n{}}}\n",
+            decl.join("  "),
+            conds.join(", "),
+            spec["incl_cut"],
+            expect.unwrap_or_default()
+        );
+        let (s, _) = run_ok(fixture(""), &text);
+        let cs = &analysis(&s, "f")["case_selection"][model];
+        let pims: Vec<String> = out["pimdata"]["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .collect();
+        let mut checked = 0;
+        for call in out["calls"].as_array().unwrap() {
+            if call["match"] != false || call["cases"] != 2 || call["necessity"] == true {
+                continue;
+            }
+            let term = &pims[call["term"].as_u64().unwrap() as usize - 1];
+            for b in call["blocks"].as_array().unwrap() {
+                let fc = b["title"].as_str().unwrap().rsplit(' ').next().unwrap();
+                let got = cs["focal_conjuncts"][term.as_str()]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|x| x["fc"] == fc)
+                    .unwrap_or_else(|| panic!("{name} {term} {fc}"));
+                let rows = got["cases"].as_array().unwrap();
+                let d = &b["results"]["data"];
+                let at = format!("{name} {term} {fc}");
+                assert_eq!(
+                    rows.iter()
+                        .map(|r| r["case"].as_str().unwrap())
+                        .collect::<Vec<_>>(),
+                    b["results"]["rownames"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|r| r.as_str().unwrap())
+                        .collect::<Vec<_>>(),
+                    "{at}"
+                );
+                for (mine, theirs) in [
+                    ("fc", "FC"),
+                    ("outcome", "Outcome"),
+                    ("cc_min", "CC_Min"),
+                    ("term", "Term"),
+                    ("best", "Best"),
+                    ("rank", "Rank"),
+                ] {
+                    same_numbers(
+                        &format!("{at} {mine}"),
+                        rows.iter().map(|r| r[mine].as_f64().unwrap()).collect(),
+                        column(d, theirs),
+                    );
+                }
+                for (mine, theirs) in [
+                    ("clean", "CleanCorr"),
+                    ("fc_le_y", "FC<=Y"),
+                    ("unique", "UniqCov"),
+                    ("most_typical_fc", "MostTypFC"),
+                ] {
+                    assert_eq!(
+                        rows.iter().map(|r| &r[mine]).collect::<Vec<_>>(),
+                        column(d, theirs),
+                        "{at} {mine}"
+                    );
+                }
+                // departure: SetMethods reads columns `term`/`case` of a table whose columns are
+                // `Term`/`Case`, so its MostTypTerm is always FALSE; toe marks the cases that
+                // are the term's most typical in the typical-cases table
+                assert!(column(d, "MostTypTerm")
+                    .iter()
+                    .all(|v| **v == Value::Bool(false)));
+                let most: Vec<&Value> = cs["typical"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|t| t["term"] == term.as_str() && t["most_typical"] == true)
+                    .map(|t| &t["case"])
+                    .collect();
+                for r in rows {
+                    assert_eq!(
+                        r["most_typical_term"].as_bool().unwrap(),
+                        most.contains(&&r["case"]),
+                        "{at}"
+                    );
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked >= 2, "{name}: {checked}");
+    }
+}
