@@ -235,6 +235,82 @@ pub fn focal_conjuncts(
         .collect()
 }
 
+/// A typical case of a term paired with an individually irrelevant case of the same term
+/// (smmr `match = TRUE, cases = 6`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypicalIrrelevant {
+    pub typical: usize,
+    pub irrelevant: usize,
+    /// (1 − (x_i − x_j)) + (1 − (y_i − y_j)) + 2|y_i − x_i| + 2|y_j − x_j|, rounded to 3.
+    pub best: f64,
+    /// The typical case is typical for this term only.
+    pub unique: bool,
+    /// The irrelevant case has x ≤ y.
+    pub consistent: bool,
+    /// The irrelevant case is outside the solution (solution < 0.5).
+    pub globally_uncovered: bool,
+    /// The typical case is the most typical of some term.
+    pub most_typical: bool,
+}
+
+/// Typical × individually irrelevant pairs of one term, best first (up to `max_pairs`).
+/// `glob(case, k)` says whether irrelevant case `case`, the k-th (0-based) irrelevant case
+/// of the term in data order, is outside the solution (tests pass SetMethods' defective
+/// lookup to reproduce its tables; the analysis passes the solution membership).
+pub fn typical_irrelevant(
+    x: &[f64],
+    y: &[f64],
+    unique: &[bool],
+    most_typical: &[bool],
+    glob: &dyn Fn(usize, usize) -> bool,
+    max_pairs: usize,
+) -> Vec<TypicalIrrelevant> {
+    let n = y.len();
+    let typ: Vec<usize> = (0..n)
+        .filter(|&i| x[i] > 0.5 && y[i] > 0.5 && x[i] <= y[i])
+        .collect();
+    let iir: Vec<usize> = (0..n).filter(|&i| x[i] < 0.5 && y[i] < 0.5).collect();
+    let mut out: Vec<(f64, TypicalIrrelevant)> = Vec::new();
+    for (k, &j) in iir.iter().enumerate() {
+        for &i in &typ {
+            let d = (1.0 - (x[i] - x[j]))
+                + (1.0 - (y[i] - y[j]))
+                + 2.0 * (y[i] - x[i]).abs()
+                + 2.0 * (y[j] - x[j]).abs();
+            out.push((
+                d,
+                TypicalIrrelevant {
+                    typical: i,
+                    irrelevant: j,
+                    best: d,
+                    unique: unique[i],
+                    consistent: x[j] <= y[j],
+                    globally_uncovered: glob(j, k),
+                    most_typical: most_typical[i],
+                },
+            ));
+        }
+    }
+    out.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut rows: Vec<TypicalIrrelevant> = out
+        .into_iter()
+        .map(|(_, mut p)| {
+            p.best = round3(p.best);
+            p
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.unique
+            .cmp(&a.unique)
+            .then(b.consistent.cmp(&a.consistent))
+            .then(b.globally_uncovered.cmp(&a.globally_uncovered))
+            .then(a.best.total_cmp(&b.best))
+            .then(b.most_typical.cmp(&a.most_typical))
+    });
+    rows.truncate(max_pairs);
+    rows
+}
+
 /// Everything case selection gives for one model.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CaseSelection {
@@ -254,6 +330,8 @@ pub struct CaseSelection {
     pub classes: Vec<Vec<Class>>,
     /// Per term: its focal-conjunct tables (filled by [`with_focal_conjuncts`]).
     pub focal: Vec<Vec<(String, Vec<FocalCase>)>>,
+    /// Per term: typical × individually irrelevant pairs.
+    pub typical_irrelevant: Vec<Vec<TypicalIrrelevant>>,
 }
 
 /// Adds the focal-conjunct tables: `literals[k]` are term k's literals (name, membership).
@@ -596,6 +674,15 @@ pub fn case_selection(
             (r, g)
         })
         .collect();
+    let unique_any: Vec<bool> = (0..n).map(|i| typical_count[i] == 1).collect();
+    let most_any: Vec<bool> = (0..n)
+        .map(|i| typical.iter().any(|r| r.case == i && r.most_typical))
+        .collect();
+    let glob = |j: usize, _k: usize| s[j] < 0.5;
+    let typical_irrelevant = terms
+        .iter()
+        .map(|t| typical_irrelevant(t, y, &unique_any, &most_any, &glob, max_pairs))
+        .collect();
     let mut classes: Vec<Vec<Class>> = terms
         .iter()
         .map(|t| (0..n).map(|i| Class::of(t[i], y[i])).collect())
@@ -611,6 +698,7 @@ pub fn case_selection(
         coverage_irrelevant,
         classes,
         focal: Vec::new(),
+        typical_irrelevant,
     }
 }
 

@@ -428,6 +428,11 @@ fn case_selection(run: &FsqcaRun, m: &ModelCases) -> JsonValue {
         "typical_typical_pairs": cs.typical_typical.iter().enumerate().map(|(k, l)| (term(k), JsonValue::from(pairs(l)))).collect::<Map<String, JsonValue>>(),
         "coverage_irrelevant_pairs": cs.coverage_irrelevant.iter().map(|(r, l)| json!({ "row": nums(r), "pairs": pairs(l) })).collect::<Vec<_>>(),
         "classes": classes,
+        "typical_irrelevant_pairs": cs.typical_irrelevant.iter().enumerate().map(|(k, l)| (term(k), JsonValue::from(l.iter().map(|p| json!({
+            "first": name(p.typical), "second": name(p.irrelevant), "best": num(p.best),
+            "unique": p.unique, "consistent": p.consistent, "globally_uncovered": p.globally_uncovered,
+            "most_typical": p.most_typical,
+        })).collect::<Vec<_>>()))).collect::<Map<String, JsonValue>>(),
         "focal_conjuncts": cs.focal.iter().enumerate().map(|(k, fcs)| (term(k), JsonValue::from(fcs.iter().map(|(fc, rows)| json!({
             "fc": fc,
             "cases": rows.iter().map(|r| json!({

@@ -1002,6 +1002,17 @@ pub fn case_selection(run: &FsqcaRun) -> Doc {
             ]);
         }
     }
+    for (k, list) in cs.typical_irrelevant.iter().enumerate() {
+        for q in list {
+            p.rows.push(vec![
+                Cell::Text(term(k)),
+                Cell::text("typical – irrelevant"),
+                Cell::Text(name(q.typical)),
+                Cell::Text(name(q.irrelevant)),
+                Cell::Stat(q.best),
+            ]);
+        }
+    }
     for (row, list) in &cs.coverage_irrelevant {
         let r: String = row
             .iter()
@@ -1017,7 +1028,7 @@ pub fn case_selection(run: &FsqcaRun) -> Doc {
             ]);
         }
     }
-    p.notes.push("SetMethods' smmr distances (match = TRUE, cases 3, 5 and 4), up to 5 pairs each; docs/methods.md §4.8".into());
+    p.notes.push("SetMethods' smmr distances (match = TRUE, cases 3, 5, 6 and 4), up to 5 pairs each; docs/methods.md §4.8".into());
     doc.table(1, p);
     doc.blank();
     doc

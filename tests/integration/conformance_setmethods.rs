@@ -1516,3 +1516,109 @@ fn focal_conjunct_tables_agree_with_smmr() {
         assert!(checked >= 2, "{name}: {checked}");
     }
 }
+
+/// Typical × individually irrelevant pairs per term (smmr `match = TRUE, cases = 6`). With
+/// SetMethods' lookup of "globally uncovered" — the solution membership of the k-th case of
+/// the data, k the irrelevant case's position among the term's irrelevant cases (bug 9) — the
+/// engine reproduces the reference's tables on JOBF and STUF row by row; with the correct
+/// lookup (the irrelevant case's own solution membership) toe finds on JOBF the pair E5–E42
+/// for HS*FS*~LJS that the reference loses.
+#[test]
+fn typical_irrelevant_pairs_reproduce_smmr_and_its_defect() {
+    use toe::engine::case_selection::typical_irrelevant;
+    for name in ["jobf", "stuf"] {
+        let out = load_json(&format!("setmethods/out_smmr_{name}.json"));
+        let plots = out["pimplot"].as_array().unwrap();
+        let cases: Vec<&str> = plots[0]["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        let nums = |v: &Value| -> Vec<f64> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_f64().unwrap())
+                .collect()
+        };
+        let y = nums(&plots[0]["y"]);
+        let sol = nums(&plots.last().unwrap()["x"]);
+        let terms: Vec<(String, Vec<f64>)> = plots[..plots.len() - 1]
+            .iter()
+            .map(|p| (p["column"].as_str().unwrap().to_string(), nums(&p["x"])))
+            .collect();
+        let typ = |x: &[f64], i: usize| x[i] > 0.5 && y[i] > 0.5 && x[i] <= y[i];
+        let unique: Vec<bool> = (0..y.len())
+            .map(|i| terms.iter().filter(|(_, t)| typ(t, i)).count() == 1)
+            .collect();
+        // most typical of some term: smallest 2(y − x) + (1 − x) among the term's typical cases
+        let most: Vec<bool> = (0..y.len())
+            .map(|i| {
+                terms.iter().any(|(_, t)| {
+                    let b = |k: usize| 2.0 * (y[k] - t[k]) + (1.0 - t[k]);
+                    typ(t, i) && (0..y.len()).filter(|&k| typ(t, k)).all(|k| b(i) <= b(k))
+                })
+            })
+            .collect();
+        let defective = |_j: usize, k: usize| sol[k] < 0.5;
+        for (term, x) in &terms {
+            let Some(block) = smmr_block(&out, true, 6, &format!("Term {term}")) else {
+                continue;
+            };
+            let got = typical_irrelevant(x, &y, &unique, &most, &defective, 5);
+            let at = format!("{name} {term}");
+            assert_eq!(
+                got.iter().map(|p| cases[p.typical]).collect::<Vec<_>>(),
+                column(block, "TYP")
+                    .iter()
+                    .map(|v| v.as_str().unwrap())
+                    .collect::<Vec<_>>(),
+                "{at}"
+            );
+            assert_eq!(
+                got.iter().map(|p| cases[p.irrelevant]).collect::<Vec<_>>(),
+                column(block, "IIR")
+                    .iter()
+                    .map(|v| v.as_str().unwrap())
+                    .collect::<Vec<_>>(),
+                "{at}"
+            );
+            same_numbers(
+                &at,
+                got.iter().map(|p| p.best).collect(),
+                column(block, "Best"),
+            );
+            assert_eq!(
+                got.iter()
+                    .map(|p| Value::Bool(p.globally_uncovered))
+                    .collect::<Vec<_>>(),
+                column(block, "GlobUncov")
+                    .into_iter()
+                    .cloned()
+                    .collect::<Vec<_>>(),
+                "{at}"
+            );
+            assert_eq!(
+                got.iter()
+                    .map(|p| Value::Bool(p.most_typical))
+                    .collect::<Vec<_>>(),
+                column(block, "MostTyp")
+                    .into_iter()
+                    .cloned()
+                    .collect::<Vec<_>>(),
+                "{at}"
+            );
+        }
+        if name == "jobf" {
+            let (term, x) = &terms[0];
+            let right = |j: usize, _k: usize| sol[j] < 0.5;
+            let got = typical_irrelevant(x, &y, &unique, &most, &right, 5);
+            assert_eq!(
+                (cases[got[0].typical], cases[got[0].irrelevant]),
+                ("E5", "E42"),
+                "{term}"
+            );
+        }
+    }
+}
