@@ -15,7 +15,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 /// Words of the language offered by completion.
-pub const WORDS: [&str; 53] = [
+pub const WORDS: [&str; 62] = [
     "study",
     "data",
     "index",
@@ -60,6 +60,15 @@ pub const WORDS: [&str; 53] = [
     "calibration",
     "skewness",
     "nudge",
+    "nest",
+    "resample",
+    "theory",
+    "exclude",
+    "lacking",
+    "contradictory",
+    "separately",
+    "case_selection",
+    "leave_one_out",
     "plan",
     "truth_table",
     "solutions",
