@@ -397,6 +397,8 @@ pub struct QueryPlan {
     /// Panel diagnostics: the cluster column and the unit column (name, index).
     pub cluster: Option<(String, usize)>,
     pub unit: Option<(String, usize)>,
+    /// `cases = typical`: list the typical cases of a necessity claim.
+    pub typical: bool,
     pub span: Span,
 }
 

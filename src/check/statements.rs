@@ -465,6 +465,7 @@ pub fn query(
 ) -> Result<QueryPlan, Diag> {
     let mut cluster = None;
     let mut unit = None;
+    let mut typical = false;
     for o in options {
         let (key, values) = match &o.kind {
             OptKind::Set { key, values, op } if op.node == CmpOp::Eq => (key, values),
@@ -477,6 +478,22 @@ pub fn query(
                 .help("panel diagnostics of a query: `necessary? A for Y { cluster = year  unit = country }`"))
             }
         };
+        if key.node == "cases" {
+            match values.as_slice() {
+                [v] if matches!(&v.kind, ValueKind::Ident(t) if t == "typical") && necessary => {
+                    typical = true;
+                    continue;
+                }
+                _ => return Err(Diag::error(
+                    codes::BAD_OPTION,
+                    "expected `cases = typical` in a necessity query, found something else",
+                )
+                .at(o.span, "not a case selection")
+                .help(
+                    "`necessary? A for Y { cases = typical }` lists the typical cases of the claim",
+                )),
+            }
+        }
         let slot = match key.node.as_str() {
             "cluster" => &mut cluster,
             "unit" => &mut unit,
@@ -486,7 +503,7 @@ pub fn query(
                     format!("expected `cluster` or `unit` in a query, found `{other}`"),
                 )
                 .at(key.span, "unknown option")
-                .help(suggestion(other, &["cluster", "unit"], "option")))
+                .help(suggestion(other, &["cluster", "unit", "cases"], "option")))
             }
         };
         if slot.is_some() {
@@ -538,6 +555,7 @@ pub fn query(
         ),
         cluster,
         unit,
+        typical,
         span,
     })
 }

@@ -311,6 +311,304 @@ pub fn typical_irrelevant(
     rows
 }
 
+/// A pair of typical cases of a term seen through one focal conjunct (smmr `match = TRUE,
+/// cases = 1`): the first at least as typical for the term as the second. Each flag pair is
+/// (first, second).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FocalPair {
+    pub first: usize,
+    pub second: usize,
+    /// 1 both FCs below the other literals' minimum, 2 only the first, 3 only the second, 4
+    /// neither (0 for a one-literal term).
+    pub rank: u8,
+    pub clean: [bool; 2],
+    pub fc_le_y: [bool; 2],
+    pub unique: [bool; 2],
+    /// (0.5 − (x_i − x_j)) + (0.5 − (y_i − y_j)) + |a_i − a_j| + 2|y_i − x_i| + 2|y_j − x_j|,
+    /// rounded to 3 decimals.
+    pub best: f64,
+    pub most_typical_fc: [bool; 2],
+    pub most_typical_term: [bool; 2],
+}
+
+/// The typical–typical pairs per focal conjunct of one term; `unique[i]` and
+/// `most_typical_term[i]` come from the typical-cases table.
+pub fn focal_pairs(
+    literals: &[(String, Vec<f64>)],
+    y: &[f64],
+    unique: &[bool],
+    most_typical_term: &[bool],
+    max_pairs: usize,
+) -> Vec<(String, Vec<FocalPair>)> {
+    let n = y.len();
+    literals
+        .iter()
+        .enumerate()
+        .map(|(k, (name, x))| {
+            let single = literals.len() == 1;
+            let a: Vec<f64> = (0..n)
+                .map(|i| {
+                    if single {
+                        0.0
+                    } else {
+                        literals
+                            .iter()
+                            .enumerate()
+                            .filter(|(j, _)| *j != k)
+                            .map(|(_, (_, m))| m[i])
+                            .fold(f64::INFINITY, f64::min)
+                    }
+                })
+                .collect();
+            let term: Vec<f64> = (0..n)
+                .map(|i| if single { x[i] } else { a[i].min(x[i]) })
+                .collect();
+            let ty: Vec<usize> = (0..n)
+                .filter(|&i| term[i] > 0.5 && y[i] > 0.5 && term[i] <= y[i])
+                .collect();
+            let fc_le_y = |i: usize| x[i] <= y[i];
+            let clean = |i: usize| {
+                if fc_le_y(i) {
+                    a[i] < x[i] || a[i] > y[i]
+                } else {
+                    a[i] > x[i] || a[i] < y[i]
+                }
+            };
+            // most typical for the FC: the smallest 2|y − x| + (1 − term) among its typical cases
+            let fc_best = |i: usize| 2.0 * (y[i] - x[i]).abs() + (1.0 - term[i]);
+            let min_fc = ty.iter().map(|&i| fc_best(i)).fold(f64::INFINITY, f64::min);
+            let term_rank = |i: usize| 2.0 * (y[i] - term[i]) + (1.0 - term[i]);
+            let mut pairs: Vec<(bool, FocalPair)> = Vec::new();
+            for &j in &ty {
+                for &i in &ty {
+                    let rank = match (x[i] < a[i], x[j] < a[j]) {
+                        _ if single => 0,
+                        (true, true) => 1,
+                        (true, false) => 2,
+                        (false, true) => 3,
+                        (false, false) => 4,
+                    };
+                    let d = (0.5 - (x[i] - x[j]))
+                        + (0.5 - (y[i] - y[j]))
+                        + (a[i] - a[j]).abs()
+                        + 2.0 * (y[i] - x[i]).abs()
+                        + 2.0 * (y[j] - x[j]).abs();
+                    pairs.push((
+                        term_rank(i) <= term_rank(j),
+                        FocalPair {
+                            first: i,
+                            second: j,
+                            rank,
+                            clean: [clean(i), clean(j)],
+                            fc_le_y: [fc_le_y(i), fc_le_y(j)],
+                            unique: [unique[i], unique[j]],
+                            best: round3(d),
+                            most_typical_fc: [fc_best(i) == min_fc, fc_best(j) == min_fc],
+                            most_typical_term: [most_typical_term[i], most_typical_term[j]],
+                        },
+                    ));
+                }
+            }
+            pairs.sort_by(|(ma, p), (mb, q)| {
+                mb.cmp(ma)
+                    .then(p.rank.cmp(&q.rank))
+                    .then(q.unique[0].cmp(&p.unique[0]))
+                    .then(q.unique[1].cmp(&p.unique[1]))
+                    .then(p.best.total_cmp(&q.best))
+            });
+            let mut rows: Vec<FocalPair> = pairs
+                .into_iter()
+                .filter(|(more, p)| *more && p.first != p.second)
+                .map(|(_, p)| p)
+                .collect();
+            let code = |f: [bool; 2]| u8::from(f[0]) * 2 + u8::from(f[1]);
+            rows.sort_by(|p, q| {
+                p.rank
+                    .cmp(&q.rank)
+                    .then(code(q.clean).cmp(&code(p.clean)))
+                    .then(q.fc_le_y[0].cmp(&p.fc_le_y[0]))
+                    .then(q.fc_le_y[1].cmp(&p.fc_le_y[1]))
+                    .then(q.unique[0].cmp(&p.unique[0]))
+                    .then(q.unique[1].cmp(&p.unique[1]))
+                    .then(p.best.total_cmp(&q.best))
+            });
+            rows.truncate(max_pairs);
+            (name.clone(), rows)
+        })
+        .collect()
+}
+
+/// A typical case of a term paired with an individually irrelevant case of the same term,
+/// through one focal conjunct (smmr `match = TRUE, cases = 2`). Flag pairs are (typical,
+/// irrelevant).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FocalIrrelevant {
+    pub typical: usize,
+    pub irrelevant: usize,
+    /// 1–8 from the FCs against the other literals' minimum and 0.5 (0: one-literal term).
+    pub rank: u8,
+    pub clean: [bool; 2],
+    pub fc_le_y: [bool; 2],
+    pub unique: bool,
+    pub globally_uncovered: bool,
+    /// (1 − (x_i − x_j)) + (1 − (y_i − y_j)) + |a_i − a_j| + 2|y_i − x_i| + |y_j − x_j|, round3.
+    pub best: f64,
+    pub most_typical_fc: bool,
+    pub most_typical_term: bool,
+}
+
+/// Typical–irrelevant pairs per focal conjunct of one term.
+pub fn focal_irrelevant(
+    literals: &[(String, Vec<f64>)],
+    y: &[f64],
+    solution: &[f64],
+    unique: &[bool],
+    most_typical_term: &[bool],
+    max_pairs: usize,
+) -> Vec<(String, Vec<FocalIrrelevant>)> {
+    let n = y.len();
+    literals
+        .iter()
+        .enumerate()
+        .map(|(k, (name, x))| {
+            let single = literals.len() == 1;
+            let a: Vec<f64> = (0..n)
+                .map(|i| {
+                    if single {
+                        0.0
+                    } else {
+                        literals
+                            .iter()
+                            .enumerate()
+                            .filter(|(j, _)| *j != k)
+                            .map(|(_, (_, m))| m[i])
+                            .fold(f64::INFINITY, f64::min)
+                    }
+                })
+                .collect();
+            let term: Vec<f64> = (0..n)
+                .map(|i| if single { x[i] } else { a[i].min(x[i]) })
+                .collect();
+            let ty: Vec<usize> = (0..n)
+                .filter(|&i| term[i] > 0.5 && y[i] > 0.5 && term[i] <= y[i])
+                .collect();
+            let ir: Vec<usize> = (0..n).filter(|&i| term[i] < 0.5 && y[i] < 0.5).collect();
+            let fc_le_y = |i: usize| x[i] <= y[i];
+            let clean = |i: usize| {
+                if fc_le_y(i) {
+                    a[i] < x[i] || a[i] > y[i]
+                } else {
+                    a[i] > x[i] || a[i] < y[i]
+                }
+            };
+            let fc_best = |i: usize| 2.0 * (y[i] - x[i]).abs() + (1.0 - term[i]);
+            let min_fc = ty.iter().map(|&i| fc_best(i)).fold(f64::INFINITY, f64::min);
+            let rank = |i: usize, j: usize| -> u8 {
+                if single {
+                    return 0;
+                }
+                let below = x[i] < a[i];
+                if x[j] < 0.5 && a[j] >= 0.5 {
+                    if below {
+                        1
+                    } else {
+                        2
+                    }
+                } else if x[j] < 0.5 && a[j] < 0.5 {
+                    match (below, a[j] > x[j]) {
+                        (true, true) => 3,
+                        (true, false) => 4,
+                        (false, true) => 5,
+                        (false, false) => 6,
+                    }
+                } else if below {
+                    7
+                } else {
+                    8
+                }
+            };
+            let mut rows: Vec<FocalIrrelevant> = Vec::new();
+            for &j in &ir {
+                for &i in &ty {
+                    let d = (1.0 - (x[i] - x[j]))
+                        + (1.0 - (y[i] - y[j]))
+                        + (a[i] - a[j]).abs()
+                        + 2.0 * (y[i] - x[i]).abs()
+                        + (y[j] - x[j]).abs();
+                    rows.push(FocalIrrelevant {
+                        typical: i,
+                        irrelevant: j,
+                        rank: rank(i, j),
+                        clean: [clean(i), clean(j)],
+                        fc_le_y: [fc_le_y(i), fc_le_y(j)],
+                        unique: unique[i],
+                        globally_uncovered: solution[j] < 0.5,
+                        best: round3(d),
+                        most_typical_fc: fc_best(i) == min_fc,
+                        most_typical_term: most_typical_term[i],
+                    });
+                }
+            }
+            let first = |p: &FocalIrrelevant, q: &FocalIrrelevant| {
+                p.rank
+                    .cmp(&q.rank)
+                    .then(q.fc_le_y[0].cmp(&p.fc_le_y[0]))
+                    .then(q.unique.cmp(&p.unique))
+                    .then(q.fc_le_y[1].cmp(&p.fc_le_y[1]))
+                    .then(q.globally_uncovered.cmp(&p.globally_uncovered))
+                    .then(p.best.total_cmp(&q.best))
+            };
+            rows.sort_by(first);
+            // clean correspondence: typical and irrelevant 3, typical only 2, irrelevant only 1
+            let code = |f: [bool; 2]| u8::from(f[0]) * 2 + u8::from(f[1]);
+            rows.sort_by(|p, q| {
+                p.rank
+                    .cmp(&q.rank)
+                    .then(code(q.clean).cmp(&code(p.clean)))
+                    .then(q.fc_le_y[0].cmp(&p.fc_le_y[0]))
+                    .then(q.unique.cmp(&p.unique))
+                    .then(q.fc_le_y[1].cmp(&p.fc_le_y[1]))
+                    .then(q.globally_uncovered.cmp(&p.globally_uncovered))
+                    .then(p.best.total_cmp(&q.best))
+                    .then(q.most_typical_fc.cmp(&p.most_typical_fc))
+                    .then(q.most_typical_term.cmp(&p.most_typical_term))
+            });
+            rows.truncate(max_pairs);
+            (name.clone(), rows)
+        })
+        .collect()
+}
+
+/// A typical case of a necessary condition (smmr `necessity = TRUE, cases = 1`): x > 0.5,
+/// y > 0.5, x ≥ y; best = 2|x − y| + (1 − x), smaller is more typical.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NecessityTypical {
+    pub case: usize,
+    pub x: f64,
+    pub y: f64,
+    pub best: f64,
+    pub most_typical: bool,
+}
+
+/// The typical cases of a condition (or expression) claimed necessary for `y`, best first
+/// (ties: smaller membership, then data order).
+pub fn necessity_typical(x: &[f64], y: &[f64]) -> Vec<NecessityTypical> {
+    let mut rows: Vec<NecessityTypical> = (0..y.len())
+        .filter(|&i| x[i] > 0.5 && y[i] > 0.5 && x[i] >= y[i])
+        .map(|i| NecessityTypical {
+            case: i,
+            x: x[i],
+            y: y[i],
+            best: 2.0 * (x[i] - y[i]).abs() + (1.0 - x[i]),
+            most_typical: false,
+        })
+        .collect();
+    let min = rows.iter().map(|r| r.best).fold(f64::INFINITY, f64::min);
+    rows.iter_mut().for_each(|r| r.most_typical = r.best == min);
+    rows.sort_by(|a, b| a.best.total_cmp(&b.best).then(a.x.total_cmp(&b.x)));
+    rows
+}
+
 /// Everything case selection gives for one model.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CaseSelection {
@@ -332,6 +630,12 @@ pub struct CaseSelection {
     pub focal: Vec<Vec<(String, Vec<FocalCase>)>>,
     /// Per term: typical × individually irrelevant pairs.
     pub typical_irrelevant: Vec<Vec<TypicalIrrelevant>>,
+    /// Per term: typical–typical pairs per focal conjunct (filled by
+    /// [`with_focal_conjuncts`]).
+    pub focal_pairs: Vec<Vec<(String, Vec<FocalPair>)>>,
+    /// Per term: typical–irrelevant pairs per focal conjunct (filled by
+    /// [`with_focal_conjuncts`]).
+    pub focal_irrelevant: Vec<Vec<(String, Vec<FocalIrrelevant>)>>,
 }
 
 /// Adds the focal-conjunct tables: `literals[k]` are term k's literals (name, membership).
@@ -359,6 +663,41 @@ pub fn with_focal_conjuncts(
                 .map(|r| r.case)
                 .collect();
             focal_conjuncts(lits, &others, y, &most, max_rows)
+        })
+        .collect();
+    let n = y.len();
+    let unique: Vec<bool> = (0..n)
+        .map(|i| cs.typical.iter().filter(|r| r.case == i).count() == 1)
+        .collect();
+    cs.focal_pairs = literals
+        .iter()
+        .enumerate()
+        .map(|(k, lits)| {
+            let most: Vec<bool> = (0..n)
+                .map(|i| {
+                    cs.typical
+                        .iter()
+                        .any(|r| r.term == k && r.case == i && r.most_typical)
+                })
+                .collect();
+            focal_pairs(lits, y, &unique, &most, max_rows)
+        })
+        .collect();
+    let solution: Vec<f64> = (0..n)
+        .map(|i| terms.iter().map(|t| t[i]).fold(0.0, f64::max))
+        .collect();
+    cs.focal_irrelevant = literals
+        .iter()
+        .enumerate()
+        .map(|(k, lits)| {
+            let most: Vec<bool> = (0..n)
+                .map(|i| {
+                    cs.typical
+                        .iter()
+                        .any(|r| r.term == k && r.case == i && r.most_typical)
+                })
+                .collect();
+            focal_irrelevant(lits, y, &solution, &unique, &most, max_rows)
         })
         .collect();
     cs
@@ -699,6 +1038,8 @@ pub fn case_selection(
         classes,
         focal: Vec::new(),
         typical_irrelevant,
+        focal_pairs: Vec::new(),
+        focal_irrelevant: Vec::new(),
     }
 }
 

@@ -420,11 +420,22 @@ impl Interpreter {
             }
             _ => None,
         };
+        let typical = if plan.typical {
+            crate::engine::case_selection::necessity_typical(&xs, &ys)
+        } else {
+            Vec::new()
+        };
+        let all_ids = self.case_ids();
         Ok(QueryResult {
             stats,
             cases: keep.len(),
             dropped: x.len() - keep.len(),
             panel,
+            typical,
+            ids: keep
+                .iter()
+                .map(|&i| all_ids.get(i).cloned().unwrap_or_default())
+                .collect(),
             plan,
         })
     }

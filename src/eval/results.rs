@@ -521,6 +521,10 @@ pub struct QueryResult {
     pub dropped: usize,
     /// Panel diagnostics over the complete cases, with `cluster = COL`.
     pub panel: Option<ClusterFit>,
+    /// `cases = typical`: the typical cases of the necessity claim (indices into `ids`).
+    pub typical: Vec<crate::engine::case_selection::NecessityTypical>,
+    /// The ids of the complete cases.
+    pub ids: Vec<String>,
 }
 
 /// A necessity search (`necessary? * for Y`): the expressions that passed, in the reference's

@@ -433,6 +433,22 @@ fn case_selection(run: &FsqcaRun, m: &ModelCases) -> JsonValue {
             "unique": p.unique, "consistent": p.consistent, "globally_uncovered": p.globally_uncovered,
             "most_typical": p.most_typical,
         })).collect::<Vec<_>>()))).collect::<Map<String, JsonValue>>(),
+        "focal_pairs": cs.focal_pairs.iter().enumerate().map(|(k, fcs)| (term(k), JsonValue::from(fcs.iter().map(|(fc, rows)| json!({
+            "fc": fc,
+            "pairs": rows.iter().map(|p| json!({
+                "first": name(p.first), "second": name(p.second), "rank": p.rank, "clean": p.clean,
+                "fc_le_y": p.fc_le_y, "unique": p.unique, "best": num(p.best),
+                "most_typical_fc": p.most_typical_fc, "most_typical_term": p.most_typical_term,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>()))).collect::<Map<String, JsonValue>>(),
+        "focal_irrelevant_pairs": cs.focal_irrelevant.iter().enumerate().map(|(k, fcs)| (term(k), JsonValue::from(fcs.iter().map(|(fc, rows)| json!({
+            "fc": fc,
+            "pairs": rows.iter().map(|p| json!({
+                "first": name(p.typical), "second": name(p.irrelevant), "rank": p.rank, "clean": p.clean,
+                "fc_le_y": p.fc_le_y, "unique": p.unique, "globally_uncovered": p.globally_uncovered,
+                "best": num(p.best), "most_typical_fc": p.most_typical_fc, "most_typical_term": p.most_typical_term,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>()))).collect::<Map<String, JsonValue>>(),
         "focal_conjuncts": cs.focal.iter().enumerate().map(|(k, fcs)| (term(k), JsonValue::from(fcs.iter().map(|(fc, rows)| json!({
             "fc": fc,
             "cases": rows.iter().map(|r| json!({
@@ -574,6 +590,16 @@ pub fn query(q: &QueryResult) -> JsonValue {
     j.insert("cases".into(), q.cases.into());
     if q.dropped > 0 {
         j.insert("dropped_cases".into(), q.dropped.into());
+    }
+    if q.plan.typical {
+        j.insert(
+            "typical_cases".into(),
+            q.typical
+                .iter()
+                .map(|r| json!({ "case": q.ids.get(r.case), "condition": num(r.x), "outcome": num(r.y), "best": num(r.best), "most_typical": r.most_typical }))
+                .collect::<Vec<_>>()
+                .into(),
+        );
     }
     if let Some(p) = &q.panel {
         let mut c = cluster_fit(p);

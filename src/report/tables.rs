@@ -820,6 +820,32 @@ pub fn query(q: &QueryResult) -> Doc {
         };
         doc.table(2, cluster_table(format!("panel diagnostics ({by})"), p));
     }
+    if q.plan.typical {
+        let mut c = Table::new(
+            "typical cases of the claim (x > 0.5, y > 0.5, x >= y)",
+            vec![
+                Column::left("case"),
+                Column::right("condition"),
+                Column::right("outcome"),
+                Column::right("best"),
+                Column::left("most typical"),
+            ],
+        );
+        for r in &q.typical {
+            c.rows.push(vec![
+                Cell::text(q.ids.get(r.case).map(String::as_str).unwrap_or("?")),
+                Cell::Stat(r.x),
+                Cell::Stat(r.y),
+                Cell::Stat(r.best),
+                Cell::text(if r.most_typical { "yes" } else { "" }),
+            ]);
+        }
+        c.notes.push(
+            "best = 2|x − y| + (1 − x), smaller is more typical (SetMethods' smmr, necessity)"
+                .into(),
+        );
+        doc.table(2, c);
+    }
     doc.blank();
     doc
 }
@@ -1013,6 +1039,32 @@ pub fn case_selection(run: &FsqcaRun) -> Doc {
             ]);
         }
     }
+    for (k, fcs) in cs.focal_pairs.iter().enumerate() {
+        for (fc, list) in fcs {
+            for q in list {
+                p.rows.push(vec![
+                    Cell::Text(term(k)),
+                    Cell::Text(format!("typical – typical, FC {fc}")),
+                    Cell::Text(name(q.first)),
+                    Cell::Text(name(q.second)),
+                    Cell::Stat(q.best),
+                ]);
+            }
+        }
+    }
+    for (k, fcs) in cs.focal_irrelevant.iter().enumerate() {
+        for (fc, list) in fcs {
+            for q in list {
+                p.rows.push(vec![
+                    Cell::Text(term(k)),
+                    Cell::Text(format!("typical – irrelevant, FC {fc}")),
+                    Cell::Text(name(q.typical)),
+                    Cell::Text(name(q.irrelevant)),
+                    Cell::Stat(q.best),
+                ]);
+            }
+        }
+    }
     for (row, list) in &cs.coverage_irrelevant {
         let r: String = row
             .iter()
@@ -1028,7 +1080,7 @@ pub fn case_selection(run: &FsqcaRun) -> Doc {
             ]);
         }
     }
-    p.notes.push("SetMethods' smmr distances (match = TRUE, cases 3, 5, 6 and 4), up to 5 pairs each; docs/methods.md §4.8".into());
+    p.notes.push("SetMethods' smmr distances (match = TRUE, cases 3, 5, 6, 1, 2 and 4), up to 5 pairs each; docs/methods.md §4.8".into());
     doc.table(1, p);
     doc.blank();
     doc

@@ -1622,3 +1622,329 @@ fn typical_irrelevant_pairs_reproduce_smmr_and_its_defect() {
         }
     }
 }
+
+/// "both", "typ1", "typ2" or "none" for a pair of flags, as smmr labels them.
+fn label(f: &Value) -> String {
+    match (f[0].as_bool().unwrap(), f[1].as_bool().unwrap()) {
+        (true, true) => "both",
+        (true, false) => "typ1",
+        (false, true) => "typ2",
+        (false, false) => "none",
+    }
+    .to_string()
+}
+
+/// Typical–typical pairs per focal conjunct (smmr `match = TRUE, cases = 1, term = k`) on
+/// JOBF and STUF: the pairs in order with pair rank, clean correspondence, FC <= Y, unique
+/// coverage, best, most typical for the FC and for the term. Where a term has one typical
+/// case the reference stops ("replacement has 1 row, data has 0", bug 11); toe gives no pairs.
+#[test]
+fn focal_pairs_agree_with_smmr() {
+    for (name, model) in [("jobf", 0usize), ("stuf", 1)] {
+        let out = load_json(&format!("setmethods/out_smmr_{name}.json"));
+        let spec = &out["meta"]["spec"];
+        let conds: Vec<&str> = spec["conditions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        let y = spec["outcome"].as_str().unwrap();
+        let expect = spec["dir_exp"].as_array().map(|d| {
+            let e: Vec<String> = conds
+                .iter()
+                .zip(d)
+                .map(|(c, d)| {
+                    if d == 0 {
+                        format!("~{c}")
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+            format!("  expect {}\n", e.join(", "))
+        });
+        let decl: Vec<String> = conds.iter().map(|c| format!("{c} = {c}")).collect();
+        let text = format!(
+            "data d = csv(\"setmethods/{name}.csv\", id = case)\nconditions {{ {} }}\noutcome {y} = {y}\ncalibrate {{ * fuzzy }}\nfsqca f: {y} given {} {{\n  consistency >= {}\n{}}}\n",
+            decl.join("  "),
+            conds.join(", "),
+            spec["incl_cut"],
+            expect.unwrap_or_default()
+        );
+        let (s, _) = run_ok(fixture(""), &text);
+        let cs = &analysis(&s, "f")["case_selection"][model];
+        let pims: Vec<String> = out["pimdata"]["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .collect();
+        let mut checked = 0;
+        for call in out["calls"].as_array().unwrap() {
+            if call["match"] != true || call["cases"] != 1 {
+                continue;
+            }
+            let term = &pims[call["term"].as_u64().unwrap() as usize - 1];
+            if call["error"].is_string() {
+                let all = cs["focal_pairs"][term.as_str()].as_array().unwrap();
+                assert!(
+                    all.iter()
+                        .all(|f| f["pairs"].as_array().unwrap().is_empty()),
+                    "{name} {term}"
+                );
+                continue;
+            }
+            for b in call["blocks"].as_array().unwrap() {
+                let fc = b["title"].as_str().unwrap().rsplit(' ').next().unwrap();
+                let got = cs["focal_pairs"][term.as_str()]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|x| x["fc"] == fc)
+                    .unwrap();
+                let rows = got["pairs"].as_array().unwrap();
+                let d = &b["results"]["data"];
+                let at = format!("{name} {term} {fc}");
+                let strs = |k: &str| {
+                    column(d, k)
+                        .iter()
+                        .map(|v| {
+                            v.as_str()
+                                .map(String::from)
+                                .unwrap_or_else(|| v.to_string())
+                        })
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(
+                    rows.iter()
+                        .map(|r| r["first"].as_str().unwrap().to_string())
+                        .collect::<Vec<_>>(),
+                    strs("TYP1"),
+                    "{at}"
+                );
+                assert_eq!(
+                    rows.iter()
+                        .map(|r| r["second"].as_str().unwrap().to_string())
+                        .collect::<Vec<_>>(),
+                    strs("TYP2"),
+                    "{at}"
+                );
+                same_numbers(
+                    &at,
+                    rows.iter().map(|r| r["rank"].as_f64().unwrap()).collect(),
+                    column(d, "PairRank"),
+                );
+                same_numbers(
+                    &at,
+                    rows.iter().map(|r| r["best"].as_f64().unwrap()).collect(),
+                    column(d, "Best"),
+                );
+                for (mine, theirs) in [
+                    ("clean", "CleanCorr"),
+                    ("fc_le_y", "FC<=Y"),
+                    ("unique", "UniqCov"),
+                    ("most_typical_fc", "MostTypFC"),
+                    ("most_typical_term", "MostTypTerm"),
+                ] {
+                    assert_eq!(
+                        rows.iter().map(|r| label(&r[mine])).collect::<Vec<_>>(),
+                        strs(theirs),
+                        "{at} {mine}"
+                    );
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked >= 1, "{name}");
+    }
+}
+
+/// Typical–irrelevant pairs per focal conjunct (smmr `match = TRUE, cases = 2, term = k`) on
+/// JOBF (every term; the STUF fixture has no such call): the pairs in order with pair rank (1–8), clean correspondence, FC <= Y,
+/// unique coverage, globally uncovered, best, most typical for the FC and for the term.
+#[test]
+fn focal_irrelevant_pairs_agree_with_smmr() {
+    for (name, model) in [("jobf", 0usize)] {
+        let out = load_json(&format!("setmethods/out_smmr_{name}.json"));
+        let spec = &out["meta"]["spec"];
+        let conds: Vec<&str> = spec["conditions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        let y = spec["outcome"].as_str().unwrap();
+        let expect = spec["dir_exp"].as_array().map(|d| {
+            let e: Vec<String> = conds
+                .iter()
+                .zip(d)
+                .map(|(c, d)| {
+                    if d == 0 {
+                        format!("~{c}")
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+            format!("  expect {}\n", e.join(", "))
+        });
+        let decl: Vec<String> = conds.iter().map(|c| format!("{c} = {c}")).collect();
+        let text = format!(
+            "data d = csv(\"setmethods/{name}.csv\", id = case)\nconditions {{ {} }}\noutcome {y} = {y}\ncalibrate {{ * fuzzy }}\nfsqca f: {y} given {} {{\n  consistency >= {}\n{}}}\n",
+            decl.join("  "),
+            conds.join(", "),
+            spec["incl_cut"],
+            expect.unwrap_or_default()
+        );
+        let (s, _) = run_ok(fixture(""), &text);
+        let cs = &analysis(&s, "f")["case_selection"][model];
+        let pims: Vec<String> = out["pimdata"]["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .collect();
+        let mut checked = 0;
+        for call in out["calls"].as_array().unwrap() {
+            if call["match"] != true || call["cases"] != 2 {
+                continue;
+            }
+            let term = &pims[call["term"].as_u64().unwrap() as usize - 1];
+            if call["error"].is_string() {
+                let all = cs["focal_irrelevant_pairs"][term.as_str()]
+                    .as_array()
+                    .unwrap();
+                assert!(
+                    all.iter()
+                        .all(|f| f["pairs"].as_array().unwrap().is_empty()),
+                    "{name} {term}"
+                );
+                continue;
+            }
+            for b in call["blocks"].as_array().unwrap() {
+                let fc = b["title"].as_str().unwrap().rsplit(' ').next().unwrap();
+                let got = cs["focal_irrelevant_pairs"][term.as_str()]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|x| x["fc"] == fc)
+                    .unwrap();
+                let rows = got["pairs"].as_array().unwrap();
+                let d = &b["results"]["data"];
+                let at = format!("{name} {term} {fc}");
+                let strs = |k: &str| {
+                    column(d, k)
+                        .iter()
+                        .map(|v| {
+                            v.as_str()
+                                .map(String::from)
+                                .unwrap_or_else(|| v.to_string())
+                        })
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(
+                    rows.iter()
+                        .map(|r| r["first"].as_str().unwrap().to_string())
+                        .collect::<Vec<_>>(),
+                    strs("TYP"),
+                    "{at}"
+                );
+                assert_eq!(
+                    rows.iter()
+                        .map(|r| r["second"].as_str().unwrap().to_string())
+                        .collect::<Vec<_>>(),
+                    strs("IIR"),
+                    "{at}"
+                );
+                same_numbers(
+                    &at,
+                    rows.iter().map(|r| r["rank"].as_f64().unwrap()).collect(),
+                    column(d, "PairRank"),
+                );
+                same_numbers(
+                    &at,
+                    rows.iter().map(|r| r["best"].as_f64().unwrap()).collect(),
+                    column(d, "Best"),
+                );
+                let lab = |f: &Value| label(f).replace("typ1", "typ").replace("typ2", "iir");
+                for (mine, theirs) in [("clean", "CleanCorr"), ("fc_le_y", "FC<=Y")] {
+                    assert_eq!(
+                        rows.iter().map(|r| lab(&r[mine])).collect::<Vec<_>>(),
+                        strs(theirs),
+                        "{at} {mine}"
+                    );
+                }
+                for (mine, theirs) in [
+                    ("unique", "UniqCov"),
+                    ("globally_uncovered", "GlobUncov"),
+                    ("most_typical_fc", "MostTypFC"),
+                    ("most_typical_term", "MostTypTerm"),
+                ] {
+                    assert_eq!(
+                        rows.iter().map(|r| &r[mine]).collect::<Vec<_>>(),
+                        column(d, theirs),
+                        "{at} {mine}"
+                    );
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked >= 1, "{name}");
+    }
+}
+
+/// Typical cases of a necessity claim (smmr `necessity = TRUE, cases = 1, nec.cond = "HS"` on
+/// JOBF) through `necessary? HS for HM { cases = typical }`: the 11 cases in order with the
+/// condition, the outcome, best and the most typical. (smmr's `cases = 4` with necessity
+/// stops on its `nnec.cond` typo, bug 12.)
+#[test]
+fn necessity_typical_cases_agree_with_smmr() {
+    let out = load_json("setmethods/out_smmr_jobf.json");
+    let call = out["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["necessity"] == true && c["cases"] == 1)
+        .unwrap();
+    let d = &call["blocks"][0]["results"]["data"];
+    let text = "data d = csv(\"setmethods/jobf.csv\", id = case)\nconditions { HS = HS  FS = FS }\noutcome HM = HM\ncalibrate { * fuzzy }\nnecessary? HS for HM { cases = typical }\n";
+    let (s, shown) = run_ok(fixture(""), text);
+    assert!(shown.contains("typical cases of the claim"), "{shown}");
+    let q = &queries(&s)[0];
+    let rows = q["typical_cases"].as_array().unwrap();
+    assert_eq!(
+        rows.iter().map(|r| &r["case"]).collect::<Vec<_>>(),
+        column(d, "Case")
+    );
+    same_numbers(
+        "cond",
+        rows.iter()
+            .map(|r| r["condition"].as_f64().unwrap())
+            .collect(),
+        column(d, "NecCond"),
+    );
+    same_numbers(
+        "best",
+        rows.iter().map(|r| r["best"].as_f64().unwrap()).collect(),
+        column(d, "Best"),
+    );
+    assert_eq!(
+        rows.iter().map(|r| &r["most_typical"]).collect::<Vec<_>>(),
+        column(d, "MostTyp")
+    );
+    let bug = out["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["necessity"] == true && c["cases"] == 4)
+        .unwrap();
+    assert!(bug["error"].as_str().unwrap().contains("nec.cond"));
+    assert_error_codes(
+        "data d = csv(\"setmethods/jobf.csv\", id = case)\nconditions { HS = HS }\noutcome HM = HM\ncalibrate { * fuzzy }\n",
+        &[
+            ("sufficient? HS for HM { cases = typical }\n", "toe::check::bad_option"),
+            ("necessary? HS for HM { cases = deviant }\n", "toe::check::bad_option"),
+        ],
+    );
+}
