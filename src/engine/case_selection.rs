@@ -120,6 +120,78 @@ pub struct Pair {
     pub flags: [bool; 2],
 }
 
+/// One literal of a term (the focal conjunct) against the other literals: its membership x,
+/// the others' minimum a (`empty` for a one-literal term), the term min(x, a), the term's
+/// typical cases (data order) and the smallest FC best among them.
+struct Focal<'a> {
+    x: &'a [f64],
+    y: &'a [f64],
+    a: Vec<f64>,
+    term: Vec<f64>,
+    single: bool,
+    typical: Vec<usize>,
+    min_fc: f64,
+}
+
+impl<'a> Focal<'a> {
+    fn new(literals: &'a [(String, Vec<f64>)], k: usize, y: &'a [f64], empty: f64) -> Focal<'a> {
+        let n = y.len();
+        let x = literals[k].1.as_slice();
+        let single = literals.len() == 1;
+        let a: Vec<f64> = (0..n)
+            .map(|i| {
+                if single {
+                    empty
+                } else {
+                    literals
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, _)| *j != k)
+                        .map(|(_, (_, m))| m[i])
+                        .fold(f64::INFINITY, f64::min)
+                }
+            })
+            .collect();
+        let term: Vec<f64> = (0..n)
+            .map(|i| if single { x[i] } else { a[i].min(x[i]) })
+            .collect();
+        let typical: Vec<usize> = (0..n)
+            .filter(|&i| term[i] > 0.5 && y[i] > 0.5 && term[i] <= y[i])
+            .collect();
+        let mut f = Focal {
+            x,
+            y,
+            a,
+            term,
+            single,
+            typical,
+            min_fc: f64::INFINITY,
+        };
+        f.min_fc = f
+            .typical
+            .iter()
+            .map(|&i| f.fc_best(i))
+            .fold(f64::INFINITY, f64::min);
+        f
+    }
+    fn fc_le_y(&self, i: usize) -> bool {
+        self.x[i] <= self.y[i]
+    }
+    /// The other literals do not lie between FC and outcome.
+    fn clean(&self, i: usize) -> bool {
+        let (x, a, y) = (self.x[i], self.a[i], self.y[i]);
+        if x <= y {
+            a < x || a > y
+        } else {
+            a > x || a < y
+        }
+    }
+    /// 2|y − x| + (1 − term): smaller is more typical for the FC.
+    fn fc_best(&self, i: usize) -> f64 {
+        2.0 * (self.y[i] - self.x[i]).abs() + (1.0 - self.term[i])
+    }
+}
+
 /// A typical case of a term seen through one of its literals (the focal conjunct, FC):
 /// membership in the FC, the outcome, the minimum of the other literals (CC_Min), the term;
 /// rank 1 when the FC is below CC_Min (it shapes the term), else 2; FC ≤ Y; a clean
@@ -150,51 +222,34 @@ pub fn focal_conjuncts(
     most_typical_term: &[usize],
     max_rows: usize,
 ) -> Vec<(String, Vec<FocalCase>)> {
-    let n = y.len();
     let unique = |i: usize| others.iter().all(|t| t[i] <= 0.5);
     literals
         .iter()
         .enumerate()
-        .map(|(k, (name, x))| {
-            let a: Vec<f64> = (0..n)
-                .map(|i| {
-                    literals
-                        .iter()
-                        .enumerate()
-                        .filter(|(j, _)| *j != k)
-                        .map(|(_, (_, m))| m[i])
-                        .fold(f64::INFINITY, f64::min)
-                })
-                .collect();
-            let term: Vec<f64> = (0..n).map(|i| a[i].min(x[i])).collect();
-            let mut rows: Vec<FocalCase> = (0..n)
-                .filter(|&i| term[i] > 0.5 && y[i] > 0.5 && term[i] <= y[i])
-                .map(|i| {
-                    let fc_le_y = x[i] <= y[i];
-                    FocalCase {
-                        case: i,
-                        fc: x[i],
-                        outcome: y[i],
-                        cc_min: a[i],
-                        term: term[i],
-                        rank: if literals.len() == 1 {
-                            0
-                        } else if x[i] < a[i] {
-                            1
-                        } else {
-                            2
-                        },
-                        clean: if fc_le_y {
-                            a[i] < x[i] || a[i] > y[i]
-                        } else {
-                            a[i] > x[i] || a[i] < y[i]
-                        },
-                        fc_le_y,
-                        unique: unique(i),
-                        best: 2.0 * (y[i] - x[i]).abs() + (1.0 - term[i]),
-                        most_typical_fc: false,
-                        most_typical_term: most_typical_term.contains(&i),
-                    }
+        .map(|(k, (name, _))| {
+            let f = Focal::new(literals, k, y, f64::INFINITY);
+            let mut rows: Vec<FocalCase> = f
+                .typical
+                .iter()
+                .map(|&i| FocalCase {
+                    case: i,
+                    fc: f.x[i],
+                    outcome: y[i],
+                    cc_min: f.a[i],
+                    term: f.term[i],
+                    rank: if f.single {
+                        0
+                    } else if f.x[i] < f.a[i] {
+                        1
+                    } else {
+                        2
+                    },
+                    clean: f.clean(i),
+                    fc_le_y: f.fc_le_y(i),
+                    unique: unique(i),
+                    best: f.fc_best(i),
+                    most_typical_fc: false,
+                    most_typical_term: most_typical_term.contains(&i),
                 })
                 .collect();
             let min = rows.iter().map(|r| r.best).fold(f64::INFINITY, f64::min);
@@ -340,47 +395,20 @@ pub fn focal_pairs(
     most_typical_term: &[bool],
     max_pairs: usize,
 ) -> Vec<(String, Vec<FocalPair>)> {
-    let n = y.len();
     literals
         .iter()
         .enumerate()
-        .map(|(k, (name, x))| {
-            let single = literals.len() == 1;
-            let a: Vec<f64> = (0..n)
-                .map(|i| {
-                    if single {
-                        0.0
-                    } else {
-                        literals
-                            .iter()
-                            .enumerate()
-                            .filter(|(j, _)| *j != k)
-                            .map(|(_, (_, m))| m[i])
-                            .fold(f64::INFINITY, f64::min)
-                    }
-                })
-                .collect();
-            let term: Vec<f64> = (0..n)
-                .map(|i| if single { x[i] } else { a[i].min(x[i]) })
-                .collect();
-            let ty: Vec<usize> = (0..n)
-                .filter(|&i| term[i] > 0.5 && y[i] > 0.5 && term[i] <= y[i])
-                .collect();
-            let fc_le_y = |i: usize| x[i] <= y[i];
-            let clean = |i: usize| {
-                if fc_le_y(i) {
-                    a[i] < x[i] || a[i] > y[i]
-                } else {
-                    a[i] > x[i] || a[i] < y[i]
-                }
-            };
-            // most typical for the FC: the smallest 2|y − x| + (1 − term) among its typical cases
-            let fc_best = |i: usize| 2.0 * (y[i] - x[i]).abs() + (1.0 - term[i]);
-            let min_fc = ty.iter().map(|&i| fc_best(i)).fold(f64::INFINITY, f64::min);
+        .map(|(k, (name, _))| {
+            let f = Focal::new(literals, k, y, 0.0);
+            let (x, a, term, ty, single) = (f.x, &f.a, &f.term, &f.typical, f.single);
+            let fc_le_y = |i: usize| f.fc_le_y(i);
+            let clean = |i: usize| f.clean(i);
+            let fc_best = |i: usize| f.fc_best(i);
+            let min_fc = f.min_fc;
             let term_rank = |i: usize| 2.0 * (y[i] - term[i]) + (1.0 - term[i]);
             let mut pairs: Vec<(bool, FocalPair)> = Vec::new();
-            for &j in &ty {
-                for &i in &ty {
+            for &j in ty {
+                for &i in ty {
                     let rank = match (x[i] < a[i], x[j] < a[j]) {
                         _ if single => 0,
                         (true, true) => 1,
@@ -470,39 +498,14 @@ pub fn focal_irrelevant(
     literals
         .iter()
         .enumerate()
-        .map(|(k, (name, x))| {
-            let single = literals.len() == 1;
-            let a: Vec<f64> = (0..n)
-                .map(|i| {
-                    if single {
-                        0.0
-                    } else {
-                        literals
-                            .iter()
-                            .enumerate()
-                            .filter(|(j, _)| *j != k)
-                            .map(|(_, (_, m))| m[i])
-                            .fold(f64::INFINITY, f64::min)
-                    }
-                })
-                .collect();
-            let term: Vec<f64> = (0..n)
-                .map(|i| if single { x[i] } else { a[i].min(x[i]) })
-                .collect();
-            let ty: Vec<usize> = (0..n)
-                .filter(|&i| term[i] > 0.5 && y[i] > 0.5 && term[i] <= y[i])
-                .collect();
+        .map(|(k, (name, _))| {
+            let f = Focal::new(literals, k, y, 0.0);
+            let (x, a, term, ty, single) = (f.x, &f.a, &f.term, &f.typical, f.single);
             let ir: Vec<usize> = (0..n).filter(|&i| term[i] < 0.5 && y[i] < 0.5).collect();
-            let fc_le_y = |i: usize| x[i] <= y[i];
-            let clean = |i: usize| {
-                if fc_le_y(i) {
-                    a[i] < x[i] || a[i] > y[i]
-                } else {
-                    a[i] > x[i] || a[i] < y[i]
-                }
-            };
-            let fc_best = |i: usize| 2.0 * (y[i] - x[i]).abs() + (1.0 - term[i]);
-            let min_fc = ty.iter().map(|&i| fc_best(i)).fold(f64::INFINITY, f64::min);
+            let fc_le_y = |i: usize| f.fc_le_y(i);
+            let clean = |i: usize| f.clean(i);
+            let fc_best = |i: usize| f.fc_best(i);
+            let min_fc = f.min_fc;
             let rank = |i: usize, j: usize| -> u8 {
                 if single {
                     return 0;
@@ -529,7 +532,7 @@ pub fn focal_irrelevant(
             };
             let mut rows: Vec<FocalIrrelevant> = Vec::new();
             for &j in &ir {
-                for &i in &ty {
+                for &i in ty {
                     let d = (1.0 - (x[i] - x[j]))
                         + (1.0 - (y[i] - y[j]))
                         + (a[i] - a[j]).abs()

@@ -377,25 +377,29 @@ fn spec_script(spec: &Value, id: &str, extra: &str) -> String {
         .map(|c| c.as_str().unwrap())
         .collect();
     let y = spec["outcome"].as_str().unwrap();
-    let expect: Vec<String> = conds
-        .iter()
-        .zip(spec["dir_exp"].as_array().unwrap())
-        .map(|(c, d)| {
-            if d == 0 {
-                format!("~{c}")
-            } else {
-                c.to_string()
-            }
-        })
-        .collect();
+    // without `dir_exp` the analysis has no expectations (parsimonious solution)
+    let expect = spec["dir_exp"].as_array().map(|d| {
+        let e: Vec<String> = conds
+            .iter()
+            .zip(d)
+            .map(|(c, d)| {
+                if d == 0 {
+                    format!("~{c}")
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect();
+        format!("  expect {}\n", e.join(", "))
+    });
     let decl: Vec<String> = conds.iter().map(|c| format!("{c} = {c}")).collect();
     format!(
-        "data d = csv(\"setmethods/{}\", id = {id})\nconditions {{ {} }}\noutcome {y} = {y}\ncalibrate {{ * fuzzy }}\nfsqca f: {y} given {} {{\n  consistency >= {}\n  expect {}\n{extra}}}\n",
+        "data d = csv(\"setmethods/{}\", id = {id})\nconditions {{ {} }}\noutcome {y} = {y}\ncalibrate {{ * fuzzy }}\nfsqca f: {y} given {} {{\n  consistency >= {}\n{}{extra}}}\n",
         spec["csv"].as_str().unwrap(),
         decl.join("  "),
         conds.join(", "),
         spec["incl_cut"],
-        expect.join(", "),
+        expect.unwrap_or_default(),
     )
 }
 
@@ -1088,6 +1092,21 @@ fn theory_evaluation_agrees() {
     );
 }
 
+/// Runs the analysis of an smmr fixture (fuzzy data, its cut and expectations, `show
+/// case_selection`) and returns the fixture, toe's case selection of the fixture's model, the
+/// fixture's pimdata columns and the printed output.
+fn smmr_run(name: &str, model: usize) -> (Value, Value, Vec<String>, String) {
+    let out = load_json(&format!("setmethods/out_smmr_{name}.json"));
+    let text = spec_script(&out["meta"]["spec"], "case", "") + "show case_selection of f\n";
+    let (s, shown) = run_ok(fixture(""), &text);
+    let cs = analysis(&s, "f")["case_selection"][model].clone();
+    let pims: Vec<String> = out["pimdata"]["columns"]
+        .as_array()
+        .map(|c| c.iter().map(|c| c.as_str().unwrap().to_string()).collect())
+        .unwrap_or_default();
+    (out, cs, pims, shown)
+}
+
 /// One block of an smmr call in the fixture: (columns, rows as JSON values by column).
 fn smmr_block<'a>(out: &'a Value, matching: bool, cases: u64, title: &str) -> Option<&'a Value> {
     out["calls"]
@@ -1124,42 +1143,18 @@ fn same_numbers(what: &str, got: Vec<f64>, want: Vec<&Value>) {
 /// selects its cases.
 #[test]
 fn case_selection_agrees_with_smmr() {
-    for (name, id, model) in [("jobf", "case", 0usize), ("stuf", "case", 1)] {
-        let out = load_json(&format!("setmethods/out_smmr_{name}.json"));
-        let spec = &out["meta"]["spec"];
-        let conds: Vec<&str> = spec["conditions"]
+    for (name, model) in [("jobf", 0usize), ("stuf", 1)] {
+        let (out, cs, _, shown) = smmr_run(name, model);
+        assert!(shown.contains("typical cases of f"), "{shown}");
+        let conds: Vec<&str> = out["meta"]["spec"]["conditions"]
             .as_array()
             .unwrap()
             .iter()
             .map(|c| c.as_str().unwrap())
             .collect();
-        let y = spec["outcome"].as_str().unwrap();
-        let expect = spec["dir_exp"].as_array().map(|d| {
-            let e: Vec<String> = conds
-                .iter()
-                .zip(d)
-                .map(|(c, d)| {
-                    if d == 0 {
-                        format!("~{c}")
-                    } else {
-                        c.to_string()
-                    }
-                })
-                .collect();
-            format!("  expect {}\n", e.join(", "))
-        });
-        let decl: Vec<String> = conds.iter().map(|c| format!("{c} = {c}")).collect();
-        let text = format!(
-            "data d = csv(\"setmethods/{name}.csv\", id = {id})\nconditions {{ {} }}\noutcome {y} = {y}\ncalibrate {{ * fuzzy }}\nfsqca f: {y} given {} {{\n  consistency >= {}\n{}}}\nshow case_selection of f\n",
-            decl.join("  "),
-            conds.join(", "),
-            spec["incl_cut"],
-            expect.unwrap_or_default()
-        );
-        let (s, shown) = run_ok(fixture(""), &text);
-        assert!(shown.contains("typical cases of f"), "{shown}");
-        let a = analysis(&s, "f");
-        let cs = &a["case_selection"][model];
+        let a = serde_json::json!({ "case_selection": [cs.clone()] });
+        let model = 0;
+        let cs = &cs;
         // classes
         for p in out["pimplot"].as_array().unwrap() {
             let col = p["column"].as_str().unwrap();
@@ -1396,45 +1391,8 @@ fn case_selection_agrees_with_smmr() {
 #[test]
 fn focal_conjunct_tables_agree_with_smmr() {
     for (name, model) in [("jobf", 0usize), ("stuf", 1)] {
-        let out = load_json(&format!("setmethods/out_smmr_{name}.json"));
-        let spec = &out["meta"]["spec"];
-        let conds: Vec<&str> = spec["conditions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c.as_str().unwrap())
-            .collect();
-        let y = spec["outcome"].as_str().unwrap();
-        let expect = spec["dir_exp"].as_array().map(|d| {
-            let e: Vec<String> = conds
-                .iter()
-                .zip(d)
-                .map(|(c, d)| {
-                    if d == 0 {
-                        format!("~{c}")
-                    } else {
-                        c.to_string()
-                    }
-                })
-                .collect();
-            format!("  expect {}\n", e.join(", "))
-        });
-        let decl: Vec<String> = conds.iter().map(|c| format!("{c} = {c}")).collect();
-        let text = format!(
-            "data d = csv(\"setmethods/{name}.csv\", id = case)\nconditions {{ {} }}\noutcome {y} = {y}\ncalibrate {{ * fuzzy }}\nfsqca f: {y} given {} {{\n  consistency >= {}\n{}}}\n",
-            decl.join("  "),
-            conds.join(", "),
-            spec["incl_cut"],
-            expect.unwrap_or_default()
-        );
-        let (s, _) = run_ok(fixture(""), &text);
-        let cs = &analysis(&s, "f")["case_selection"][model];
-        let pims: Vec<String> = out["pimdata"]["columns"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c.as_str().unwrap().to_string())
-            .collect();
+        let (out, cs, pims, _) = smmr_run(name, model);
+        let cs = &cs;
         let mut checked = 0;
         for call in out["calls"].as_array().unwrap() {
             if call["match"] != false || call["cases"] != 2 || call["necessity"] == true {
@@ -1641,45 +1599,8 @@ fn label(f: &Value) -> String {
 #[test]
 fn focal_pairs_agree_with_smmr() {
     for (name, model) in [("jobf", 0usize), ("stuf", 1)] {
-        let out = load_json(&format!("setmethods/out_smmr_{name}.json"));
-        let spec = &out["meta"]["spec"];
-        let conds: Vec<&str> = spec["conditions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c.as_str().unwrap())
-            .collect();
-        let y = spec["outcome"].as_str().unwrap();
-        let expect = spec["dir_exp"].as_array().map(|d| {
-            let e: Vec<String> = conds
-                .iter()
-                .zip(d)
-                .map(|(c, d)| {
-                    if d == 0 {
-                        format!("~{c}")
-                    } else {
-                        c.to_string()
-                    }
-                })
-                .collect();
-            format!("  expect {}\n", e.join(", "))
-        });
-        let decl: Vec<String> = conds.iter().map(|c| format!("{c} = {c}")).collect();
-        let text = format!(
-            "data d = csv(\"setmethods/{name}.csv\", id = case)\nconditions {{ {} }}\noutcome {y} = {y}\ncalibrate {{ * fuzzy }}\nfsqca f: {y} given {} {{\n  consistency >= {}\n{}}}\n",
-            decl.join("  "),
-            conds.join(", "),
-            spec["incl_cut"],
-            expect.unwrap_or_default()
-        );
-        let (s, _) = run_ok(fixture(""), &text);
-        let cs = &analysis(&s, "f")["case_selection"][model];
-        let pims: Vec<String> = out["pimdata"]["columns"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c.as_str().unwrap().to_string())
-            .collect();
+        let (out, cs, pims, _) = smmr_run(name, model);
+        let cs = &cs;
         let mut checked = 0;
         for call in out["calls"].as_array().unwrap() {
             if call["match"] != true || call["cases"] != 1 {
@@ -1766,45 +1687,8 @@ fn focal_pairs_agree_with_smmr() {
 #[test]
 fn focal_irrelevant_pairs_agree_with_smmr() {
     for (name, model) in [("jobf", 0usize)] {
-        let out = load_json(&format!("setmethods/out_smmr_{name}.json"));
-        let spec = &out["meta"]["spec"];
-        let conds: Vec<&str> = spec["conditions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c.as_str().unwrap())
-            .collect();
-        let y = spec["outcome"].as_str().unwrap();
-        let expect = spec["dir_exp"].as_array().map(|d| {
-            let e: Vec<String> = conds
-                .iter()
-                .zip(d)
-                .map(|(c, d)| {
-                    if d == 0 {
-                        format!("~{c}")
-                    } else {
-                        c.to_string()
-                    }
-                })
-                .collect();
-            format!("  expect {}\n", e.join(", "))
-        });
-        let decl: Vec<String> = conds.iter().map(|c| format!("{c} = {c}")).collect();
-        let text = format!(
-            "data d = csv(\"setmethods/{name}.csv\", id = case)\nconditions {{ {} }}\noutcome {y} = {y}\ncalibrate {{ * fuzzy }}\nfsqca f: {y} given {} {{\n  consistency >= {}\n{}}}\n",
-            decl.join("  "),
-            conds.join(", "),
-            spec["incl_cut"],
-            expect.unwrap_or_default()
-        );
-        let (s, _) = run_ok(fixture(""), &text);
-        let cs = &analysis(&s, "f")["case_selection"][model];
-        let pims: Vec<String> = out["pimdata"]["columns"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c.as_str().unwrap().to_string())
-            .collect();
+        let (out, cs, pims, _) = smmr_run(name, model);
+        let cs = &cs;
         let mut checked = 0;
         for call in out["calls"].as_array().unwrap() {
             if call["match"] != true || call["cases"] != 2 {
