@@ -1028,6 +1028,146 @@ pub fn necessity_search(
     })
 }
 
+/// `sensitivity NAME { consistency = [step, runs]  cases = [step, runs]  anchors = [SET,
+/// step, runs] }` → its plan; runs default to 20; anchors need a `direct` calibration.
+pub fn sensitivity_plan(
+    scope: &Scope,
+    of: &Ident,
+    options: &[Opt],
+    span: Span,
+) -> Result<SensitivityPlan, Diag> {
+    let AnalysisPlan::Fsqca(p) = scope.analysis_named(&of.node, of.span)? else {
+        return Err(Diag::error(
+            codes::BAD_OPTION,
+            format!(
+                "expected an fsqca analysis, found `{}`, an nca analysis",
+                of.node
+            ),
+        )
+        .at(of.span, "not an fsqca analysis")
+        .help("for an nca analysis use `robustness of NAME { vary … }`"));
+    };
+    let mut dims = Vec::new();
+    let mut seen = Vec::new();
+    for o in options {
+        let OptKind::Set { key, op, values } = &o.kind else {
+            return Err(Diag::error(
+                codes::UNKNOWN_OPTION,
+                "expected an option of `sensitivity`, found a rule or expectation",
+            )
+            .at(o.span, "not an option of sensitivity")
+            .help("for example `consistency = [0.01, 20]`"));
+        };
+        const KEYS: [&str; 3] = ["consistency", "cases", "anchors"];
+        if !KEYS.contains(&key.node.as_str()) {
+            return Err(unknown_option(key, &KEYS, "sensitivity"));
+        }
+        if key.node != "anchors" {
+            duplicate_option(&mut seen, key)?;
+        }
+        expect_op(op, &[CmpOp::Eq], &key.node, "consistency = [0.01, 20]")?;
+        let mut items: Vec<&Value> = Vec::new();
+        for v in values {
+            match &v.kind {
+                ValueKind::List(l) => items.extend(l.iter()),
+                _ => items.push(v),
+            }
+        }
+        let bad = |v: &Value, what: &str| {
+            Diag::error(codes::BAD_OPTION, format!("expected {what}, found {}", v.kind.describe()))
+                .at(v.span, "not usable here")
+                .help("write `consistency = [0.01, 20]`, `cases = [1, 10]` or `anchors = [GDP, 1000, 10]`: the step, then the most runs each way")
+        };
+        let (set, nums) = if key.node == "anchors" {
+            let Some(first) = items.first() else {
+                return Err(Diag::error(
+                    codes::BAD_OPTION,
+                    "expected `anchors = [SET, step, runs]`, found nothing",
+                )
+                .at(o.span, "which set?")
+                .help("for example `anchors = [GDP, 1000, 10]`"));
+            };
+            let ValueKind::Ident(name) = &first.kind else {
+                return Err(bad(first, "a set name first"));
+            };
+            if !p.conditions.contains(name) && p.outcome != *name {
+                return Err(Diag::error(
+                    codes::UNKNOWN_SET,
+                    format!("expected a set of `{}`, found `{name}`", p.name),
+                )
+                .at(first.span, "not in this analysis")
+                .help("move the anchors of one of the analysis' conditions or its outcome"));
+            }
+            let direct = scope
+                .set(name)
+                .and_then(|s| s.calibration.as_ref())
+                .is_some_and(|c| {
+                    matches!(
+                        c.calibration,
+                        crate::engine::calibrate::Calibration::Direct { .. }
+                    )
+                });
+            if !direct {
+                return Err(Diag::error(
+                    codes::BAD_OPTION,
+                    format!(
+                        "expected `{name}` calibrated with `direct`, found another calibration"
+                    ),
+                )
+                .at(first.span, "no anchors to move")
+                .help("the anchors of a direct calibration (e, c, i) are moved one at a time"));
+            }
+            (Some(name.clone()), &items[1..])
+        } else {
+            (None, &items[..])
+        };
+        let step = match nums.first() {
+            Some(v) => number_of(v, "a step")?,
+            None => {
+                return Err(Diag::error(
+                    codes::BAD_OPTION,
+                    format!("expected a step for `{}`, found none", key.node),
+                )
+                .at(o.span, "no step")
+                .help("for example `consistency = [0.01, 20]`"))
+            }
+        };
+        if !(step > 0.0 && step.is_finite()) {
+            return Err(bad(nums[0], "a positive step"));
+        }
+        let runs = match nums.get(1) {
+            Some(v) => {
+                let r = number_of(v, "a number of runs")?;
+                if !(1.0..=1000.0).contains(&r) || r.fract() != 0.0 {
+                    return Err(bad(v, "a whole number of runs from 1 to 1000"));
+                }
+                r as usize
+            }
+            None => 20,
+        };
+        dims.push(match (key.node.as_str(), set) {
+            ("consistency", _) => SensitivityDim::Consistency { step, runs },
+            ("cases", _) => SensitivityDim::Cases { step, runs },
+            (_, Some(set)) => SensitivityDim::Anchors { set, step, runs },
+            _ => SensitivityDim::Cases { step, runs },
+        });
+    }
+    if dims.is_empty() {
+        return Err(
+            Diag::error(codes::BAD_OPTION, "expected a setting to move, found none")
+                .at(span, "nothing to move")
+                .help(
+                    "for example `sensitivity high { consistency = [0.01, 20]  cases = [1, 10] }`",
+                ),
+        );
+    }
+    Ok(SensitivityPlan {
+        of: p.clone(),
+        dims,
+        span,
+    })
+}
+
 /// `nest FSQCA with NCA { level = 0.5 }` → its plan: an fsqca analysis and an nca analysis
 /// declared before, on the same (not negated) outcome, the nca on calibrated memberships,
 /// sharing at least one condition; the outcome level in [0, 1].

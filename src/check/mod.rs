@@ -78,6 +78,10 @@ pub fn check_stmt(cx: &Context, stmt: &Stmt) -> Result<Checked, Diag> {
             scope, true, expr, outcome, options, stmt.span,
         )?)
         .into(),
+        StmtKind::Sensitivity { of, options } => Step::Sensitivity(Box::new(
+            analysis::sensitivity_plan(scope, of, options, stmt.span)?,
+        ))
+        .into(),
         StmtKind::Nest {
             fsqca,
             nca,

@@ -619,6 +619,33 @@ pub struct TheoryPlan {
     pub span: Span,
 }
 
+/// One setting a `sensitivity` statement moves: step and most runs each way.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SensitivityDim {
+    Consistency {
+        step: f64,
+        runs: usize,
+    },
+    Cases {
+        step: f64,
+        runs: usize,
+    },
+    /// The exclusion, crossover and inclusion of one set's direct calibration, one at a time.
+    Anchors {
+        set: String,
+        step: f64,
+        runs: usize,
+    },
+}
+
+/// `sensitivity NAME { … }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SensitivityPlan {
+    pub of: FsqcaPlan,
+    pub dims: Vec<SensitivityDim>,
+    pub span: Span,
+}
+
 /// `nest FSQCA with NCA { level = 0.5 }`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NestPlan {
@@ -714,6 +741,7 @@ pub enum Step {
     Resample(Box<ResamplePlan>),
     Theory(TheoryPlan),
     Nest(NestPlan),
+    Sensitivity(Box<SensitivityPlan>),
     Show(Show),
     Export(ExportPlan),
     Robustness(Box<RobustnessPlan>),

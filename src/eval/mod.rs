@@ -14,6 +14,7 @@ mod nest;
 mod resample;
 pub mod results;
 mod robustness;
+mod sensitivity;
 mod theory;
 
 use crate::check::plan::*;
@@ -120,6 +121,7 @@ impl Interpreter {
             | Step::Resample(_)
             | Step::Theory(_)
             | Step::Nest(_)
+            | Step::Sensitivity(_)
             | Step::Show(_)
             | Step::Export(_)
             | Step::Robustness(_)
@@ -153,6 +155,11 @@ impl Interpreter {
                 let run = self.retract_on_error(&p.name, run)?;
                 self.results.fsqca.insert(p.name.clone(), run);
                 Outcome::Fsqca(p.name)
+            }
+            Step::Sensitivity(plan) => {
+                let r = self.run_sensitivity(*plan);
+                self.results.sensitivities.push(r);
+                Outcome::Sensitivity(self.results.sensitivities.len() - 1)
             }
             Step::Nest(plan) => {
                 let r = self.run_nest(plan)?;

@@ -32,6 +32,8 @@ pub enum Outcome {
     Theory(usize),
     /// A NEST table (index into [`Results::nests`]).
     Nest(usize),
+    /// Sensitivity ranges (index into [`Results::sensitivities`]).
+    Sensitivity(usize),
     /// A robustness sweep (index into [`Results::robustness`]).
     Robustness(usize),
     NcaRobustness(usize),
@@ -301,6 +303,27 @@ pub struct Solved {
     pub cases: Vec<String>,
 }
 
+/// The range of one setting that keeps model 1.
+#[derive(Debug, Clone)]
+pub struct SensitivityRow {
+    /// `consistency`, `cases`, `crossover of GDP` …
+    pub label: String,
+    /// The analysis' own value.
+    pub setting: f64,
+    /// The bounds; `None` when the most runs passed without a change (NA).
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+}
+
+/// `sensitivity NAME { … }`.
+#[derive(Debug, Clone)]
+pub struct SensitivityRun {
+    pub plan: crate::check::plan::SensitivityPlan,
+    /// Model 1's terms, sorted.
+    pub model: Vec<String>,
+    pub rows: Vec<SensitivityRow>,
+}
+
 /// One condition of a NEST table.
 #[derive(Debug, Clone)]
 pub struct NestCondition {
@@ -565,6 +588,7 @@ pub struct Results {
     pub resamples: Vec<ResampleRun>,
     pub theories: Vec<TheoryRun>,
     pub nests: Vec<NestRun>,
+    pub sensitivities: Vec<SensitivityRun>,
     pub indices: BTreeMap<String, IndexInfo>,
 }
 

@@ -15,7 +15,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 /// Words of the language offered by completion.
-pub const WORDS: [&str; 62] = [
+pub const WORDS: [&str; 63] = [
     "study",
     "data",
     "index",
@@ -61,6 +61,7 @@ pub const WORDS: [&str; 62] = [
     "skewness",
     "nudge",
     "nest",
+    "sensitivity",
     "resample",
     "theory",
     "exclude",

@@ -11,7 +11,8 @@ use super::{json, plot, tables};
 use crate::check::plan::Format;
 use crate::engine::sets::solution_membership;
 use crate::eval::results::{
-    FsqcaRun, NcaRobustnessRun, NcaRun, NestRun, ResampleRun, Results, RobustnessRun, TheoryRun,
+    FsqcaRun, NcaRobustnessRun, NcaRun, NestRun, ResampleRun, Results, RobustnessRun,
+    SensitivityRun, TheoryRun,
 };
 
 /// What else ran on an fsqca analysis: its robustness sweeps, resamplings and theories.
@@ -20,6 +21,7 @@ struct Protocol<'a> {
     resamples: Vec<&'a ResampleRun>,
     theories: Vec<&'a TheoryRun>,
     nests: Vec<&'a NestRun>,
+    sensitivities: Vec<&'a SensitivityRun>,
 }
 
 /// The bytes of an export of the analysis `name`, or why it could not be drawn.
@@ -27,6 +29,11 @@ pub fn export(results: &Results, name: &str, format: Format) -> Result<String, S
     if let Some(run) = results.fsqca.get(name) {
         let necessary = results.necessary_for(&run.plan.outcome, run.plan.negated);
         let protocol = Protocol {
+            sensitivities: results
+                .sensitivities
+                .iter()
+                .filter(|r| r.plan.of.name == name)
+                .collect(),
             nests: results
                 .nests
                 .iter()
@@ -138,10 +145,21 @@ fn fsqca(
     for r in &protocol.resamples {
         doc.extend(tables::resample(r));
     }
+    for r in &protocol.sensitivities {
+        doc.extend(tables::sensitivity(r));
+    }
     // the statements run on the analysis, when there are any (else the analysis' JSON as is)
     let mut j = json::fsqca(run);
     if let Some(o) = j.as_object_mut() {
-        let extras: [(&str, Vec<serde_json::Value>); 4] = [
+        let extras: [(&str, Vec<serde_json::Value>); 5] = [
+            (
+                "sensitivity",
+                protocol
+                    .sensitivities
+                    .iter()
+                    .map(|r| json::sensitivity(r))
+                    .collect(),
+            ),
             (
                 "theories",
                 protocol.theories.iter().map(|t| json::theory(t)).collect(),

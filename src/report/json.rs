@@ -618,6 +618,20 @@ pub fn query(q: &QueryResult) -> JsonValue {
     JsonValue::Object(j)
 }
 
+/// Sensitivity ranges, kind "sensitivity".
+pub fn sensitivity(r: &SensitivityRun) -> JsonValue {
+    json!({
+        "name": format!("{}.sensitivity", r.plan.of.name),
+        "kind": "sensitivity",
+        "of": r.plan.of.name,
+        "model": r.model,
+        "rows": r.rows.iter().map(|row| json!({
+            "setting": row.label, "analysed": num(row.setting),
+            "lower": row.lower.map(num), "upper": row.upper.map(num),
+        })).collect::<Vec<_>>(),
+    })
+}
+
 /// A NEST table (docs/output.md `nests`).
 pub fn nest(r: &NestRun) -> JsonValue {
     let cell_name = |c: CellKind| match c {
@@ -902,6 +916,7 @@ pub fn document(
     analyses.extend(results.nca_robustness.iter().map(nca_robustness));
     analyses.extend(results.power.iter().map(power));
     analyses.extend(results.resamples.iter().map(resample));
+    analyses.extend(results.sensitivities.iter().map(sensitivity));
     doc.insert("analyses".into(), JsonValue::Array(analyses));
     doc.insert(
         "queries".into(),

@@ -43,6 +43,11 @@ pub fn outcome(
             .get(*i)
             .map(tables::query)
             .unwrap_or_default(),
+        Outcome::Sensitivity(i) => results
+            .sensitivities
+            .get(*i)
+            .map(tables::sensitivity)
+            .unwrap_or_default(),
         Outcome::Nest(i) => results
             .nests
             .get(*i)

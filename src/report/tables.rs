@@ -1086,6 +1086,46 @@ pub fn case_selection(run: &FsqcaRun) -> Doc {
     doc
 }
 
+/// Sensitivity ranges: per setting the lowest and highest values that keep model 1 (NA when
+/// the most runs passed without a change).
+pub fn sensitivity(r: &SensitivityRun) -> Doc {
+    let mut doc = Doc::default();
+    let mut t = Table::new(
+        format!(
+            "sensitivity ranges of {} (model 1: {})",
+            r.plan.of.name,
+            if r.model.is_empty() {
+                "none".to_string()
+            } else {
+                r.model.join(" + ")
+            }
+        ),
+        vec![
+            Column::left("setting"),
+            Column::right("lower bound"),
+            Column::right("analysed"),
+            Column::right("upper bound"),
+        ],
+    );
+    let bound = |b: Option<f64>| {
+        b.map_or(Cell::text("NA"), |v| {
+            Cell::Text(number((v * 1e9).round() / 1e9))
+        })
+    };
+    for row in &r.rows {
+        t.rows.push(vec![
+            Cell::text(&row.label),
+            bound(row.lower),
+            Cell::Text(number(row.setting)),
+            bound(row.upper),
+        ]);
+    }
+    t.notes.push("each setting moved alone, step by step, until model 1's terms change (SetMethods' rob.inclrange, rob.ncutrange, rob.calibrange); NA: no change within the runs allowed".into());
+    doc.table(1, t);
+    doc.blank();
+    doc
+}
+
 /// The NCA-extended configuration table (NEST): per condition the configurations' cells (● •
 /// ⊗ ⊘), NCA's mark ◢ with the required level where QCA leaves the cell blank and NCA finds
 /// the condition necessary, the required membership at the outcome level, and necessity in

@@ -98,6 +98,11 @@ pub enum StmtKind {
         name: Ident,
         options: Vec<Opt>,
     },
+    /// `sensitivity NAME { options }`: the ranges of settings that keep the solution.
+    Sensitivity {
+        of: Ident,
+        options: Vec<Opt>,
+    },
     /// `nest FSQCA with NCA { options }`: the NCA-extended configuration table.
     Nest {
         fsqca: Ident,
@@ -145,6 +150,7 @@ impl StmtKind {
             StmtKind::Power { .. } => "power",
             StmtKind::Resample { .. } => "resample",
             StmtKind::Nest { .. } => "nest",
+            StmtKind::Sensitivity { .. } => "sensitivity",
         }
     }
 }

@@ -198,6 +198,14 @@ impl Lowerer {
                 };
                 StmtKind::Power { name, options }
             }
+            Rule::sensitivity_stmt => {
+                let of = self.ident(inner.next()?);
+                let options = match inner.next() {
+                    Some(o) => o.into_inner().map(|o| self.lower_option(o)).collect(),
+                    None => Vec::new(),
+                };
+                StmtKind::Sensitivity { of, options }
+            }
             Rule::nest_stmt => {
                 let fsqca = self.ident(inner.next()?);
                 let nca = self.ident(inner.next()?);

@@ -1832,3 +1832,61 @@ fn necessity_typical_cases_agree_with_smmr() {
         ],
     );
 }
+
+/// Sensitivity ranges (`sensitivity is { consistency = [0.01, 20]  cases = [1, 10]  anchors =
+/// [GDP, 1000, 10] }`) on raw40 (`out_rob_raw40.json`): SetMethods' rob.inclrange (0.78 to
+/// 0.83, to the last bit of its repeated float steps), rob.ncutrange (1 to 1) and
+/// rob.calibrange for GDP (exclusion −500 to 3500, crossover 4000 to 9000, inclusion NA both
+/// ways after 10 runs). Departure: rob.ncutrange's upper loop tests the lower bound (bug 20);
+/// toe stops the upper search above the number of cases.
+#[test]
+fn sensitivity_ranges_agree_with_rob_ranges() {
+    let out = load_json("setmethods/out_rob_raw40.json");
+    let text = "data d = csv(\"setmethods/raw40.csv\", id = case)\nconditions { GDP = GDP  EDU = EDU  DEM = DEM  TRD = TRD }\noutcome HLT = HLT\ncalibrate {\n  GDP direct(e = 2500, c = 8000, i = 25000)\n  EDU direct(e = 5, c = 9, i = 13)\n  DEM direct(e = 3, c = 6, i = 8.5)\n  TRD direct(e = 40, c = 90, i = 140)\n  HLT direct(e = 58, c = 68, i = 78)\n}\nfsqca is: HLT given GDP, EDU, DEM, TRD { consistency >= 0.8  cases >= 1  expect GDP, EDU, DEM, ~TRD }\nsensitivity is { consistency = [0.01, 20]  cases = [1, 10]  anchors = [GDP, 1000, 10] }\n";
+    let (s, shown) = run_ok(fixture(""), text);
+    assert!(shown.contains("sensitivity ranges of is"), "{shown}");
+    let doc = s.document("t.toe", text.as_bytes());
+    let rows = doc["analyses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == "sensitivity")
+        .unwrap()["rows"]
+        .clone();
+    let exact = |v: &Value| -> String {
+        match v.as_f64() {
+            Some(x) if x.fract() == 0.0 => format!("{x}"),
+            Some(x) => format!("{x:.17}"),
+            None => "NA".into(),
+        }
+    };
+    let want = |v: &Value| -> String { v.as_str().map_or("NA".to_string(), String::from) };
+    let ir = &out["rob_inclrange"]["exact"]["RCT"];
+    assert_eq!(
+        (exact(&rows[0]["lower"]), exact(&rows[0]["upper"])),
+        (want(&ir[0]), want(&ir[1]))
+    );
+    let nc = &out["rob_ncutrange"]["exact"]["NCUT"];
+    assert_eq!(
+        (exact(&rows[1]["lower"]), exact(&rows[1]["upper"])),
+        (want(&nc[0]), want(&nc[1]))
+    );
+    let cal = &out["rob_calibrange"][0]["exact"];
+    for (k, key) in ["E", "C", "I"].iter().enumerate() {
+        assert_eq!(
+            (exact(&rows[2 + k]["lower"]), exact(&rows[2 + k]["upper"])),
+            (want(&cal[key][0]), want(&cal[key][1])),
+            "{key}"
+        );
+    }
+    assert_error_codes(
+        "data d = csv(\"setmethods/raw40.csv\", id = case)\nconditions { GDP = GDP  EDU = EDU }\noutcome HLT = HLT\ncalibrate { * direct(e = p25, c = p50, i = p75)  EDU crisp(at = 9) }\nfsqca is: HLT given GDP, EDU { consistency >= 0.8 }\n",
+        &[
+            ("sensitivity is { }\n", "toe::check::bad_option"),
+            ("sensitivity is { anchors = [EDU, 1] }\n", "toe::check::bad_option"),
+            ("sensitivity is { anchors = [XYZ, 1] }\n", "toe::check::unknown_set"),
+            ("sensitivity is { consistency = [-0.1] }\n", "toe::check::bad_option"),
+            ("sensitivity is { step = 1 }\n", "toe::check::unknown_option"),
+        ],
+    );
+}
