@@ -1028,6 +1028,23 @@ pub fn necessity_search(
     })
 }
 
+/// The fsqca analysis named `name`, declared before; an nca analysis is an error whose help
+/// line says what the statement does instead.
+fn fsqca_named<'a>(scope: &'a Scope, name: &Ident, help: &str) -> Result<&'a FsqcaPlan, Diag> {
+    match scope.analysis_named(&name.node, name.span)? {
+        AnalysisPlan::Fsqca(p) => Ok(p),
+        AnalysisPlan::Nca(_) => Err(Diag::error(
+            codes::BAD_OPTION,
+            format!(
+                "expected an fsqca analysis, found `{}`, an nca analysis",
+                name.node
+            ),
+        )
+        .at(name.span, "not an fsqca analysis")
+        .help(help.to_string())),
+    }
+}
+
 /// `sensitivity NAME { consistency = [step, runs]  cases = [step, runs]  anchors = [SET,
 /// step, runs] }` → its plan; runs default to 20; anchors need a `direct` calibration.
 pub fn sensitivity_plan(
@@ -1036,17 +1053,11 @@ pub fn sensitivity_plan(
     options: &[Opt],
     span: Span,
 ) -> Result<SensitivityPlan, Diag> {
-    let AnalysisPlan::Fsqca(p) = scope.analysis_named(&of.node, of.span)? else {
-        return Err(Diag::error(
-            codes::BAD_OPTION,
-            format!(
-                "expected an fsqca analysis, found `{}`, an nca analysis",
-                of.node
-            ),
-        )
-        .at(of.span, "not an fsqca analysis")
-        .help("for an nca analysis use `robustness of NAME { vary … }`"));
-    };
+    let p = fsqca_named(
+        scope,
+        of,
+        "for an nca analysis use `robustness of NAME { vary … }`",
+    )?;
     let mut dims = Vec::new();
     let mut seen = Vec::new();
     for o in options {
@@ -1178,17 +1189,11 @@ pub fn nest_plan(
     options: &[Opt],
     span: Span,
 ) -> Result<NestPlan, Diag> {
-    let AnalysisPlan::Fsqca(f) = scope.analysis_named(&fsqca.node, fsqca.span)? else {
-        return Err(Diag::error(
-            codes::BAD_OPTION,
-            format!(
-                "expected an fsqca analysis first, found `{}`, an nca analysis",
-                fsqca.node
-            ),
-        )
-        .at(fsqca.span, "not an fsqca analysis")
-        .help("write `nest FSQCA with NCA`, e.g. `nest high with nec`"));
-    };
+    let f = fsqca_named(
+        scope,
+        fsqca,
+        "write `nest FSQCA with NCA`, e.g. `nest high with nec`",
+    )?;
     let AnalysisPlan::Nca(n) = scope.analysis_named(&nca.node, nca.span)? else {
         return Err(Diag::error(
             codes::BAD_OPTION,
@@ -1263,20 +1268,12 @@ pub fn theory_plan(
     of: &Ident,
     span: Span,
 ) -> Result<TheoryPlan, Diag> {
-    let plan = match scope.analysis_named(&of.node, of.span)? {
-        AnalysisPlan::Fsqca(p) => p,
-        AnalysisPlan::Nca(_) => {
-            return Err(Diag::error(
-                codes::BAD_OPTION,
-                format!(
-                    "expected an fsqca analysis, found `{}`, an nca analysis",
-                    of.node
-                ),
-            )
-            .at(of.span, "not an fsqca analysis")
-            .help("a theory is evaluated against the solution of an fsqca analysis"))
-        }
-    };
+    let plan = fsqca_named(
+        scope,
+        of,
+        "for an nca analysis use `robustness of NAME { vary outliers in [1] }` or `outliers = k`",
+    )?
+    .clone();
     Ok(TheoryPlan {
         analysis: plan.name.clone(),
         theory: dnf(theory, &plan.conditions)?,
@@ -1296,14 +1293,12 @@ pub fn resample_plan(
     options: &[Opt],
     span: Span,
 ) -> Result<ResamplePlan, Diag> {
-    let plan = match scope.analysis_named(&of.node, of.span)? {
-        AnalysisPlan::Fsqca(p) => p.clone(),
-        AnalysisPlan::Nca(_) => {
-            return Err(Diag::error(codes::BAD_OPTION, format!("expected an fsqca analysis, found `{}`, an nca analysis", of.node))
-                .at(of.span, "not an fsqca analysis")
-                .help("for an nca analysis use `robustness of NAME { vary outliers in [1] }` or `outliers = k`"))
-        }
-    };
+    let plan = fsqca_named(
+        scope,
+        of,
+        "a theory is evaluated against the solution of an fsqca analysis",
+    )?
+    .clone();
     let (mut method, mut share, mut runs, mut seed) = (None, None, None, None);
     let mut seen = Vec::new();
     for o in options {
