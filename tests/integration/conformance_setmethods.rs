@@ -1035,6 +1035,13 @@ fn theory_evaluation_agrees() {
             assert!(e["reference"]["error"].is_string());
         }
         assert!(checked >= 36 * 2, "{checked}");
+        if name == "jobf" {
+            // departure (bug 19): on fuzzy data modelFit's intersections come from simplified
+            // strings and differ from the memberships' min/max by up to 0.36; toe's model*theory
+            // rows are the theory evaluation's (min/max), checked above
+            let diffs = &out["model_fit"][0]["models"][0]["max_abs_diff_simplified_vs_minmax"];
+            assert!(diffs["~model*theory"].as_f64().unwrap() > 0.3);
+        }
         if name == "represent" {
             for mf in out["model_fit"].as_array().unwrap() {
                 let k = theories.iter().position(|t| *t == mf["theory"]).unwrap();
