@@ -56,7 +56,11 @@ pub fn levels_of(x: &[f64]) -> Levels {
     if x.iter().any(|v| v.fract() != 0.0) {
         None
     } else {
-        Some((x.iter().fold(0.0f64, |a, v| a.max(*v)) as u32).saturating_add(1).max(2))
+        Some(
+            (x.iter().fold(0.0f64, |a, v| a.max(*v)) as u32)
+                .saturating_add(1)
+                .max(2),
+        )
     }
 }
 
