@@ -366,6 +366,12 @@ pub fn typical_irrelevant(
     rows
 }
 
+/// A pair's clean correspondence as the reference ranks it: both 3, the first only 2, the
+/// second only 1, neither 0.
+fn clean_code(f: [bool; 2]) -> u8 {
+    u8::from(f[0]) * 2 + u8::from(f[1])
+}
+
 /// A pair of typical cases of a term seen through one focal conjunct (smmr `match = TRUE,
 /// cases = 1`): the first at least as typical for the term as the second. Each flag pair is
 /// (first, second).
@@ -401,10 +407,6 @@ pub fn focal_pairs(
         .map(|(k, (name, _))| {
             let f = Focal::new(literals, k, y, 0.0);
             let (x, a, term, ty, single) = (f.x, &f.a, &f.term, &f.typical, f.single);
-            let fc_le_y = |i: usize| f.fc_le_y(i);
-            let clean = |i: usize| f.clean(i);
-            let fc_best = |i: usize| f.fc_best(i);
-            let min_fc = f.min_fc;
             let term_rank = |i: usize| 2.0 * (y[i] - term[i]) + (1.0 - term[i]);
             let mut pairs: Vec<(bool, FocalPair)> = Vec::new();
             for &j in ty {
@@ -427,11 +429,11 @@ pub fn focal_pairs(
                             first: i,
                             second: j,
                             rank,
-                            clean: [clean(i), clean(j)],
-                            fc_le_y: [fc_le_y(i), fc_le_y(j)],
+                            clean: [f.clean(i), f.clean(j)],
+                            fc_le_y: [f.fc_le_y(i), f.fc_le_y(j)],
                             unique: [unique[i], unique[j]],
                             best: round3(d),
-                            most_typical_fc: [fc_best(i) == min_fc, fc_best(j) == min_fc],
+                            most_typical_fc: [f.fc_best(i) == f.min_fc, f.fc_best(j) == f.min_fc],
                             most_typical_term: [most_typical_term[i], most_typical_term[j]],
                         },
                     ));
@@ -449,11 +451,10 @@ pub fn focal_pairs(
                 .filter(|(more, p)| *more && p.first != p.second)
                 .map(|(_, p)| p)
                 .collect();
-            let code = |f: [bool; 2]| u8::from(f[0]) * 2 + u8::from(f[1]);
             rows.sort_by(|p, q| {
                 p.rank
                     .cmp(&q.rank)
-                    .then(code(q.clean).cmp(&code(p.clean)))
+                    .then(clean_code(q.clean).cmp(&clean_code(p.clean)))
                     .then(q.fc_le_y[0].cmp(&p.fc_le_y[0]))
                     .then(q.fc_le_y[1].cmp(&p.fc_le_y[1]))
                     .then(q.unique[0].cmp(&p.unique[0]))
@@ -502,10 +503,6 @@ pub fn focal_irrelevant(
             let f = Focal::new(literals, k, y, 0.0);
             let (x, a, term, ty, single) = (f.x, &f.a, &f.term, &f.typical, f.single);
             let ir: Vec<usize> = (0..n).filter(|&i| term[i] < 0.5 && y[i] < 0.5).collect();
-            let fc_le_y = |i: usize| f.fc_le_y(i);
-            let clean = |i: usize| f.clean(i);
-            let fc_best = |i: usize| f.fc_best(i);
-            let min_fc = f.min_fc;
             let rank = |i: usize, j: usize| -> u8 {
                 if single {
                     return 0;
@@ -542,12 +539,12 @@ pub fn focal_irrelevant(
                         typical: i,
                         irrelevant: j,
                         rank: rank(i, j),
-                        clean: [clean(i), clean(j)],
-                        fc_le_y: [fc_le_y(i), fc_le_y(j)],
+                        clean: [f.clean(i), f.clean(j)],
+                        fc_le_y: [f.fc_le_y(i), f.fc_le_y(j)],
                         unique: unique[i],
                         globally_uncovered: solution[j] < 0.5,
                         best: round3(d),
-                        most_typical_fc: fc_best(i) == min_fc,
+                        most_typical_fc: f.fc_best(i) == f.min_fc,
                         most_typical_term: most_typical_term[i],
                     });
                 }
@@ -562,12 +559,10 @@ pub fn focal_irrelevant(
                     .then(p.best.total_cmp(&q.best))
             };
             rows.sort_by(first);
-            // clean correspondence: typical and irrelevant 3, typical only 2, irrelevant only 1
-            let code = |f: [bool; 2]| u8::from(f[0]) * 2 + u8::from(f[1]);
             rows.sort_by(|p, q| {
                 p.rank
                     .cmp(&q.rank)
-                    .then(code(q.clean).cmp(&code(p.clean)))
+                    .then(clean_code(q.clean).cmp(&clean_code(p.clean)))
                     .then(q.fc_le_y[0].cmp(&p.fc_le_y[0]))
                     .then(q.unique.cmp(&p.unique))
                     .then(q.fc_le_y[1].cmp(&p.fc_le_y[1]))
