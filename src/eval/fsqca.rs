@@ -122,7 +122,6 @@ impl Interpreter {
             excluded,
             case_selection: Vec::new(),
         };
-        run.case_selection = case_selection(&run);
         if let (Some((col, span)), Some(data)) = (&p.cluster, &self.scope.data) {
             let t = &data.table;
             let labels_of = |c: &str, sp| -> Result<Vec<String>, Diag> {
@@ -301,6 +300,19 @@ pub fn analyse_excluding(input: &FsqcaInput, p: &FsqcaPlan) -> Result<Excluding,
     opts.exclude = excluded.iter().map(|e| e.row.config.clone()).collect();
     let result = fsqca::analyse(input, &opts).map_err(|e| e.to_string())?;
     Ok((result, excluded, contradicted))
+}
+
+impl Interpreter {
+    /// Computes the case selection of an fsqca analysis the first time a statement needs it
+    /// (`show case_selection`, an export): its pair tables grow with the square of the cases,
+    /// so an analysis that does not ask for them does not pay for them.
+    pub(super) fn ensure_case_selection(&mut self, name: &str) {
+        if let Some(run) = self.results.fsqca.get_mut(name) {
+            if run.case_selection.is_empty() {
+                run.case_selection = case_selection(run);
+            }
+        }
+    }
 }
 
 /// Case selection for the first [`CASE_SELECTION_MODELS`] reported models (typical and

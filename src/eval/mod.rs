@@ -202,8 +202,16 @@ impl Interpreter {
                 self.results.robustness.push(r);
                 Outcome::Robustness(self.results.robustness.len() - 1)
             }
-            Step::Show(s) => Outcome::Show(s),
-            Step::Export(e) => Outcome::Export(e),
+            Step::Show(s) => {
+                if let Show::CaseSelection(name) = &s {
+                    self.ensure_case_selection(name);
+                }
+                Outcome::Show(s)
+            }
+            Step::Export(e) => {
+                self.ensure_case_selection(&e.analysis);
+                Outcome::Export(e)
+            }
             _ => Outcome::Nothing,
         })
     }

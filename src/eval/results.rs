@@ -130,7 +130,8 @@ pub struct FsqcaRun {
     /// plan's `exclude` lines that exclude each, in row order.
     pub excluded: Vec<crate::engine::fsqca::exclusions::Excluded>,
     /// Case selection for each reported model (up to [`CASE_SELECTION_MODELS`]): its label,
-    /// its terms, the tables.
+    /// its terms, the tables; empty until a statement asks for it (`show case_selection`,
+    /// an export of the analysis).
     pub case_selection: Vec<ModelCases>,
 }
 

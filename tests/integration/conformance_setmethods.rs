@@ -1385,7 +1385,10 @@ fn case_selection_agrees_with_smmr() {
     let out = load_json("setmethods/out_smmr_visf.json");
     assert!(out["pimdata"]["error"].is_string());
     let text = "data d = csv(\"setmethods/visf.csv\", id = cabinet)\nconditions { p = p  s = s  r = r }\noutcome u = u\ncalibrate { * fuzzy }\nfsqca f: u given p, s, r { consistency >= 0.8 }\n";
+    // computed only when asked for: its pair tables grow with the square of the cases
     let (s, _) = run_ok(fixture(""), text);
+    assert_eq!(analysis(&s, "f")["case_selection"], serde_json::json!([]));
+    let (s, _) = run_ok(fixture(""), &format!("{text}show case_selection of f\n"));
     assert!(!analysis(&s, "f")["case_selection"][0]["typical"]
         .as_array()
         .unwrap()
@@ -1599,190 +1602,145 @@ fn label(f: &Value) -> String {
     .to_string()
 }
 
+/// The strings of a fixture column (non-strings as JSON text).
+fn strings_of(d: &Value, k: &str) -> Vec<String> {
+    column(d, k)
+        .iter()
+        .map(|v| {
+            v.as_str()
+                .map(String::from)
+                .unwrap_or_else(|| v.to_string())
+        })
+        .collect()
+}
+
+/// Compares toe's focal-conjunct pairs under `key` with every smmr block of `match = TRUE,
+/// cases = cases` of a fixture: the pairs (columns `first_col`, `second_col`) in order, pair
+/// rank and best; `flags` checks the rest of a block. A call where the reference stops must
+/// give no pairs. Returns the blocks compared.
+fn check_focal_blocks(
+    name: &str,
+    model: usize,
+    cases: u64,
+    key: &str,
+    (first_col, second_col): (&str, &str),
+    flags: &dyn Fn(&[Value], &Value, &str),
+) -> usize {
+    let (out, cs, pims, _) = smmr_run(name, model);
+    let mut checked = 0;
+    for call in out["calls"].as_array().unwrap() {
+        if call["match"] != true || call["cases"] != cases {
+            continue;
+        }
+        let term = &pims[call["term"].as_u64().unwrap() as usize - 1];
+        if call["error"].is_string() {
+            let all = cs[key][term.as_str()].as_array().unwrap();
+            assert!(
+                all.iter()
+                    .all(|f| f["pairs"].as_array().unwrap().is_empty()),
+                "{name} {term}"
+            );
+            continue;
+        }
+        for b in call["blocks"].as_array().unwrap() {
+            let fc = b["title"].as_str().unwrap().rsplit(' ').next().unwrap();
+            let got = cs[key][term.as_str()]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["fc"] == fc)
+                .unwrap();
+            let rows = got["pairs"].as_array().unwrap();
+            let d = &b["results"]["data"];
+            let at = format!("{name} {term} {fc}");
+            let names = |k: &str| -> Vec<String> {
+                rows.iter()
+                    .map(|r| r[k].as_str().unwrap().to_string())
+                    .collect()
+            };
+            assert_eq!(names("first"), strings_of(d, first_col), "{at}");
+            assert_eq!(names("second"), strings_of(d, second_col), "{at}");
+            same_numbers(
+                &at,
+                rows.iter().map(|r| r["rank"].as_f64().unwrap()).collect(),
+                column(d, "PairRank"),
+            );
+            same_numbers(
+                &at,
+                rows.iter().map(|r| r["best"].as_f64().unwrap()).collect(),
+                column(d, "Best"),
+            );
+            flags(rows, d, &at);
+            checked += 1;
+        }
+    }
+    checked
+}
+
 /// Typical–typical pairs per focal conjunct (smmr `match = TRUE, cases = 1, term = k`) on
 /// JOBF and STUF: the pairs in order with pair rank, clean correspondence, FC <= Y, unique
 /// coverage, best, most typical for the FC and for the term. Where a term has one typical
 /// case the reference stops ("replacement has 1 row, data has 0", bug 11); toe gives no pairs.
 #[test]
 fn focal_pairs_agree_with_smmr() {
-    for (name, model) in [("jobf", 0usize), ("stuf", 1)] {
-        let (out, cs, pims, _) = smmr_run(name, model);
-        let cs = &cs;
-        let mut checked = 0;
-        for call in out["calls"].as_array().unwrap() {
-            if call["match"] != true || call["cases"] != 1 {
-                continue;
-            }
-            let term = &pims[call["term"].as_u64().unwrap() as usize - 1];
-            if call["error"].is_string() {
-                let all = cs["focal_pairs"][term.as_str()].as_array().unwrap();
-                assert!(
-                    all.iter()
-                        .all(|f| f["pairs"].as_array().unwrap().is_empty()),
-                    "{name} {term}"
-                );
-                continue;
-            }
-            for b in call["blocks"].as_array().unwrap() {
-                let fc = b["title"].as_str().unwrap().rsplit(' ').next().unwrap();
-                let got = cs["focal_pairs"][term.as_str()]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .find(|x| x["fc"] == fc)
-                    .unwrap();
-                let rows = got["pairs"].as_array().unwrap();
-                let d = &b["results"]["data"];
-                let at = format!("{name} {term} {fc}");
-                let strs = |k: &str| {
-                    column(d, k)
-                        .iter()
-                        .map(|v| {
-                            v.as_str()
-                                .map(String::from)
-                                .unwrap_or_else(|| v.to_string())
-                        })
-                        .collect::<Vec<_>>()
-                };
-                assert_eq!(
-                    rows.iter()
-                        .map(|r| r["first"].as_str().unwrap().to_string())
-                        .collect::<Vec<_>>(),
-                    strs("TYP1"),
-                    "{at}"
-                );
-                assert_eq!(
-                    rows.iter()
-                        .map(|r| r["second"].as_str().unwrap().to_string())
-                        .collect::<Vec<_>>(),
-                    strs("TYP2"),
-                    "{at}"
-                );
-                same_numbers(
-                    &at,
-                    rows.iter().map(|r| r["rank"].as_f64().unwrap()).collect(),
-                    column(d, "PairRank"),
-                );
-                same_numbers(
-                    &at,
-                    rows.iter().map(|r| r["best"].as_f64().unwrap()).collect(),
-                    column(d, "Best"),
-                );
-                for (mine, theirs) in [
-                    ("clean", "CleanCorr"),
-                    ("fc_le_y", "FC<=Y"),
-                    ("unique", "UniqCov"),
-                    ("most_typical_fc", "MostTypFC"),
-                    ("most_typical_term", "MostTypTerm"),
-                ] {
-                    assert_eq!(
-                        rows.iter().map(|r| label(&r[mine])).collect::<Vec<_>>(),
-                        strs(theirs),
-                        "{at} {mine}"
-                    );
-                }
-                checked += 1;
-            }
+    let flags = |rows: &[Value], d: &Value, at: &str| {
+        for (mine, theirs) in [
+            ("clean", "CleanCorr"),
+            ("fc_le_y", "FC<=Y"),
+            ("unique", "UniqCov"),
+            ("most_typical_fc", "MostTypFC"),
+            ("most_typical_term", "MostTypTerm"),
+        ] {
+            assert_eq!(
+                rows.iter().map(|r| label(&r[mine])).collect::<Vec<_>>(),
+                strings_of(d, theirs),
+                "{at} {mine}"
+            );
         }
+    };
+    for (name, model) in [("jobf", 0usize), ("stuf", 1)] {
+        let checked = check_focal_blocks(name, model, 1, "focal_pairs", ("TYP1", "TYP2"), &flags);
         assert!(checked >= 1, "{name}");
     }
 }
 
 /// Typical–irrelevant pairs per focal conjunct (smmr `match = TRUE, cases = 2, term = k`) on
-/// JOBF (every term; the STUF fixture has no such call): the pairs in order with pair rank (1–8), clean correspondence, FC <= Y,
-/// unique coverage, globally uncovered, best, most typical for the FC and for the term.
+/// JOBF (every term; the STUF fixture has no such call): the pairs in order with pair rank
+/// (1–8), clean correspondence, FC <= Y, unique coverage, globally uncovered, best, most
+/// typical for the FC and for the term.
 #[test]
 fn focal_irrelevant_pairs_agree_with_smmr() {
-    for (name, model) in [("jobf", 0usize)] {
-        let (out, cs, pims, _) = smmr_run(name, model);
-        let cs = &cs;
-        let mut checked = 0;
-        for call in out["calls"].as_array().unwrap() {
-            if call["match"] != true || call["cases"] != 2 {
-                continue;
-            }
-            let term = &pims[call["term"].as_u64().unwrap() as usize - 1];
-            if call["error"].is_string() {
-                let all = cs["focal_irrelevant_pairs"][term.as_str()]
-                    .as_array()
-                    .unwrap();
-                assert!(
-                    all.iter()
-                        .all(|f| f["pairs"].as_array().unwrap().is_empty()),
-                    "{name} {term}"
-                );
-                continue;
-            }
-            for b in call["blocks"].as_array().unwrap() {
-                let fc = b["title"].as_str().unwrap().rsplit(' ').next().unwrap();
-                let got = cs["focal_irrelevant_pairs"][term.as_str()]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .find(|x| x["fc"] == fc)
-                    .unwrap();
-                let rows = got["pairs"].as_array().unwrap();
-                let d = &b["results"]["data"];
-                let at = format!("{name} {term} {fc}");
-                let strs = |k: &str| {
-                    column(d, k)
-                        .iter()
-                        .map(|v| {
-                            v.as_str()
-                                .map(String::from)
-                                .unwrap_or_else(|| v.to_string())
-                        })
-                        .collect::<Vec<_>>()
-                };
-                assert_eq!(
-                    rows.iter()
-                        .map(|r| r["first"].as_str().unwrap().to_string())
-                        .collect::<Vec<_>>(),
-                    strs("TYP"),
-                    "{at}"
-                );
-                assert_eq!(
-                    rows.iter()
-                        .map(|r| r["second"].as_str().unwrap().to_string())
-                        .collect::<Vec<_>>(),
-                    strs("IIR"),
-                    "{at}"
-                );
-                same_numbers(
-                    &at,
-                    rows.iter().map(|r| r["rank"].as_f64().unwrap()).collect(),
-                    column(d, "PairRank"),
-                );
-                same_numbers(
-                    &at,
-                    rows.iter().map(|r| r["best"].as_f64().unwrap()).collect(),
-                    column(d, "Best"),
-                );
-                let lab = |f: &Value| label(f).replace("typ1", "typ").replace("typ2", "iir");
-                for (mine, theirs) in [("clean", "CleanCorr"), ("fc_le_y", "FC<=Y")] {
-                    assert_eq!(
-                        rows.iter().map(|r| lab(&r[mine])).collect::<Vec<_>>(),
-                        strs(theirs),
-                        "{at} {mine}"
-                    );
-                }
-                for (mine, theirs) in [
-                    ("unique", "UniqCov"),
-                    ("globally_uncovered", "GlobUncov"),
-                    ("most_typical_fc", "MostTypFC"),
-                    ("most_typical_term", "MostTypTerm"),
-                ] {
-                    assert_eq!(
-                        rows.iter().map(|r| &r[mine]).collect::<Vec<_>>(),
-                        column(d, theirs),
-                        "{at} {mine}"
-                    );
-                }
-                checked += 1;
-            }
+    let flags = |rows: &[Value], d: &Value, at: &str| {
+        let lab = |f: &Value| label(f).replace("typ1", "typ").replace("typ2", "iir");
+        for (mine, theirs) in [("clean", "CleanCorr"), ("fc_le_y", "FC<=Y")] {
+            assert_eq!(
+                rows.iter().map(|r| lab(&r[mine])).collect::<Vec<_>>(),
+                strings_of(d, theirs),
+                "{at} {mine}"
+            );
         }
-        assert!(checked >= 1, "{name}");
-    }
+        for (mine, theirs) in [
+            ("unique", "UniqCov"),
+            ("globally_uncovered", "GlobUncov"),
+            ("most_typical_fc", "MostTypFC"),
+            ("most_typical_term", "MostTypTerm"),
+        ] {
+            assert_eq!(
+                rows.iter().map(|r| &r[mine]).collect::<Vec<_>>(),
+                column(d, theirs),
+                "{at} {mine}"
+            );
+        }
+    };
+    let checked = check_focal_blocks(
+        "jobf",
+        0,
+        2,
+        "focal_irrelevant_pairs",
+        ("TYP", "IIR"),
+        &flags,
+    );
+    assert!(checked >= 1, "jobf");
 }
 
 /// Typical cases of a necessity claim (smmr `necessity = TRUE, cases = 1, nec.cond = "HS"` on
