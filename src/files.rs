@@ -1,5 +1,6 @@
 //! Files, in and out, in one place: scripts (`toe run`, `use`, the REPL's `:load`), data files
-//! (CSV with the csv crate, workbooks with calamine), atomic writes (exports, `--json`) and
+//! (CSV with the csv crate, workbooks with calamine, SPSS and Stata files in [`labelled`]),
+//! atomic writes (exports, `--json`) and
 //! SHA-256 hashes (provenance).
 //!
 //! Guarantees: any file content (binary garbage included) gives text, rows or a typed error,
@@ -10,6 +11,12 @@ use crate::diagnostics::{codes, Diag};
 use crate::engine::data::Cell;
 use crate::source::Span;
 use std::path::{Path, PathBuf};
+
+mod labelled;
+mod rows;
+pub use labelled::{read_spss, read_stata};
+use rows::read_bytes;
+pub use rows::{sha256_hex, LoadError, Rows};
 
 /// Why a script could not be read.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,39 +73,9 @@ pub fn script_diag(e: &ScriptError, shown: &str, at: Option<Span>) -> Diag {
     }
 }
 
-/// Why a data file could not be read.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LoadError {
-    Missing,
-    Io(String),
-    NotText {
-        line: u64,
-    },
-    Malformed {
-        line: u64,
-        message: String,
-    },
-    Ragged {
-        line: u64,
-        expected: usize,
-        found: usize,
-    },
-    NoSheet {
-        sheet: String,
-        sheets: Vec<String>,
-    },
-    Workbook(String),
-}
-
-/// Header and rows of a file, and the SHA-256 of its bytes (provenance).
-pub type Rows = (Vec<String>, Vec<Vec<Cell>>, String);
-
 /// Reads a delimited text file. `sep` is a single byte.
 pub fn read_csv(path: &Path, sep: u8) -> Result<Rows, LoadError> {
-    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => LoadError::Missing,
-        _ => LoadError::Io(e.to_string()),
-    })?;
+    let bytes = read_bytes(path)?;
     let sha = sha256_hex(&bytes);
     // Strip a UTF-8 byte-order mark, as spreadsheets write one.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
@@ -140,17 +117,14 @@ pub fn read_csv(path: &Path, sep: u8) -> Result<Rows, LoadError> {
             }
         }
     }
-    Ok((headers.unwrap_or_default(), rows, sha))
+    Ok(Rows::unlabelled(headers.unwrap_or_default(), rows, sha))
 }
 
 /// Reads one sheet of a workbook (xlsx, xls, ods); the first sheet when `sheet` is `None`.
 pub fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Rows, LoadError> {
     use calamine::{open_workbook_auto, Data, Reader};
     // calamine reads the file itself (by its extension); the bytes are read for the hash.
-    let sha = sha256_hex(&std::fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => LoadError::Missing,
-        _ => LoadError::Io(e.to_string()),
-    })?);
+    let sha = sha256_hex(&read_bytes(path)?);
     let mut wb = open_workbook_auto(path).map_err(|e| LoadError::Workbook(e.to_string()))?;
     let names = wb.sheet_names().to_vec();
     let name = match sheet {
@@ -174,7 +148,7 @@ pub fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Rows, LoadError
     let mut iter = range.rows();
     let headers: Vec<String> = match iter.next() {
         Some(r) => r.iter().map(|c| c.to_string().trim().to_string()).collect(),
-        None => return Ok((Vec::new(), Vec::new(), sha)),
+        None => return Ok(Rows::unlabelled(Vec::new(), Vec::new(), sha)),
     };
     let rows = iter
         .filter(|r| r.iter().any(|c| !matches!(c, Data::Empty)))
@@ -190,7 +164,7 @@ pub fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Rows, LoadError
                 .collect()
         })
         .collect();
-    Ok((headers, rows, sha))
+    Ok(Rows::unlabelled(headers, rows, sha))
 }
 
 /// Whether a write may create the target's folder.
@@ -238,13 +212,6 @@ pub fn write_diag(shown: &str, e: &std::io::Error, at: Option<Span>) -> Diag {
         Some(span) => d.at(span, "cannot write here"),
         None => d,
     }
-}
-
-/// The SHA-256 of some bytes, in hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    let d = Sha256::digest(bytes);
-    d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The folder of a script, against which its relative paths resolve.

@@ -136,6 +136,8 @@ pub fn example_call(name: &str) -> &'static str {
         "crisp" => "crisp(at = 0.5)",
         "csv" => "csv(\"data/file.csv\", id = case)",
         "xlsx" => "xlsx(\"data/file.xlsx\", sheet = \"2021\", id = case)",
+        "spss" => "spss(\"data/file.sav\", id = case)",
+        "stata" => "stata(\"data/file.dta\", id = case)",
         _ => "name(arguments)",
     }
 }

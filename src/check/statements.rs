@@ -35,6 +35,8 @@ pub fn data(cx: &Context, name: &Ident, call: &Call, span: Span) -> Result<DataS
     let (kind, params): (&str, &[&str]) = match call.name.node.as_str() {
         "csv" => ("csv", &["path", "id", "na", "sep"]),
         "xlsx" | "xls" | "ods" => ("xlsx", &["path", "sheet", "id", "na"]),
+        "spss" | "sav" => ("spss", &["path", "id"]),
+        "stata" | "dta" => ("stata", &["path", "id"]),
         other => {
             let help = match other {
                 "read.csv" | "read_csv" | "fread" => {
@@ -43,11 +45,19 @@ pub fn data(cx: &Context, name: &Ident, call: &Call, span: Span) -> Result<DataS
                 "read_excel" | "read.xlsx" => {
                     "toe writes `xlsx(\"file.xlsx\", sheet = \"…\")`".to_string()
                 }
-                _ => suggestion(other, &["csv", "xlsx"], "data function"),
+                "read_sav" | "read.spss" | "read_spss" => {
+                    "toe writes `spss(\"file.sav\", id = case)`".to_string()
+                }
+                "read_dta" | "read.dta" | "read_stata" => {
+                    "toe writes `stata(\"file.dta\", id = case)`".to_string()
+                }
+                _ => suggestion(other, &["csv", "xlsx", "spss", "stata"], "data function"),
             };
             return Err(Diag::error(
                 codes::UNKNOWN_DATA_FUNCTION,
-                format!("expected `csv(…)` or `xlsx(…)`, found `{other}(…)`"),
+                format!(
+                    "expected `csv(…)`, `xlsx(…)`, `spss(…)` or `stata(…)`, found `{other}(…)`"
+                ),
             )
             .at(call.name.span, "unknown data function")
             .help(help));
@@ -90,7 +100,11 @@ pub fn data(cx: &Context, name: &Ident, call: &Call, span: Span) -> Result<DataS
                     .help("paths are relative to the folder of the script".to_string()),
                 LoadError::Io(m) | LoadError::Workbook(m) => Diag::error(codes::READ_ERROR, format!("expected a readable data file, found an error: {m}"))
                     .at(path_v.span, "cannot read this file")
-                    .help("check that the file is a CSV or an xlsx workbook and is not open elsewhere"),
+                    .help(match kind {
+                        "spss" => "check that the file is an SPSS system file (.sav or .zsav) and is not open elsewhere",
+                        "stata" => "check that the file is a Stata data file (.dta) and is not open elsewhere",
+                        _ => "check that the file is a CSV or an xlsx workbook and is not open elsewhere",
+                    }),
                 LoadError::NotText { line } => Diag::error(codes::MALFORMED, format!("expected UTF-8 text in `{file}`, found binary data on line {line}"))
                     .at(path_v.span, "not a text file")
                     .help("export the data as CSV (UTF-8) or read a workbook with `xlsx(…)`"),
@@ -108,7 +122,7 @@ pub fn data(cx: &Context, name: &Ident, call: &Call, span: Span) -> Result<DataS
                 }
             }
     };
-    let (headers, rows, sha256) = if kind == "csv" {
+    let loaded = if kind == "csv" {
         let sep = match idx("sep").and_then(|i| args[i]) {
             Some(v) => {
                 let s = string_value(v, "a one-character separator in quotes")?;
@@ -126,6 +140,10 @@ pub fn data(cx: &Context, name: &Ident, call: &Call, span: Span) -> Result<DataS
             None => b',',
         };
         files::read_csv(&full, sep).map_err(load_err)?
+    } else if kind == "spss" {
+        files::read_spss(&full).map_err(load_err)?
+    } else if kind == "stata" {
+        files::read_stata(&full).map_err(load_err)?
     } else {
         let sheet = match idx("sheet").and_then(|i| args[i]) {
             Some(v) => Some(match &v.kind {
@@ -136,7 +154,13 @@ pub fn data(cx: &Context, name: &Ident, call: &Call, span: Span) -> Result<DataS
         };
         files::read_workbook(&full, sheet.as_deref()).map_err(load_err)?
     };
-    let table = Table::build(
+    let files::Rows {
+        headers,
+        rows,
+        sha256,
+        labels,
+    } = loaded;
+    let mut table = Table::build(
         headers.clone(),
         rows,
         &na,
@@ -215,6 +239,7 @@ pub fn data(cx: &Context, name: &Ident, call: &Call, span: Span) -> Result<DataS
             .help("every row needs a cell for every column"),
         }
     })?;
+    table.column_labels = labels;
     Ok(DataSet {
         name: name.node.clone(),
         path,
@@ -346,7 +371,12 @@ pub fn declare_set(
         dimension: dimension.map(|d| d.node.clone()),
         column: def.column.node.clone(),
         column_index: j,
-        label: def.label.as_ref().map(|l| l.node.clone()),
+        // A label written in the script, else the variable label of the data file.
+        label: def
+            .label
+            .as_ref()
+            .map(|l| l.node.clone())
+            .or_else(|| scope.data.as_ref()?.table.column_labels.get(j).cloned()?),
         span: def.name.span,
         raw,
         calibration,

@@ -12,6 +12,9 @@ pub enum Cell {
     Empty,
     Number(f64),
     Text(String),
+    /// A number with a value label (SPSS, Stata): the number for analyses, the label as the
+    /// cell's text (case ids, groups).
+    Labelled(f64, String),
 }
 
 /// The first cell of a column that is neither a number nor missing.
@@ -32,6 +35,8 @@ pub struct Table {
     pub text: Vec<Option<TextCell>>,
     /// Every cell as written (trimmed), row by row: labels for grouping (`by`, `cluster`).
     pub cells: Vec<Vec<String>>,
+    /// Each column's variable label from the file (SPSS, Stata), if any.
+    pub column_labels: Vec<Option<String>>,
 }
 
 /// Why rows and headers do not make a table.
@@ -103,7 +108,7 @@ impl Table {
                 texts.push(match cell {
                     Cell::Empty => String::new(),
                     Cell::Number(n) => label_of(*n),
-                    Cell::Text(s) => s.trim().to_string(),
+                    Cell::Text(s) | Cell::Labelled(_, s) => s.trim().to_string(),
                 });
             }
             raw_text.push(texts);
@@ -140,6 +145,7 @@ impl Table {
             values,
             text,
             cells: raw_text,
+            column_labels: vec![None; ncol],
         })
     }
 
@@ -163,6 +169,7 @@ impl Table {
     /// round-trip text, so that grouping by it is grouping by value.
     pub fn push_column(&mut self, name: &str, values: &[f64]) {
         self.columns.push(name.to_string());
+        self.column_labels.push(None);
         self.text.push(None);
         for (row, v) in self.cells.iter_mut().zip(values) {
             row.push(label_of(*v));
@@ -189,8 +196,8 @@ fn label_of(v: f64) -> String {
 fn classify(cell: &Cell, na: &[String]) -> (f64, Option<String>) {
     match cell {
         Cell::Empty => (f64::NAN, None),
-        Cell::Number(n) if n.is_finite() => (*n, None),
-        Cell::Number(_) => (f64::NAN, Some("a non-finite number".into())),
+        Cell::Number(n) | Cell::Labelled(n, _) if n.is_finite() => (*n, None),
+        Cell::Number(_) | Cell::Labelled(..) => (f64::NAN, Some("a non-finite number".into())),
         Cell::Text(s) => {
             let t = s.trim();
             if t.is_empty() || na.iter().any(|m| m == t) {

@@ -15,7 +15,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 /// Words of the language offered by completion.
-pub const WORDS: [&str; 63] = [
+pub const WORDS: [&str; 65] = [
     "study",
     "data",
     "index",
@@ -39,6 +39,8 @@ pub const WORDS: [&str; 63] = [
     "framework",
     "csv",
     "xlsx",
+    "spss",
+    "stata",
     "direct",
     "linear",
     "bell",

@@ -142,7 +142,7 @@ fn meta(session: &mut Session, cmd: &str) -> Step {
 pub fn help(topic: &str) -> String {
     let t = match topic {
         "" => HELP,
-        "data" => "data NAME = csv(\"file.csv\", id = case, na = [\"\", \"NA\"], sep = \",\")\ndata NAME = xlsx(\"file.xlsx\", sheet = \"2021\", id = case)\n",
+        "data" => "data NAME = csv(\"file.csv\", id = case, na = [\"\", \"NA\"], sep = \",\")\ndata NAME = xlsx(\"file.xlsx\", sheet = \"2021\", id = case)\ndata NAME = spss(\"file.sav\", id = case)    # value labels as ids, user-missing as missing\ndata NAME = stata(\"file.dta\", id = case)\n",
         "conditions" | "outcome" => "conditions [framework] { [dimension {] NAME = column \"label\" [}] }\noutcome NAME = column \"label\"\n",
         "calibrate" => "calibrate {\n  *    direct(e = p25, c = p50, i = p75)\n  NAME direct(e = 2, c = 6, i = 12)    # idm = 0.95 or logodds = 3\n  NAME crisp(at = 0.5) | linear(e, c, i) | bell(e1, c1, i1, i2, c2, e2) | fuzzy\n}\n",
         "nca" => "nca NAME: OUTCOME needs A, B {\n  ceilings = [cr_fdh, ce_fdh]\n  permutations = 10000\n  seed = 2021\n  necessary when d >= 0.1 and p <= 0.05\n  bottlenecks = steps(10), percentage | actual | percentile\n  on = calibrated | raw\n}\n",

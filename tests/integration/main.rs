@@ -13,6 +13,7 @@ mod conformance_nca_lines;
 mod conformance_nca_protocol;
 mod conformance_qca;
 mod conformance_setmethods;
+mod data_files;
 mod edge_cases;
 mod exact_bruteforce;
 mod examples;

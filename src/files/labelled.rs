@@ -1,0 +1,275 @@
+//! Files, stage 1 (input): the statistics packages' data files — SPSS (.sav/.zsav, read with
+//! the `ambers` crate) and Stata (.dta of every release, read with the `dta` crate).
+//!
+//! Guarantees: a file gives [`Rows`] or a [`LoadError`], never a panic; system-missing values
+//! (SPSS sysmis, Stata `.` and `.a`–`.z`) and SPSS user-missing values (discrete values and
+//! ranges declared in the file) are [`Cell::Empty`]; a number with a value label is
+//! [`Cell::Labelled`] (the number for analyses, the label as its text: case ids, groups);
+//! variable labels come back beside the headers. The two crates can panic on damaged input
+//! (an arithmetic overflow on a corrupt length, found by `damaged_statistics_files_never_panic`);
+//! [`guarded`] turns such a panic into a [`LoadError`] and keeps its message off the terminal.
+
+use super::rows::{read_bytes, sha256_hex, LoadError, Rows};
+use crate::engine::data::Cell;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Reads an SPSS system file (.sav, or zlib-compressed .zsav).
+pub fn read_spss(path: &Path) -> Result<Rows, LoadError> {
+    let bytes = read_bytes(path)?;
+    guarded(|| spss_rows(bytes))
+}
+
+/// Reads a Stata data file (.dta, releases 102–119).
+pub fn read_stata(path: &Path) -> Result<Rows, LoadError> {
+    let bytes = read_bytes(path)?;
+    guarded(|| stata_rows(bytes))
+}
+
+thread_local! {
+    /// Set while a reader of a foreign format runs on this thread: its panics are reported as
+    /// damaged files, not printed.
+    static IN_READER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs a reader; a panic inside it is a [`LoadError::Workbook`] ("damaged file").
+fn guarded(read: impl FnOnce() -> Result<Rows, LoadError>) -> Result<Rows, LoadError> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_READER.with(|f| f.get()) {
+                previous(info);
+            }
+        }));
+    });
+    IN_READER.with(|f| f.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
+    IN_READER.with(|f| f.set(false));
+    result.unwrap_or_else(|_| {
+        Err(LoadError::Workbook(
+            "the file looks damaged: its reader stopped on an impossible length or offset".into(),
+        ))
+    })
+}
+
+fn spss_rows(bytes: Vec<u8>) -> Result<Rows, LoadError> {
+    use ambers::MissingSpec;
+    use arrow::array::{Array, AsArray};
+    use arrow::datatypes::{DataType, Float64Type};
+    let sha256 = sha256_hex(&bytes);
+    let (batch, meta) = ambers::read_sav_from_reader(std::io::Cursor::new(bytes))
+        .map_err(|e| LoadError::Workbook(e.to_string()))?;
+    // A damaged file (fewer cases than its header declares, …) is read as far as it goes;
+    // an analysis of the cases that survived would be silently wrong, so it is refused.
+    if let Some(w) = meta.warnings.first() {
+        return Err(LoadError::Workbook(format!("the file looks damaged: {w}")));
+    }
+    let headers = meta.variable_names.clone();
+    let n = batch.num_rows();
+    let mut columns: Vec<Vec<Cell>> = Vec::with_capacity(headers.len());
+    for (j, name) in headers.iter().enumerate() {
+        let Some(col) = batch.columns().get(j) else {
+            return Err(LoadError::Workbook(format!(
+                "the file declares variable `{name}` but holds no data for it"
+            )));
+        };
+        let missing = meta
+            .variable_missing_values
+            .get(name)
+            .cloned()
+            .unwrap_or_default();
+        let is_user_missing = |v: f64| {
+            missing.iter().any(|m| match m {
+                MissingSpec::Value(x) => *x == v,
+                MissingSpec::Range { lo, hi } => *lo <= v && v <= *hi,
+                MissingSpec::StringValue(_) => false,
+            })
+        };
+        let labels: HashMap<u64, String> = meta
+            .variable_value_labels
+            .get(name)
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, l)| match k {
+                        ambers::Value::Numeric(v) => Some((v.to_bits(), l.clone())),
+                        ambers::Value::String(_) => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let cells: Vec<Cell> = match col.data_type() {
+            DataType::Float64 => {
+                let a = col.as_primitive::<Float64Type>();
+                (0..n)
+                    .map(|i| {
+                        if a.is_null(i) || is_user_missing(a.value(i)) {
+                            Cell::Empty
+                        } else {
+                            number_cell(a.value(i), &labels)
+                        }
+                    })
+                    .collect()
+            }
+            _ => {
+                // Strings, dates and durations: their text, as SPSS displays it; a discrete
+                // string user-missing value is missing.
+                let text = arrow::util::display::ArrayFormatter::try_new(
+                    col.as_ref(),
+                    &Default::default(),
+                )
+                .map_err(|e| LoadError::Workbook(e.to_string()))?;
+                let str_missing: Vec<&str> = missing
+                    .iter()
+                    .filter_map(|m| match m {
+                        MissingSpec::StringValue(s) => Some(s.trim_end()),
+                        _ => None,
+                    })
+                    .collect();
+                (0..n)
+                    .map(|i| {
+                        if col.is_null(i) {
+                            return Cell::Empty;
+                        }
+                        let s = text.value(i).to_string();
+                        let t = s.trim_end();
+                        if str_missing.contains(&t) {
+                            Cell::Empty
+                        } else {
+                            Cell::Text(t.to_string())
+                        }
+                    })
+                    .collect()
+            }
+        };
+        columns.push(cells);
+    }
+    let labels = headers
+        .iter()
+        .map(|h| meta.label(h).filter(|l| !l.is_empty()).map(str::to_string))
+        .collect();
+    Ok(Rows {
+        headers,
+        rows: transpose(columns, n),
+        sha256,
+        labels,
+    })
+}
+
+fn stata_rows(bytes: Vec<u8>) -> Result<Rows, LoadError> {
+    use dta::stata::dta::dta_reader::DtaReader;
+    use dta::stata::dta::long_string_table::LongStringTable;
+    use dta::stata::dta::value::Value;
+    use dta::stata::dta::value_label_table::ValueLabelTable;
+    let sha256 = sha256_hex(&bytes);
+    let fail = |e: dta::stata::dta::dta_error::DtaError| LoadError::Workbook(e.to_string());
+    let schema_reader = DtaReader::new()
+        .from_reader(std::io::Cursor::new(bytes))
+        .read_header()
+        .map_err(fail)?;
+    let mut characteristics = schema_reader.read_schema().map_err(fail)?;
+    characteristics.skip_to_end().map_err(fail)?;
+    let mut records = characteristics.into_record_reader().map_err(fail)?;
+    let schema = records.schema().clone();
+    let headers: Vec<String> = schema
+        .variables()
+        .iter()
+        .map(|v| v.name().to_string())
+        .collect();
+    /// A cell before the strL and value-label sections are read.
+    enum Raw {
+        Missing,
+        Number(f64),
+        Text(String),
+        Long(dta::stata::dta::long_string_ref::LongStringRef),
+    }
+    let mut raw: Vec<Vec<Raw>> = Vec::new();
+    while let Some(record) = records.read_record().map_err(fail)? {
+        let row = record
+            .values()
+            .iter()
+            .map(|v| {
+                let num = |x: Option<f64>| x.map(Raw::Number).unwrap_or(Raw::Missing);
+                match v {
+                    Value::Byte(b) => num(b.present().map(f64::from)),
+                    Value::Int(i) => num(i.present().map(f64::from)),
+                    Value::Long(l) => num(l.present().map(f64::from)),
+                    Value::Float(f) => num(f.present().map(f64::from)),
+                    Value::Double(d) => num(d.present()),
+                    Value::String(s) => Raw::Text(s.to_string()),
+                    Value::LongStringRef(r) => Raw::Long(*r),
+                }
+            })
+            .collect();
+        raw.push(row);
+    }
+    let mut long_reader = records.into_long_string_reader().map_err(fail)?;
+    let mut long = LongStringTable::for_reading();
+    long_reader.read_remaining_into(&mut long).map_err(fail)?;
+    let mut label_reader = long_reader.into_value_label_reader().map_err(fail)?;
+    let mut sets = ValueLabelTable::new();
+    label_reader.read_remaining_into(&mut sets).map_err(fail)?;
+    // Value labels by column: Stata labels integers only.
+    let labels_of: Vec<HashMap<u64, String>> = schema
+        .variables()
+        .iter()
+        .map(|v| {
+            sets.get(v.value_label_name())
+                .map(|set| {
+                    set.entries()
+                        .iter()
+                        .map(|e| (f64::from(e.value()).to_bits(), e.label().to_string()))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .collect();
+    let rows = raw
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .enumerate()
+                .map(|(j, c)| match c {
+                    Raw::Missing => Cell::Empty,
+                    Raw::Number(v) => number_cell(v, &labels_of[j]),
+                    Raw::Text(s) => Cell::Text(s),
+                    Raw::Long(r) => match long.get(&r) {
+                        Some(s) => Cell::Text(String::from_utf8_lossy(s.content().data()).into()),
+                        None => Cell::Empty,
+                    },
+                })
+                .collect()
+        })
+        .collect();
+    let labels = schema
+        .variables()
+        .iter()
+        .map(|v| Some(v.label().to_string()).filter(|l| !l.is_empty()))
+        .collect();
+    Ok(Rows {
+        headers,
+        rows,
+        sha256,
+        labels,
+    })
+}
+
+/// A number, with its value label when the file gives one.
+fn number_cell(v: f64, labels: &HashMap<u64, String>) -> Cell {
+    // -0.0 and 0.0 share a label.
+    let key = if v == 0.0 { 0.0f64 } else { v };
+    match labels.get(&key.to_bits()) {
+        Some(l) => Cell::Labelled(v, l.clone()),
+        None => Cell::Number(v),
+    }
+}
+
+fn transpose(columns: Vec<Vec<Cell>>, n: usize) -> Vec<Vec<Cell>> {
+    let mut rows: Vec<Vec<Cell>> = (0..n).map(|_| Vec::with_capacity(columns.len())).collect();
+    for col in columns {
+        for (row, cell) in rows.iter_mut().zip(col) {
+            row.push(cell);
+        }
+    }
+    rows
+}
