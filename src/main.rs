@@ -1,4 +1,4 @@
-//! The `toe` command line: `toe run | check | repl`.
+//! The `toe` command line: `toe run | check | report | repl`.
 //!
 //! Guarantees: exit status 0 on success, 1 when the script or its data has an error (a
 //! diagnostic was printed), 2 on bad command-line usage; no input makes it panic.
@@ -38,6 +38,16 @@ enum Command {
     /// Parses and checks a script; runs no analysis.
     Check {
         script: PathBuf,
+        #[arg(long)]
+        plain: bool,
+    },
+    /// Runs a script and writes the study report: every table in a paper's order, plots and
+    /// provenance, as HTML, Word (.docx), Markdown or LaTeX by the output's extension.
+    Report {
+        script: PathBuf,
+        /// The report file: report.html, report.docx, report.md or report.tex.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
         #[arg(long)]
         plain: bool,
     },
@@ -95,13 +105,7 @@ fn run(script: &Path, json: Option<&str>, plain: bool, mode: Mode) -> u8 {
         print!("{}", if colored { bold_headers(&out) } else { out });
     }
     if let Some(target) = json {
-        // The script's text as it was read and run (the source map keeps it).
-        let text = session
-            .sources
-            .find_path(script)
-            .and_then(|id| session.sources.get(id))
-            .map(|f| f.text.clone())
-            .unwrap_or_default();
+        let text = script_text(&session, script);
         let doc = session.document(&name, text.as_bytes());
         let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
         s.push('\n');
@@ -114,6 +118,63 @@ fn run(script: &Path, json: Option<&str>, plain: bool, mode: Mode) -> u8 {
             return 1;
         }
     }
+    0
+}
+
+/// The script's text as it was read and run (the source map keeps it).
+fn script_text(session: &Session, script: &Path) -> String {
+    session
+        .sources
+        .find_path(script)
+        .and_then(|id| session.sources.get(id))
+        .map(|f| f.text.clone())
+        .unwrap_or_default()
+}
+
+/// `toe report`: runs the script (warnings and progress on stderr), then writes the report.
+fn report(script: &Path, output: &Path, plain: bool) -> u8 {
+    use toe::check::plan::Format;
+    let shown = output.display().to_string();
+    let ext = output
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let format = Format::ALL
+        .into_iter()
+        .find(|f| f.extension() == ext)
+        .unwrap_or(Format::Csv);
+    let mut session = Session::new(files::folder_of(script));
+    session.style.unicode = !plain;
+    // A wrong extension is told before the script runs.
+    if let Err(d) = Session::report_format(format, &shown) {
+        print_diags(&session, &[d], plain);
+        return 2;
+    }
+    if std::io::stderr().is_terminal() {
+        session.interp.progress = Box::new(toe::report::progress::Bar::default());
+    }
+    let result = session.run_file(script, Mode::Run);
+    let warnings = session.take_pending();
+    print_diags(&session, &warnings, plain);
+    if let Err(diags) = result {
+        print_diags(&session, &diags, plain);
+        return 1;
+    }
+    let name = script.display().to_string();
+    let text = script_text(&session, script);
+    let bytes = match session.report(&name, text.as_bytes(), format, &shown) {
+        Ok(b) => b,
+        Err(d) => {
+            print_diags(&session, &[d], plain);
+            return 1;
+        }
+    };
+    if let Err(e) = files::write_atomically(output, &bytes, files::Folder::Create) {
+        print_diags(&session, &[files::write_diag(&shown, &e, None)], plain);
+        return 1;
+    }
+    eprintln!("wrote the report of {name} to {shown}");
     0
 }
 
@@ -155,6 +216,11 @@ fn main() -> ExitCode {
             plain,
         } => run(&script, json.as_deref(), plain, Mode::Run),
         Command::Check { script, plain } => run(&script, None, plain, Mode::Check),
+        Command::Report {
+            script,
+            output,
+            plain,
+        } => report(&script, &output, plain),
         Command::Repl { script } => {
             let base = script
                 .as_deref()

@@ -146,7 +146,7 @@ impl Session {
     fn export(&mut self, e: &ExportPlan) -> Result<String, Diag> {
         let content = report::export::export(&self.interp.results, &e.analysis, e.format)
             .map_err(|why| runtime::export_failed(&e.analysis, &why, e.span))?;
-        files::write_atomically(&e.target, content.as_bytes(), files::Folder::Create)
+        files::write_atomically(&e.target, &content, files::Folder::Create)
             .map_err(|err| files::write_diag(&e.path, &err, Some(e.span)))?;
         Ok(report::export::exported(&e.analysis, &e.path))
     }
@@ -183,6 +183,50 @@ impl Session {
             script_path,
             script,
         )
+    }
+
+    /// Whether the report is written in `format` (`toe::run::report_format` if not; `shown`
+    /// is the output path as given).
+    pub fn report_format(format: crate::check::plan::Format, shown: &str) -> Result<(), Diag> {
+        use crate::check::plan::Format;
+        match format {
+            Format::Html | Format::Markdown | Format::Latex | Format::Docx => Ok(()),
+            _ => Err(crate::diagnostics::runtime::report_format(shown)),
+        }
+    }
+
+    /// The study report (`toe report`) of the script that has run, in `format` (HTML,
+    /// Markdown, LaTeX or Word; another format is `toe::run::report_format`).
+    pub fn report(
+        &mut self,
+        script_path: &str,
+        script: &[u8],
+        format: crate::check::plan::Format,
+        shown: &str,
+    ) -> Result<Vec<u8>, Diag> {
+        use crate::check::plan::Format;
+        use crate::diagnostics::runtime;
+        Self::report_format(format, shown)?;
+        // The XY plots colour the cases by their class, as an export does.
+        let names: Vec<String> = self.interp.results.fsqca.keys().cloned().collect();
+        for n in &names {
+            self.interp.ensure_case_selection(n);
+        }
+        let title = self.interp.scope.study.as_ref().map(|(t, _)| t.as_str());
+        let source = report::study::Source {
+            script: script_path,
+            text: script,
+        };
+        let r = report::study::build(title, &self.interp.scope, &self.interp.results, &source)
+            .map_err(|why| runtime::report_failed(&why))?;
+        Ok(match format {
+            Format::Docx => {
+                report::docx::document(&r).map_err(|why| runtime::report_failed(&why))?
+            }
+            Format::Markdown => report::paper::markdown(&r).into_bytes(),
+            Format::Latex => report::paper::latex(&r).into_bytes(),
+            _ => report::paper::html(&r).into_bytes(),
+        })
     }
 
     /// The JSON of one analysis, as in the document's `analyses`.

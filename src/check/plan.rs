@@ -462,16 +462,18 @@ pub enum Format {
     Latex,
     Html,
     Svg,
+    Docx,
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Json,
         Format::Csv,
         Format::Markdown,
         Format::Latex,
         Format::Html,
         Format::Svg,
+        Format::Docx,
     ];
     pub fn extension(self) -> &'static str {
         match self {
@@ -481,6 +483,7 @@ impl Format {
             Format::Latex => "tex",
             Format::Html => "html",
             Format::Svg => "svg",
+            Format::Docx => "docx",
         }
     }
 }

@@ -74,6 +74,7 @@ pub mod codes {
     pub const MISSING_VALUES: &str = "toe::run::missing_values";
     pub const NO_SEED: &str = "toe::run::no_seed";
     pub const WRITE_ERROR: &str = "toe::run::write_error";
+    pub const REPORT_FORMAT: &str = "toe::run::report_format";
     pub const UNDEFINED: &str = "toe::run::undefined";
     pub const DEPARTURE: &str = "toe::run::departure";
     pub const TARGET_OUTSIDE: &str = "toe::run::target_outside";

@@ -346,3 +346,21 @@ pub fn export_failed(analysis: &str, why: &str, span: Span) -> Diag {
     .at(span, "this export")
     .help("report this as a bug, with the script")
 }
+
+/// `toe report … -o FILE` with an extension the report is not written in.
+pub fn report_format(path: &str) -> Diag {
+    Diag::error(
+        codes::REPORT_FORMAT,
+        format!("expected a report file ending in .html, .docx, .md or .tex, found `{path}`"),
+    )
+    .help("for example `toe report study.toe -o report.html`")
+}
+
+/// The report could not be drawn (a plot that could not be rasterized, …).
+pub fn report_failed(why: &str) -> Diag {
+    Diag::error(
+        codes::WRITE_ERROR,
+        format!("expected to draw the report, found an error: {why}"),
+    )
+    .help("report this as a bug, with the script")
+}

@@ -10,6 +10,7 @@ pub mod case_selection;
 pub mod clusters;
 pub mod configurations;
 pub mod data;
+pub mod describe;
 pub mod fsqca;
 pub mod index;
 pub mod nca;

@@ -306,7 +306,7 @@ impl Interpreter {
     /// Computes the case selection of an fsqca analysis the first time a statement needs it
     /// (`show case_selection`, an export): its pair tables grow with the square of the cases,
     /// so an analysis that does not ask for them does not pay for them.
-    pub(super) fn ensure_case_selection(&mut self, name: &str) {
+    pub(crate) fn ensure_case_selection(&mut self, name: &str) {
         if let Some(run) = self.results.fsqca.get_mut(name) {
             if run.case_selection.is_empty() {
                 run.case_selection = case_selection(run);

@@ -1,5 +1,5 @@
 //! Stage 5, `export NAME to "file.ext"`: an analysis as JSON, CSV, Markdown, LaTeX (booktabs), a
-//! self-contained HTML page, or SVG plots — the bytes; the session writes them (atomically,
+//! self-contained HTML page, SVG plots or a Word document ([`super::docx`]) — the bytes; the session writes them (atomically,
 //! with [`crate::files::write_atomically`]).
 //!
 //! Guarantees: the tables are those of `show` (the same builders); CSV holds one table at
@@ -25,7 +25,7 @@ struct Protocol<'a> {
 }
 
 /// The bytes of an export of the analysis `name`, or why it could not be drawn.
-pub fn export(results: &Results, name: &str, format: Format) -> Result<String, String> {
+pub fn export(results: &Results, name: &str, format: Format) -> Result<Vec<u8>, String> {
     if let Some(run) = results.fsqca.get(name) {
         let necessary = results.necessary_for(&run.plan.outcome, run.plan.negated);
         let protocol = Protocol {
@@ -80,7 +80,7 @@ fn write(
     format: Format,
     title: &str,
     svgs: impl Fn() -> Result<Vec<String>, String>,
-) -> Result<String, String> {
+) -> Result<Vec<u8>, String> {
     Ok(match format {
         Format::Json => serde_json::to_string_pretty(&json).unwrap_or_default() + "\n",
         Format::Csv => table::csv(csv),
@@ -88,10 +88,33 @@ fn write(
         Format::Latex => table::latex(title, doc),
         Format::Html => table::html(title, doc, &svgs()?),
         Format::Svg => svgs()?.into_iter().next().unwrap_or_default(),
-    })
+        Format::Docx => return docx(doc, title, svgs()?),
+    }
+    .into_bytes())
 }
 
-fn nca(run: &NcaRun, robustness: &[&NcaRobustnessRun], format: Format) -> Result<String, String> {
+/// An analysis as a Word document: its tables and plots as one section.
+fn docx(doc: &Doc, title: &str, svgs: Vec<String>) -> Result<Vec<u8>, String> {
+    let report = super::model::Report {
+        title: title.to_string(),
+        provenance: vec![("toe".into(), env!("CARGO_PKG_VERSION").into())],
+        sections: vec![super::model::Section {
+            id: "analysis".into(),
+            title: title.to_string(),
+            doc: doc.clone(),
+            figures: svgs
+                .into_iter()
+                .map(|svg| super::model::Figure {
+                    caption: format!("{title}: plot"),
+                    svg,
+                })
+                .collect(),
+        }],
+    };
+    super::docx::document(&report)
+}
+
+fn nca(run: &NcaRun, robustness: &[&NcaRobustnessRun], format: Format) -> Result<Vec<u8>, String> {
     let results = tables::nca_results(run);
     let mut doc = results.clone();
     doc.extend(tables::bottlenecks(run));
@@ -107,13 +130,22 @@ fn nca(run: &NcaRun, robustness: &[&NcaRobustnessRun], format: Format) -> Result
         .unwrap_or_else(|| table::Table::new("", vec![]));
     let title = format!("NCA {}", run.plan.name);
     write(&doc, &csv, json::nca(run), format, &title, || {
-        let panels: Vec<(String, &crate::engine::nca::NcaResult)> = run
-            .analysed()
-            .into_iter()
-            .map(|(c, r)| (c.to_string(), r))
-            .collect();
-        Ok(vec![plot::nca_svg(&title, &run.plan.outcome, &panels)?])
+        Ok(vec![nca_figure(run)?])
     })
+}
+
+/// The scatter plots of an nca analysis (one panel per condition).
+pub fn nca_figure(run: &NcaRun) -> Result<String, String> {
+    let panels: Vec<(String, &crate::engine::nca::NcaResult)> = run
+        .analysed()
+        .into_iter()
+        .map(|(c, r)| (c.to_string(), r))
+        .collect();
+    plot::nca_svg(
+        &format!("NCA {}", run.plan.name),
+        &run.plan.outcome,
+        &panels,
+    )
 }
 
 fn fsqca(
@@ -121,7 +153,7 @@ fn fsqca(
     necessary: &[String],
     protocol: &Protocol,
     format: Format,
-) -> Result<String, String> {
+) -> Result<Vec<u8>, String> {
     // Readers of a report want the configurations first.
     let mut doc = tables::configurations(run, necessary, Style::default());
     for n in &protocol.nests {
@@ -193,39 +225,44 @@ fn fsqca(
     }
     let title = format!("fsQCA {}", run.plan.name);
     write(&doc, &csv, j, format, &title, || {
-        let Some((kind, model)) = run.reported_model() else {
-            return Ok(Vec::new());
-        };
-        let x = solution_membership(
-            &run.input.memberships,
-            &model
-                .terms
-                .iter()
-                .map(|t| t.implicant.clone())
-                .collect::<Vec<_>>(),
-        );
-        let caption = format!(
-            "{} solution: consistency {}, coverage {}",
-            kind,
-            table::fixed3(model.consistency),
-            table::fixed3(model.coverage)
-        );
-        let y_label = format!(
-            "{}{}",
-            if run.plan.negated { "~" } else { "" },
-            run.plan.outcome
-        );
-        Ok(vec![plot::xy_svg(
-            &format!("{}: {}", run.plan.name, model.expression),
-            &model.expression,
-            &y_label,
-            &x,
-            &run.input.outcome,
-            &caption,
-            run.case_selection
-                .first()
-                .and_then(|m| m.cases.classes.last())
-                .map(|c| c.as_slice()),
-        )?])
+        Ok(fsqca_figure(run)?.into_iter().collect())
     })
+}
+
+/// The XY plot of the reported solution of an fsqca analysis (none without a solution).
+pub fn fsqca_figure(run: &FsqcaRun) -> Result<Option<String>, String> {
+    let Some((kind, model)) = run.reported_model() else {
+        return Ok(None);
+    };
+    let x = solution_membership(
+        &run.input.memberships,
+        &model
+            .terms
+            .iter()
+            .map(|t| t.implicant.clone())
+            .collect::<Vec<_>>(),
+    );
+    let caption = format!(
+        "{} solution: consistency {}, coverage {}",
+        kind,
+        table::fixed3(model.consistency),
+        table::fixed3(model.coverage)
+    );
+    let y_label = format!(
+        "{}{}",
+        if run.plan.negated { "~" } else { "" },
+        run.plan.outcome
+    );
+    Ok(Some(plot::xy_svg(
+        &format!("{}: {}", run.plan.name, model.expression),
+        &model.expression,
+        &y_label,
+        &x,
+        &run.input.outcome,
+        &caption,
+        run.case_selection
+            .first()
+            .and_then(|m| m.cases.classes.last())
+            .map(|c| c.as_slice()),
+    )?))
 }

@@ -6,11 +6,16 @@
 //! results module of the interpreter and nothing else of it. Output is deterministic: the
 //! same results give the same bytes.
 
+pub mod docx;
 pub mod export;
 pub mod json;
+pub mod model;
+pub mod paper;
 pub mod plot;
 pub mod progress;
+pub mod raster;
 pub mod show;
+pub mod study;
 pub mod table;
 pub mod tables;
 

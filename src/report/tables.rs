@@ -123,7 +123,7 @@ pub fn nca_results(run: &NcaRun) -> Doc {
                         Cell::text(cond),
                         Cell::text(c.ceiling.name()),
                         Cell::Int(r.n),
-                        Cell::Stat(c.effect_size),
+                        Cell::Effect(c.effect_size),
                         Cell::Stat(c.ceiling_zone),
                         Cell::Stat(r.scope),
                         Cell::Percent(c.accuracy),

@@ -102,10 +102,10 @@ fn exports_are_byte_identical_across_runs() {
 fn an_unknown_format_is_a_coded_error_and_leaves_the_file_alone() {
     let dir = tempfile::tempdir().expect("tmp");
     let mut script = study(dir.path());
-    script.push_str("export high to \"out/high.docx\"\n");
+    script.push_str("export high to \"out/high.pdf\"\n");
     std::fs::create_dir_all(dir.path().join("out")).expect("dir");
     let mut s = toe::Session::new(dir.path());
     let e = s.run_text("t", None, script).expect_err("unknown format");
     assert_eq!(e[0].code, "toe::check::bad_export");
-    assert!(!dir.path().join("out/high.docx").exists());
+    assert!(!dir.path().join("out/high.pdf").exists());
 }

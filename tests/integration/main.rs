@@ -22,6 +22,7 @@ mod generate;
 mod intermediate_cubes;
 mod language;
 mod repl;
+mod report;
 mod robustness_nca;
 mod support;
 mod tables;
