@@ -37,6 +37,9 @@ pub struct Table {
     pub cells: Vec<Vec<String>>,
     /// Each column's variable label from the file (SPSS, Stata), if any.
     pub column_labels: Vec<Option<String>>,
+    /// Whether a column carries value labels (some cell is [`Cell::Labelled`]): tables show
+    /// its cells' labels rather than the numbers.
+    pub value_labelled: Vec<bool>,
 }
 
 /// Why rows and headers do not make a table.
@@ -85,6 +88,7 @@ impl Table {
         let mut values = Array2::<f64>::from_elem((rows.len(), ncol), f64::NAN);
         let mut text: Vec<Option<TextCell>> = vec![None; ncol];
         let mut raw_text: Vec<Vec<String>> = Vec::with_capacity(rows.len());
+        let mut value_labelled = vec![false; ncol];
         for (r, row) in rows.iter().enumerate() {
             if row.len() != ncol {
                 return Err(TableError::RaggedRow {
@@ -95,6 +99,7 @@ impl Table {
             }
             let mut texts = Vec::with_capacity(ncol);
             for (j, cell) in row.iter().enumerate() {
+                value_labelled[j] |= matches!(cell, Cell::Labelled(..));
                 let (v, t) = classify(cell, na);
                 values[[r, j]] = v;
                 if let Some(t) = &t {
@@ -146,6 +151,7 @@ impl Table {
             text,
             cells: raw_text,
             column_labels: vec![None; ncol],
+            value_labelled,
         })
     }
 
@@ -170,6 +176,7 @@ impl Table {
     pub fn push_column(&mut self, name: &str, values: &[f64]) {
         self.columns.push(name.to_string());
         self.column_labels.push(None);
+        self.value_labelled.push(false);
         self.text.push(None);
         for (row, v) in self.cells.iter_mut().zip(values) {
             row.push(label_of(*v));

@@ -149,6 +149,9 @@ fn data(scope: &Scope) -> Doc {
             let v = data.table.values[[i, j]];
             row.push(if data.table.text[j].is_some() && v.is_nan() {
                 Cell::text("?")
+            } else if data.table.value_labelled[j] && !v.is_nan() {
+                // SPSS and Stata value labels, as those packages show them.
+                Cell::text(&data.table.cells[i][j])
             } else {
                 Cell::Num(v)
             });

@@ -92,6 +92,13 @@ fn a_value_label_is_the_text_of_its_cell() {
     assert_eq!(t.labels(j)[0], "Beijing");
     assert_eq!(t.values[[0, j]], 1.0);
     assert_eq!(t.ids[0], "1");
+    // `show data` shows a labelled column by its labels (declared sets are numbers).
+    let (mut bare, _) = run_ok(data_dir(), "data p = stata(\"provinces.dta\")\n");
+    let out = bare
+        .run_text("more.toe", None, "show data\n".to_string())
+        .expect("show data");
+    let first = out.lines().find(|l| l.trim_start().starts_with("1 ")).unwrap();
+    assert!(first.contains("Beijing") && first.contains("8.61"), "{first}");
 }
 
 #[test]
