@@ -1,4 +1,4 @@
-//! The `toe` command line: `toe run | check | report | repl`.
+//! The `toe` command line: `toe run | check | report | fmt | repl`.
 //!
 //! Guarantees: exit status 0 on success, 1 when the script or its data has an error (a
 //! diagnostic was printed), 2 on bad command-line usage; no input makes it panic.
@@ -50,6 +50,14 @@ enum Command {
         output: PathBuf,
         #[arg(long)]
         plain: bool,
+    },
+    /// Formats scripts in place in the canonical layout; `--check` only reports the files
+    /// that would change (exit status 1 if any).
+    Fmt {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long)]
+        check: bool,
     },
     /// Explores a study line by line; loads the script first if one is given.
     Repl { script: Option<PathBuf> },
@@ -119,6 +127,40 @@ fn run(script: &Path, json: Option<&str>, plain: bool, mode: Mode) -> u8 {
         }
     }
     0
+}
+
+/// `toe fmt`: each file formatted in place (atomically), or with `--check` listed when it
+/// would change.
+fn fmt(paths: &[PathBuf], check: bool) -> u8 {
+    let session = Session::new(".");
+    let mut status = 0;
+    for path in paths {
+        let shown = path.display().to_string();
+        let text = match files::read_script(path) {
+            Ok(t) => t,
+            Err(e) => {
+                print_diags(&session, &[files::script_diag(&e, &shown, None)], true);
+                status = 1;
+                continue;
+            }
+        };
+        let formatted = toe::syntax::format::format(&text);
+        if formatted == text {
+            continue;
+        }
+        if check {
+            println!("{shown}: would be reformatted");
+            status = 1;
+        } else if let Err(e) =
+            files::write_atomically(path, formatted.as_bytes(), files::Folder::MustExist)
+        {
+            print_diags(&session, &[files::write_diag(&shown, &e, None)], true);
+            status = 1;
+        } else {
+            eprintln!("formatted {shown}");
+        }
+    }
+    status
 }
 
 /// The script's text as it was read and run (the source map keeps it).
@@ -221,6 +263,7 @@ fn main() -> ExitCode {
             output,
             plain,
         } => report(&script, &output, plain),
+        Command::Fmt { files, check } => fmt(&files, check),
         Command::Repl { script } => {
             let base = script
                 .as_deref()

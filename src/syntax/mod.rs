@@ -4,6 +4,7 @@
 //! why the text is not a program.
 
 pub mod ast;
+pub mod format;
 pub mod lower;
 pub mod parser;
 pub mod pest_error;

@@ -97,8 +97,14 @@ fn a_value_label_is_the_text_of_its_cell() {
     let out = bare
         .run_text("more.toe", None, "show data\n".to_string())
         .expect("show data");
-    let first = out.lines().find(|l| l.trim_start().starts_with("1 ")).unwrap();
-    assert!(first.contains("Beijing") && first.contains("8.61"), "{first}");
+    let first = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("1 "))
+        .unwrap();
+    assert!(
+        first.contains("Beijing") && first.contains("8.61"),
+        "{first}"
+    );
 }
 
 #[test]

@@ -18,6 +18,7 @@ mod edge_cases;
 mod exact_bruteforce;
 mod examples;
 mod exports;
+mod format;
 mod generate;
 mod intermediate_cubes;
 mod language;
