@@ -14,7 +14,6 @@ use std::path::{Path, PathBuf};
 
 mod labelled;
 mod rows;
-pub use labelled::{read_spss, read_stata};
 use rows::read_bytes;
 pub use rows::{sha256_hex, LoadError, Rows};
 
@@ -73,8 +72,84 @@ pub fn script_diag(e: &ScriptError, shown: &str, at: Option<Span>) -> Diag {
     }
 }
 
+/// Whether data files are kept in memory between reads (the language server: a script is
+/// checked at every change, its data read once and again only when the file changes).
+static CACHE_ON: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+type CacheKey = (PathBuf, String);
+type CacheEntry = (Option<std::time::SystemTime>, u64, Rows);
+static CACHE: std::sync::Mutex<Option<std::collections::HashMap<CacheKey, CacheEntry>>> =
+    std::sync::Mutex::new(None);
+
+/// Keeps data files in memory from now on (keyed by path, reader options, modification time
+/// and size).
+pub fn cache_data() {
+    CACHE_ON.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// How many data files were read from disk (not from the cache) so far.
+pub fn data_reads() -> usize {
+    READS.load(std::sync::atomic::Ordering::Relaxed)
+}
+static READS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Reads through the cache when it is on.
+fn cached(
+    path: &Path,
+    options: String,
+    read: impl FnOnce() -> Result<Rows, LoadError>,
+) -> Result<Rows, LoadError> {
+    use std::sync::atomic::Ordering;
+    if !CACHE_ON.load(Ordering::Relaxed) {
+        READS.fetch_add(1, Ordering::Relaxed);
+        return read();
+    }
+    let meta = std::fs::metadata(path).ok();
+    let stamp = (
+        meta.as_ref().and_then(|m| m.modified().ok()),
+        meta.as_ref().map(|m| m.len()).unwrap_or(0),
+    );
+    let key = (path.to_path_buf(), options);
+    if let Ok(guard) = CACHE.lock() {
+        if let Some((t, n, rows)) = guard.as_ref().and_then(|c| c.get(&key)) {
+            if (*t, *n) == stamp {
+                return Ok(rows.clone());
+            }
+        }
+    }
+    READS.fetch_add(1, Ordering::Relaxed);
+    let rows = read()?;
+    if let Ok(mut guard) = CACHE.lock() {
+        guard
+            .get_or_insert_with(Default::default)
+            .insert(key, (stamp.0, stamp.1, rows.clone()));
+    }
+    Ok(rows)
+}
+
 /// Reads a delimited text file. `sep` is a single byte.
 pub fn read_csv(path: &Path, sep: u8) -> Result<Rows, LoadError> {
+    cached(path, format!("csv {sep}"), || read_csv_now(path, sep))
+}
+
+/// Reads one sheet of a workbook (xlsx, xls, ods); the first sheet when `sheet` is `None`.
+pub fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Rows, LoadError> {
+    cached(path, format!("sheet {sheet:?}"), || {
+        read_workbook_now(path, sheet)
+    })
+}
+
+/// Reads an SPSS system file (.sav, or zlib-compressed .zsav).
+pub fn read_spss(path: &Path) -> Result<Rows, LoadError> {
+    cached(path, "spss".into(), || labelled::read_spss(path))
+}
+
+/// Reads a Stata data file (.dta, releases 102–119).
+pub fn read_stata(path: &Path) -> Result<Rows, LoadError> {
+    cached(path, "stata".into(), || labelled::read_stata(path))
+}
+
+fn read_csv_now(path: &Path, sep: u8) -> Result<Rows, LoadError> {
     let bytes = read_bytes(path)?;
     let sha = sha256_hex(&bytes);
     // Strip a UTF-8 byte-order mark, as spreadsheets write one.
@@ -120,8 +195,7 @@ pub fn read_csv(path: &Path, sep: u8) -> Result<Rows, LoadError> {
     Ok(Rows::unlabelled(headers.unwrap_or_default(), rows, sha))
 }
 
-/// Reads one sheet of a workbook (xlsx, xls, ods); the first sheet when `sheet` is `None`.
-pub fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Rows, LoadError> {
+fn read_workbook_now(path: &Path, sheet: Option<&str>) -> Result<Rows, LoadError> {
     use calamine::{open_workbook_auto, Data, Reader};
     // calamine reads the file itself (by its extension); the bytes are read for the hash.
     let sha = sha256_hex(&read_bytes(path)?);

@@ -18,11 +18,12 @@
 //! | report | [`report`] | [`report::outcome`], [`report::export::export`], [`report::json::document`] | [`report::table::Doc`] |
 //! | files | [`files`] | scripts and data in, exports out | |
 //! | diagnostics | [`diagnostics`] | | [`diagnostics::Diag`] with a stable code |
-//! | driver | [`session`] | all arrows in order, for `toe run`, `toe check` and the REPL | |
+//! | driver | [`session`] | all arrows in order, for `toe run`, `toe check`, `toe report` and the REPL | |
+//! | editors | [`lsp`] | `toe lsp`: the session's checks served to an editor | |
 //!
 //! Imports go one way: `engine` imports nothing outside itself; `check` knows syntax and
 //! the engine's types; `eval` knows the plan and the engine, never the report; `report` knows
-//! results (`eval::results`), the plan and the engine; only `session`, `repl` and the command
+//! results (`eval::results`), the plan and the engine; only `session`, `repl`, `lsp` and the command
 //! line see every stage. A test derives the import graph and fails on a cycle.
 
 pub mod check;
@@ -30,6 +31,7 @@ pub mod diagnostics;
 pub mod engine;
 pub mod eval;
 pub mod files;
+pub mod lsp;
 pub mod repl;
 pub mod report;
 pub mod session;

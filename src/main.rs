@@ -1,4 +1,4 @@
-//! The `toe` command line: `toe run | check | report | fmt | repl`.
+//! The `toe` command line: `toe run | check | report | fmt | lsp | repl`.
 //!
 //! Guarantees: exit status 0 on success, 1 when the script or its data has an error (a
 //! diagnostic was printed), 2 on bad command-line usage; no input makes it panic.
@@ -59,6 +59,9 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// A Language Server over stdio for editors (diagnostics, hover, completion, definition,
+    /// quick fixes, formatting).
+    Lsp,
     /// Explores a study line by line; loads the script first if one is given.
     Repl { script: Option<PathBuf> },
 }
@@ -264,6 +267,7 @@ fn main() -> ExitCode {
             plain,
         } => report(&script, &output, plain),
         Command::Fmt { files, check } => fmt(&files, check),
+        Command::Lsp => toe::lsp::serve_stdio(),
         Command::Repl { script } => {
             let base = script
                 .as_deref()

@@ -70,6 +70,31 @@ impl Session {
         self.run_source(id, Mode::Check).map(|_| ())
     }
 
+    /// Checks every statement of a text and goes on after one fails (an editor's
+    /// diagnostics): the source's id and every error and warning, in order. A statement that
+    /// fails declares nothing, so later ones may fail for its sake.
+    pub fn check_all(
+        &mut self,
+        name: &str,
+        path: Option<PathBuf>,
+        text: String,
+    ) -> (u32, Vec<Diag>) {
+        let id = self.sources.add(name, path, text.clone());
+        let program = match syntax::parse(&text, id) {
+            Ok(p) => p,
+            Err(d) => return (id, d),
+        };
+        let mut diags = Vec::new();
+        for stmt in &program.statements {
+            let r = self.run_stmt(stmt, Mode::Check);
+            diags.extend(self.take_pending());
+            if let Err(d) = r {
+                diags.push(d);
+            }
+        }
+        (id, diags)
+    }
+
     /// Reads a script from disk and runs (or checks) it; its folder becomes the base of
     /// relative paths.
     pub fn run_file(&mut self, path: &Path, mode: Mode) -> Result<String, Vec<Diag>> {

@@ -14,75 +14,6 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-/// Words of the language offered by completion.
-pub const WORDS: [&str; 65] = [
-    "study",
-    "data",
-    "index",
-    "conditions",
-    "outcome",
-    "calibrate",
-    "nca",
-    "fsqca",
-    "needs",
-    "given",
-    "necessary?",
-    "sufficient?",
-    "show",
-    "export",
-    "use",
-    "robustness",
-    "vary",
-    "for",
-    "of",
-    "to",
-    "framework",
-    "csv",
-    "xlsx",
-    "spss",
-    "stata",
-    "direct",
-    "linear",
-    "bell",
-    "crisp",
-    "fuzzy",
-    "ceilings",
-    "permutations",
-    "seed",
-    "bottlenecks",
-    "bottleneck_cases",
-    "target",
-    "power",
-    "steps",
-    "consistency",
-    "contradictions",
-    "cases",
-    "pri",
-    "expect",
-    "calibration",
-    "skewness",
-    "nudge",
-    "nest",
-    "sensitivity",
-    "resample",
-    "theory",
-    "exclude",
-    "lacking",
-    "contradictory",
-    "separately",
-    "case_selection",
-    "leave_one_out",
-    "plan",
-    "truth_table",
-    "solutions",
-    "configurations",
-    "necessity",
-    "entropy",
-    "percentage",
-    "actual",
-    "percentile",
-];
-
 /// The names the session knows, refreshed after every input.
 #[derive(Debug, Default, Clone)]
 pub struct Names {
@@ -109,9 +40,9 @@ impl Names {
 
     /// Completions of `prefix`, sorted, without duplicates.
     pub fn complete(&self, prefix: &str) -> Vec<String> {
-        let mut out: Vec<String> = WORDS
+        let mut out: Vec<String> = crate::syntax::vocabulary::WORDS
             .iter()
-            .map(|w| w.to_string())
+            .map(|w| w.0.to_string())
             .chain(self.sets.iter().cloned())
             .chain(self.columns.iter().cloned())
             .chain(self.analyses.iter().cloned())
@@ -221,7 +152,8 @@ pub fn highlight_line(line: &str) -> String {
             }
             let end = chars.get(j).map(|x| x.0).unwrap_or(line.len());
             let word = &line[i..end];
-            if crate::syntax::pest_error::KEYWORDS.contains(&word) {
+            use crate::syntax::vocabulary::{meaning, Kind};
+            if matches!(meaning(word), Some((Kind::Keyword | Kind::Statement, _))) {
                 out.push_str("\x1b[1;34m");
                 out.push_str(word);
                 out.push_str("\x1b[0m");

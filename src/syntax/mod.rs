@@ -8,6 +8,7 @@ pub mod format;
 pub mod lower;
 pub mod parser;
 pub mod pest_error;
+pub mod vocabulary;
 
 use crate::diagnostics::Diag;
 use parser::{Rule, ToeParser};

@@ -22,6 +22,7 @@ mod format;
 mod generate;
 mod intermediate_cubes;
 mod language;
+mod lsp;
 mod repl;
 mod report;
 mod robustness_nca;
