@@ -274,3 +274,32 @@ fn the_data_is_read_once_while_only_the_script_changes() {
     );
     assert_eq!(c.session.scope().data.as_ref().unwrap().table.rows(), 32);
 }
+
+#[test]
+fn the_editor_grammar_and_the_vocabulary_agree() {
+    use toe::syntax::vocabulary::{Kind, WORDS};
+    let g: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/editors/vscode/syntaxes/toe.tmLanguage.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let pattern = |rule: &str| g["repository"][rule]["match"].as_str().unwrap().to_string();
+    let listed = |rule: &str, word: &str| {
+        pattern(rule)
+            .split(['(', ')', '|'])
+            .any(|w| w.trim_start_matches("\\b") == word)
+    };
+    for (w, k, _) in WORDS {
+        let rule = match k {
+            Kind::Keyword => "keyword",
+            Kind::Statement => "statement",
+            Kind::Function => "function",
+            Kind::Option => "option",
+            Kind::Value => "value",
+        };
+        assert!(listed(rule, w), "`{w}` is not in the grammar's {rule} rule");
+    }
+}
