@@ -303,3 +303,97 @@ fn the_editor_grammar_and_the_vocabulary_agree() {
         assert!(listed(rule, w), "`{w}` is not in the grammar's {rule} rule");
     }
 }
+
+/// A folder with a small data file and a script, checked as the server checks it.
+fn checked(dir: &std::path::Path, script: &str) -> (String, toe::lsp::Doc) {
+    std::fs::write(
+        dir.join("d.csv"),
+        "case,x,y,k\na,0.2,0.5,1\nb,1.4,0.3,1\nc,0.6,0.9,1\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("common.toe"), "framework mine { alpha beta }\n").unwrap();
+    let uri = format!("file://{}/study.toe", dir.display());
+    let doc = toe::lsp::analyse(&uri, script.to_string());
+    (uri, doc)
+}
+
+fn doc_codes(doc: &toe::lsp::Doc) -> Vec<&str> {
+    doc.diags.iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn diagnostics_know_the_data() {
+    let dir = tempfile::tempdir().unwrap();
+    // Values outside [0, 1] under `fuzzy`; percentile anchors of a constant column.
+    let (_, doc) = checked(
+        dir.path(),
+        "data d = csv(\"d.csv\", id = case)\nconditions { X = x }\ncalibrate { X fuzzy }\n",
+    );
+    assert_eq!(doc_codes(&doc), ["toe::check::fuzzy_out_of_range"]);
+    let (_, doc) = checked(
+        dir.path(),
+        "data d = csv(\"d.csv\", id = case)\nconditions { K = k }\ncalibrate { K direct(e = p25, c = p50, i = p75) }\n",
+    );
+    assert_eq!(doc_codes(&doc), ["toe::data::constant_column"]);
+}
+
+#[test]
+fn quick_fix_for_did_you_mean_and_definitions() {
+    use serde_json::Value;
+    let dir = tempfile::tempdir().unwrap();
+    let script = "use \"common.toe\"\ndata d = csv(\"d.csv\", id = case)\nconditions { X = x }\noutcome Y = y\ncalibrate { * crisp(at = 0.5) }\nfsqca f: Y given X { consistency >= 0.8 }\nshow truth_table of ff\n";
+    let (uri, doc) = checked(dir.path(), script);
+    assert_eq!(doc_codes(&doc), ["toe::check::unknown_analysis"]);
+    // A round trip through the server's JSON: the quick fix replaces `ff` by `f`.
+    let mut c = Client::start();
+    c.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+    );
+    c.notify("initialized", json!({}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "toe", "version": 1, "text": script } }),
+    );
+    let d = c.diagnostics();
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": d[0]["range"], "context": { "diagnostics": d } }),
+    );
+    let edit = &actions[0]["edit"]["changes"][&uri][0];
+    assert_eq!(actions[0]["title"], "replace with `f`");
+    assert_eq!(edit["newText"], "f");
+    assert_eq!(
+        edit["range"]["start"],
+        json!({ "line": 6, "character": 20 })
+    );
+    // Definition of an analysis, and of a `use`d file.
+    let def = c.request(
+        "textDocument/definition",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 6, "character": 5 } }),
+    );
+    assert_eq!(def, Value::Null, "`truth_table` is not defined anywhere");
+    let def = c.request(
+        "textDocument/definition",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 5, "character": 6 } }),
+    );
+    assert_eq!(
+        def["range"]["start"]["line"], 5,
+        "the fsqca statement of `f`"
+    );
+    let def = c.request(
+        "textDocument/definition",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 8 } }),
+    );
+    assert_eq!(
+        def["uri"],
+        format!("file://{}/common.toe", dir.path().display())
+    );
+    // Formatting: one edit giving `toe fmt`'s text.
+    let edits = c.request(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    assert_eq!(edits, json!([]), "the script is already formatted");
+    c.stop();
+}
