@@ -34,6 +34,17 @@ impl Client {
         }
     }
 
+    /// A server past `initialize` and `initialized`, with the capabilities it answered.
+    fn initialized() -> (Client, Value) {
+        let mut c = Client::start();
+        let init = c.request(
+            "initialize",
+            json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+        );
+        c.notify("initialized", json!({}));
+        (c, init)
+    }
+
     fn send(&mut self, msg: Value) {
         let body = msg.to_string();
         write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
@@ -108,6 +119,18 @@ fsqca f: SG given WEB, FIS { incl.cut >= 0.8 }
 show truth_table of nothing
 "#;
 
+/// A folder holding the provinces' data, and the URI of a script in it.
+fn provinces() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/provinces.csv"),
+        dir.path().join("provinces.csv"),
+    )
+    .unwrap();
+    let uri = format!("file://{}/study.toe", dir.path().display());
+    (dir, uri)
+}
+
 fn codes(d: &[Value]) -> Vec<String> {
     d.iter()
         .map(|x| x["code"].as_str().unwrap().to_string())
@@ -116,20 +139,9 @@ fn codes(d: &[Value]) -> Vec<String> {
 
 #[test]
 fn the_language_server_serves_a_study() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/provinces.csv"),
-        dir.path().join("provinces.csv"),
-    )
-    .unwrap();
-    let uri = format!("file://{}/study.toe", dir.path().display());
-    let mut c = Client::start();
-    let init = c.request(
-        "initialize",
-        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
-    );
+    let (_dir, uri) = provinces();
+    let (mut c, init) = Client::initialized();
     assert_eq!(init["capabilities"]["hoverProvider"], true);
-    c.notify("initialized", json!({}));
 
     // Three errors, in three statements: their codes and ranges.
     c.notify(
@@ -248,13 +260,7 @@ fn the_language_server_serves_a_study() {
 
 #[test]
 fn the_data_is_read_once_while_only_the_script_changes() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/provinces.csv"),
-        dir.path().join("provinces.csv"),
-    )
-    .unwrap();
-    let uri = format!("file://{}/study.toe", dir.path().display());
+    let (dir, uri) = provinces();
     toe::files::cache_data();
     let reads = toe::files::data_reads();
     let a = toe::lsp::analyse(&uri, SCRIPT.to_string());
@@ -345,12 +351,7 @@ fn quick_fix_for_did_you_mean_and_definitions() {
     let (uri, doc) = checked(dir.path(), script);
     assert_eq!(doc_codes(&doc), ["toe::check::unknown_analysis"]);
     // A round trip through the server's JSON: the quick fix replaces `ff` by `f`.
-    let mut c = Client::start();
-    c.request(
-        "initialize",
-        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
-    );
-    c.notify("initialized", json!({}));
+    let (mut c, _) = Client::initialized();
     c.notify(
         "textDocument/didOpen",
         json!({ "textDocument": { "uri": uri, "languageId": "toe", "version": 1, "text": script } }),
