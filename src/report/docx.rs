@@ -7,7 +7,7 @@
 //! Guarantees: the document XML is well formed (the crate writes it); every table of the
 //! report becomes one Word table with its header row and every cell's text as the journal
 //! renderer gives it ([`super::table::journal`]); the same report gives the same bytes (no
-//! timestamps: the zip entries carry the format's epoch and the core properties none).
+//! clock: the zip entries carry the format's earliest date and the core properties a fixed one).
 
 use super::model::Report;
 use super::table::{journal, Align, Block, Table};
