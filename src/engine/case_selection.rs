@@ -256,7 +256,6 @@ pub fn focal_conjuncts(
             rows.iter_mut()
                 .for_each(|r| r.most_typical_fc = r.best == min);
             if literals.len() == 1 {
-                rows.sort_by(|p, q| p.best.total_cmp(&q.best));
                 rows.sort_by(|p, q| {
                     q.fc_le_y
                         .cmp(&p.fc_le_y)
@@ -273,7 +272,6 @@ pub fn focal_conjuncts(
                         .then(p.best.total_cmp(&q.best))
                         .then(q.most_typical_fc.cmp(&p.most_typical_fc))
                 };
-                rows.sort_by(|p, q| p.rank.cmp(&q.rank).then(p.best.total_cmp(&q.best)));
                 rows.sort_by(key);
                 for r in rows.iter_mut() {
                     r.fc = round3(r.fc);
@@ -439,13 +437,6 @@ pub fn focal_pairs(
                     ));
                 }
             }
-            pairs.sort_by(|(ma, p), (mb, q)| {
-                mb.cmp(ma)
-                    .then(p.rank.cmp(&q.rank))
-                    .then(q.unique[0].cmp(&p.unique[0]))
-                    .then(q.unique[1].cmp(&p.unique[1]))
-                    .then(p.best.total_cmp(&q.best))
-            });
             let mut rows: Vec<FocalPair> = pairs
                 .into_iter()
                 .filter(|(more, p)| *more && p.first != p.second)
@@ -549,16 +540,6 @@ pub fn focal_irrelevant(
                     });
                 }
             }
-            let first = |p: &FocalIrrelevant, q: &FocalIrrelevant| {
-                p.rank
-                    .cmp(&q.rank)
-                    .then(q.fc_le_y[0].cmp(&p.fc_le_y[0]))
-                    .then(q.unique.cmp(&p.unique))
-                    .then(q.fc_le_y[1].cmp(&p.fc_le_y[1]))
-                    .then(q.globally_uncovered.cmp(&p.globally_uncovered))
-                    .then(p.best.total_cmp(&q.best))
-            };
-            rows.sort_by(first);
             rows.sort_by(|p, q| {
                 p.rank
                     .cmp(&q.rank)
@@ -918,7 +899,6 @@ pub fn case_selection(
             .unwrap_or(std::cmp::Ordering::Equal)
     };
     let mut deviant_coverage = outside(true);
-    deviant_coverage.sort_by(|a, b| by_row(a, b).then(a.best.total_cmp(&b.best)));
     let mins: Vec<f64> = deviant_coverage
         .iter()
         .map(|a| {
