@@ -95,15 +95,11 @@ fn bench(c: &mut Criterion) {
     let po = power::PowerOptions {
         n: vec![20, 50, 100, 200, 400],
         effect: vec![0.2],
-        slope: vec![1.0],
-        ceilings: vec![Ceiling::CeFdh],
-        corner: 1,
-        p: 0.05,
         rep: 1000,
         test_rep: 1000,
         seed: 2025,
-        distribution_x: vec![power::Distribution::Uniform],
-        distribution_y: vec![power::Distribution::Uniform],
+        // slope 1, CE-FDH, corner 1, p 0.05, uniform x and y
+        ..Default::default()
     };
     g.bench_function(
         format!("e_power_5_sizes_1000_rep_1000_perms_{threads}_threads"),

@@ -1439,22 +1439,9 @@ pub const POWER_OPTIONS: [&str; 11] = [
     "distribution_y",
 ];
 
-/// A `power` block → its plan (defaults as R's `nca_power`: n = 20, 50, 100; effect 0.1;
-/// slope 1; CE-FDH; corner 1; p 0.05; 100 replicates of 200 permutations; uniform x and y).
+/// A `power` block → its plan (defaults: R's `nca_power`'s, `PowerOptions::default`).
 pub fn power_plan(name: &Ident, options: &[Opt], span: Span) -> Result<PowerPlan, Diag> {
-    let mut p = crate::engine::nca::power::PowerOptions {
-        n: vec![20, 50, 100],
-        effect: vec![0.1],
-        slope: vec![1.0],
-        ceilings: vec![Ceiling::CeFdh],
-        corner: 1,
-        p: 0.05,
-        rep: 100,
-        test_rep: 200,
-        seed: 0,
-        distribution_x: vec![Distribution::Uniform],
-        distribution_y: vec![Distribution::Uniform],
-    };
+    let mut p = crate::engine::nca::power::PowerOptions::default();
     let mut seed = None;
     let mut seen = Vec::new();
     for o in options {

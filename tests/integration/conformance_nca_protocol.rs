@@ -206,8 +206,8 @@ fn power_agrees_with_nca_power() {
         rep: spec["rep"].as_u64().unwrap() as usize,
         test_rep: spec["test_rep"].as_u64().unwrap() as usize,
         seed: spec["seed"].as_u64().unwrap() as u32,
-        distribution_x: vec![power::Distribution::Uniform],
-        distribution_y: vec![power::Distribution::Uniform],
+        // uniform x and y
+        ..Default::default()
     };
     assert_eq!(
         rrng::RRng::new(o.seed).offset() as u64,
@@ -234,13 +234,18 @@ fn power_agrees_with_nca_power() {
         }
     }
     assert_eq!(replicates, 100);
-    let table: Vec<f64> = out["nca_power"]
+    let table = fixture_power(&out);
+    assert_eq!(rows.iter().map(|r| r.power).collect::<Vec<_>>(), table);
+}
+
+/// The power column of the fixture's `nca_power` table.
+fn fixture_power(out: &serde_json::Value) -> Vec<f64> {
+    out["nca_power"]
         .as_array()
         .unwrap()
         .iter()
         .map(|r| r["power"].as_f64().unwrap())
-        .collect();
-    assert_eq!(rows.iter().map(|r| r.power).collect::<Vec<_>>(), table);
+        .collect()
 }
 
 /// `distribution.x = c("uniform", "normal")`: the distributions are R's outermost loops and
@@ -256,24 +261,16 @@ fn power_with_normal_x_runs_on_r_s_batch_counter() {
     let o = power::PowerOptions {
         n: vec![20, 50],
         effect: vec![0.2],
-        slope: vec![1.0],
-        ceilings: vec![Ceiling::CeFdh],
-        corner: 1,
-        p: 0.05,
         rep: 50,
         test_rep: 100,
         seed: 2025,
         distribution_x: vec![power::Distribution::Uniform, power::Distribution::Normal],
-        distribution_y: vec![power::Distribution::Uniform],
+        // slope 1, CE-FDH, corner 1, p 0.05, uniform y
+        ..Default::default()
     };
     let rows = power::power(&o).unwrap();
     assert_eq!(rows.len(), 4);
-    let table: Vec<f64> = out["nca_power"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["power"].as_f64().unwrap())
-        .collect();
+    let table = fixture_power(&out);
     assert_eq!(vec![rows[0].power, rows[1].power], table);
     let offset = out["power_offset"].as_u64().unwrap();
     for (b, row) in rows.iter().enumerate().skip(2) {

@@ -62,6 +62,26 @@ pub struct PowerOptions {
     pub distribution_y: Vec<Distribution>,
 }
 
+impl Default for PowerOptions {
+    /// R's `nca_power` defaults: n = 20, 50, 100; effect 0.1; slope 1; CE-FDH; corner 1;
+    /// p 0.05; 100 replicates of 200 permutations; uniform x and y (seed 0: none given).
+    fn default() -> Self {
+        PowerOptions {
+            n: vec![20, 50, 100],
+            effect: vec![0.1],
+            slope: vec![1.0],
+            ceilings: vec![Ceiling::CeFdh],
+            corner: 1,
+            p: 0.05,
+            rep: 100,
+            test_rep: 200,
+            seed: 0,
+            distribution_x: vec![Distribution::Uniform],
+            distribution_y: vec![Distribution::Uniform],
+        }
+    }
+}
+
 /// One replicate's outcome (kept for checking against the reference).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Replicate {
