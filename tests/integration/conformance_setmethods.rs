@@ -1132,6 +1132,16 @@ fn column<'a>(data: &'a Value, key: &str) -> Vec<&'a Value> {
         .unwrap_or_default()
 }
 
+/// One field of every row of a JSON table.
+fn field<'a>(rows: &'a [Value], key: &str) -> Vec<&'a Value> {
+    rows.iter().map(|r| &r[key]).collect()
+}
+
+/// One numeric field of every row of a JSON table.
+fn field_numbers(rows: &[Value], key: &str) -> Vec<f64> {
+    rows.iter().map(|r| r[key].as_f64().unwrap()).collect()
+}
+
 fn same_numbers(what: &str, got: Vec<f64>, want: Vec<&Value>) {
     assert_eq!(got.len(), want.len(), "{what}");
     for (g, w) in got.iter().zip(want) {
@@ -1175,52 +1185,22 @@ fn case_selection_agrees_with_smmr() {
         // typical cases
         let t = smmr_block(&out, false, 1, "Typical Cases").unwrap();
         let rows = cs["typical"].as_array().unwrap();
-        assert_eq!(
-            rows.iter().map(|r| &r["case"]).collect::<Vec<_>>(),
-            column(t, "Case"),
-            "{name}"
-        );
-        assert_eq!(
-            rows.iter().map(|r| &r["term"]).collect::<Vec<_>>(),
-            column(t, "Term")
-        );
-        assert_eq!(
-            rows.iter().map(|r| &r["unique"]).collect::<Vec<_>>(),
-            column(t, "UniqCov")
-        );
-        assert_eq!(
-            rows.iter().map(|r| &r["most_typical"]).collect::<Vec<_>>(),
-            column(t, "MostTyp")
-        );
-        same_numbers(
-            "best",
-            rows.iter().map(|r| r["best"].as_f64().unwrap()).collect(),
-            column(t, "Best"),
-        );
+        assert_eq!(field(rows, "case"), column(t, "Case"), "{name}");
+        assert_eq!(field(rows, "term"), column(t, "Term"));
+        assert_eq!(field(rows, "unique"), column(t, "UniqCov"));
+        assert_eq!(field(rows, "most_typical"), column(t, "MostTyp"));
+        same_numbers("best", field_numbers(rows, "best"), column(t, "Best"));
         same_numbers(
             "memb",
-            rows.iter()
-                .map(|r| r["term_membership"].as_f64().unwrap())
-                .collect(),
+            field_numbers(rows, "term_membership"),
             column(t, "TermMemb"),
         );
         // deviant consistency
         let d = smmr_block(&out, false, 3, "Deviant Consistency").unwrap();
         let rows = cs["deviant_consistency"].as_array().unwrap();
-        assert_eq!(
-            rows.iter().map(|r| &r["case"]).collect::<Vec<_>>(),
-            column(d, "Cases"),
-            "{name}"
-        );
-        assert_eq!(
-            rows.iter().map(|r| &r["most_deviant"]).collect::<Vec<_>>(),
-            column(d, "MostDCONS")
-        );
-        same_numbers(
-            "dcn best",
-            rows.iter().map(|r| r["best"].as_f64().unwrap()).collect(),
-            column(d, "Best"),
-        );
+        assert_eq!(field(rows, "case"), column(d, "Cases"), "{name}");
+        assert_eq!(field(rows, "most_deviant"), column(d, "MostDCONS"));
+        same_numbers("dcn best", field_numbers(rows, "best"), column(d, "Best"));
         // deviant coverage and irrelevant cases
         for (key, cases, title) in [
             ("deviant_coverage", 4, "Deviant Coverage"),
@@ -1228,23 +1208,11 @@ fn case_selection_agrees_with_smmr() {
         ] {
             let w = smmr_block(&out, false, cases, title).unwrap();
             let rows = cs[key].as_array().unwrap();
-            assert_eq!(
-                rows.iter().map(|r| &r["case"]).collect::<Vec<_>>(),
-                column(w, "Case"),
-                "{name} {key}"
-            );
-            same_numbers(
-                "sol",
-                rows.iter()
-                    .map(|r| r["solution"].as_f64().unwrap())
-                    .collect(),
-                column(w, "Sol"),
-            );
+            assert_eq!(field(rows, "case"), column(w, "Case"), "{name} {key}");
+            same_numbers("sol", field_numbers(rows, "solution"), column(w, "Sol"));
             same_numbers(
                 "tt_row",
-                rows.iter()
-                    .map(|r| r["row_membership"].as_f64().unwrap())
-                    .collect(),
+                field_numbers(rows, "row_membership"),
                 column(w, "TT_row"),
             );
             for (j, c) in conds.iter().enumerate() {
@@ -1261,15 +1229,8 @@ fn case_selection_agrees_with_smmr() {
                         .collect::<Vec<_>>(),
                     column(w, "TT<=Y")
                 );
-                assert_eq!(
-                    rows.iter().map(|r| &r["most_deviant"]).collect::<Vec<_>>(),
-                    column(w, "MostDCOV")
-                );
-                same_numbers(
-                    "dcv best",
-                    rows.iter().map(|r| r["best"].as_f64().unwrap()).collect(),
-                    column(w, "Best"),
-                );
+                assert_eq!(field(rows, "most_deviant"), column(w, "MostDCOV"));
+                same_numbers("dcv best", field_numbers(rows, "best"), column(w, "Best"));
             }
         }
         // pairs: typical–deviant consistency per term
@@ -1452,11 +1413,7 @@ fn focal_conjunct_tables_agree_with_smmr() {
                     ("unique", "UniqCov"),
                     ("most_typical_fc", "MostTypFC"),
                 ] {
-                    assert_eq!(
-                        rows.iter().map(|r| &r[mine]).collect::<Vec<_>>(),
-                        column(d, theirs),
-                        "{at} {mine}"
-                    );
+                    assert_eq!(field(rows, mine), column(d, theirs), "{at} {mine}");
                 }
                 // departure: SetMethods reads columns `term`/`case` of a table whose columns are
                 // `Term`/`Case`, so its MostTypTerm is always FALSE; toe marks the cases that
@@ -1660,16 +1617,8 @@ fn check_focal_blocks(
             };
             assert_eq!(names("first"), strings_of(d, first_col), "{at}");
             assert_eq!(names("second"), strings_of(d, second_col), "{at}");
-            same_numbers(
-                &at,
-                rows.iter().map(|r| r["rank"].as_f64().unwrap()).collect(),
-                column(d, "PairRank"),
-            );
-            same_numbers(
-                &at,
-                rows.iter().map(|r| r["best"].as_f64().unwrap()).collect(),
-                column(d, "Best"),
-            );
+            same_numbers(&at, field_numbers(rows, "rank"), column(d, "PairRank"));
+            same_numbers(&at, field_numbers(rows, "best"), column(d, "Best"));
             flags(rows, d, &at);
             checked += 1;
         }
@@ -1725,11 +1674,7 @@ fn focal_irrelevant_pairs_agree_with_smmr() {
             ("most_typical_fc", "MostTypFC"),
             ("most_typical_term", "MostTypTerm"),
         ] {
-            assert_eq!(
-                rows.iter().map(|r| &r[mine]).collect::<Vec<_>>(),
-                column(d, theirs),
-                "{at} {mine}"
-            );
+            assert_eq!(field(rows, mine), column(d, theirs), "{at} {mine}");
         }
     };
     let checked = check_focal_blocks(
@@ -1762,26 +1707,14 @@ fn necessity_typical_cases_agree_with_smmr() {
     assert!(shown.contains("typical cases of the claim"), "{shown}");
     let q = &queries(&s)[0];
     let rows = q["typical_cases"].as_array().unwrap();
-    assert_eq!(
-        rows.iter().map(|r| &r["case"]).collect::<Vec<_>>(),
-        column(d, "Case")
-    );
+    assert_eq!(field(rows, "case"), column(d, "Case"));
     same_numbers(
         "cond",
-        rows.iter()
-            .map(|r| r["condition"].as_f64().unwrap())
-            .collect(),
+        field_numbers(rows, "condition"),
         column(d, "NecCond"),
     );
-    same_numbers(
-        "best",
-        rows.iter().map(|r| r["best"].as_f64().unwrap()).collect(),
-        column(d, "Best"),
-    );
-    assert_eq!(
-        rows.iter().map(|r| &r["most_typical"]).collect::<Vec<_>>(),
-        column(d, "MostTyp")
-    );
+    same_numbers("best", field_numbers(rows, "best"), column(d, "Best"));
+    assert_eq!(field(rows, "most_typical"), column(d, "MostTyp"));
     let bug = out["calls"]
         .as_array()
         .unwrap()
