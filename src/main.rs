@@ -178,24 +178,17 @@ fn script_text(session: &Session, script: &Path) -> String {
 
 /// `toe report`: runs the script (warnings and progress on stderr), then writes the report.
 fn report(script: &Path, output: &Path, plain: bool) -> u8 {
-    use toe::check::plan::Format;
     let shown = output.display().to_string();
-    let ext = output
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let format = Format::ALL
-        .into_iter()
-        .find(|f| f.extension() == ext)
-        .unwrap_or(Format::Csv);
     let mut session = Session::new(files::folder_of(script));
     session.style.unicode = !plain;
     // A wrong extension is told before the script runs.
-    if let Err(d) = Session::report_format(format, &shown) {
-        print_diags(&session, &[d], plain);
-        return 2;
-    }
+    let format = match Session::report_format(output) {
+        Ok(f) => f,
+        Err(d) => {
+            print_diags(&session, &[d], plain);
+            return 2;
+        }
+    };
     if std::io::stderr().is_terminal() {
         session.interp.progress = Box::new(toe::report::progress::Bar::default());
     }

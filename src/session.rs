@@ -210,14 +210,14 @@ impl Session {
         )
     }
 
-    /// Whether the report is written in `format` (`toe::run::report_format` if not; `shown`
-    /// is the output path as given).
-    pub fn report_format(format: crate::check::plan::Format, shown: &str) -> Result<(), Diag> {
-        use crate::check::plan::Format;
-        match format {
-            Format::Html | Format::Markdown | Format::Latex | Format::Docx => Ok(()),
-            _ => Err(crate::diagnostics::runtime::report_format(shown)),
-        }
+    /// The format of a report file by its extension (`toe::run::report_format` when the
+    /// report is not written in it).
+    pub fn report_format(output: &Path) -> Result<crate::check::plan::Format, Diag> {
+        crate::check::plan::Format::of_path(output)
+            .filter(|f| f.is_report())
+            .ok_or_else(|| {
+                crate::diagnostics::runtime::report_format(&output.display().to_string())
+            })
     }
 
     /// The study report (`toe report`) of the script that has run, in `format` (HTML,
@@ -231,7 +231,9 @@ impl Session {
     ) -> Result<Vec<u8>, Diag> {
         use crate::check::plan::Format;
         use crate::diagnostics::runtime;
-        Self::report_format(format, shown)?;
+        if !format.is_report() {
+            return Err(runtime::report_format(shown));
+        }
         // The XY plots colour the cases by their class, as an export does.
         let names: Vec<String> = self.interp.results.fsqca.keys().cloned().collect();
         for n in &names {

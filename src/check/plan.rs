@@ -475,6 +475,18 @@ impl Format {
         Format::Svg,
         Format::Docx,
     ];
+    /// The format a file's name asks for by its extension (case aside).
+    pub fn of_path(path: &std::path::Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_lowercase();
+        Format::ALL.into_iter().find(|f| f.extension() == ext)
+    }
+    /// Whether the study report (`toe report`) is written in this format.
+    pub fn is_report(self) -> bool {
+        matches!(
+            self,
+            Format::Html | Format::Markdown | Format::Latex | Format::Docx
+        )
+    }
     pub fn extension(self) -> &'static str {
         match self {
             Format::Json => "json",

@@ -766,12 +766,7 @@ pub fn show(
 /// `export NAME to "file.ext"`: a known analysis and a format from the extension.
 pub fn export(cx: &Context, name: &Ident, path: &Spanned<String>) -> Result<ExportPlan, Diag> {
     cx.scope.analysis_named(&name.node, name.span)?;
-    let ext = std::path::Path::new(&path.node)
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_lowercase();
-    let Some(format) = Format::ALL.into_iter().find(|f| f.extension() == ext) else {
+    let Some(format) = Format::of_path(std::path::Path::new(&path.node)) else {
         let listed: Vec<&str> = Format::ALL.iter().map(|f| f.extension()).collect();
         return Err(Diag::error(
             codes::BAD_EXPORT,
