@@ -15,20 +15,20 @@ use crate::eval::results::{
     SensitivityRun, TheoryRun,
 };
 
-/// What else ran on an fsqca analysis: its robustness sweeps, resamplings and theories.
-struct Protocol<'a> {
-    robustness: Vec<&'a RobustnessRun>,
-    resamples: Vec<&'a ResampleRun>,
-    theories: Vec<&'a TheoryRun>,
-    nests: Vec<&'a NestRun>,
-    sensitivities: Vec<&'a SensitivityRun>,
+/// What else ran on an fsqca analysis: its robustness sweeps, resamplings, theories, NEST
+/// tables and sensitivity ranges.
+pub(super) struct Protocol<'a> {
+    pub robustness: Vec<&'a RobustnessRun>,
+    pub resamples: Vec<&'a ResampleRun>,
+    pub theories: Vec<&'a TheoryRun>,
+    pub nests: Vec<&'a NestRun>,
+    pub sensitivities: Vec<&'a SensitivityRun>,
 }
 
-/// The bytes of an export of the analysis `name`, or why it could not be drawn.
-pub fn export(results: &Results, name: &str, format: Format) -> Result<Vec<u8>, String> {
-    if let Some(run) = results.fsqca.get(name) {
-        let necessary = results.necessary_for(&run.plan.outcome, run.plan.negated);
-        let protocol = Protocol {
+impl<'a> Protocol<'a> {
+    /// The statements run on the fsqca analysis `name`, in the order they ran.
+    pub fn of(results: &'a Results, name: &str) -> Self {
+        Protocol {
             sensitivities: results
                 .sensitivities
                 .iter()
@@ -54,15 +54,40 @@ pub fn export(results: &Results, name: &str, format: Format) -> Result<Vec<u8>, 
                 .iter()
                 .filter(|r| r.plan.analysis == name)
                 .collect(),
-        };
+        }
+    }
+}
+
+/// The robustness tables run on the nca analysis `name`.
+pub(super) fn nca_robustness_of<'a>(results: &'a Results, name: &str) -> Vec<&'a NcaRobustnessRun> {
+    results
+        .nca_robustness
+        .iter()
+        .filter(|r| r.plan.of.name == name)
+        .collect()
+}
+
+/// The tables of an nca analysis: results, bottlenecks, bottleneck cases, outliers and its
+/// robustness tables.
+pub(super) fn nca_doc(run: &NcaRun, robustness: &[&NcaRobustnessRun]) -> Doc {
+    let mut doc = tables::nca_results(run);
+    doc.extend(tables::bottlenecks(run));
+    doc.extend(tables::bottleneck_cases(run));
+    doc.extend(tables::outliers(run));
+    for r in robustness {
+        doc.extend(tables::nca_robustness(r));
+    }
+    doc
+}
+
+/// The bytes of an export of the analysis `name`, or why it could not be drawn.
+pub fn export(results: &Results, name: &str, format: Format) -> Result<Vec<u8>, String> {
+    if let Some(run) = results.fsqca.get(name) {
+        let necessary = results.necessary_for(&run.plan.outcome, run.plan.negated);
+        let protocol = Protocol::of(results, name);
         fsqca(run, &necessary, &protocol, format)
     } else if let Some(run) = results.nca.get(name) {
-        let robustness: Vec<&NcaRobustnessRun> = results
-            .nca_robustness
-            .iter()
-            .filter(|r| r.plan.of.name == name)
-            .collect();
-        nca(run, &robustness, format)
+        nca(run, &nca_robustness_of(results, name), format)
     } else {
         Err(format!("no results of `{name}`"))
     }
@@ -115,15 +140,8 @@ fn docx(doc: &Doc, title: &str, svgs: Vec<String>) -> Result<Vec<u8>, String> {
 }
 
 fn nca(run: &NcaRun, robustness: &[&NcaRobustnessRun], format: Format) -> Result<Vec<u8>, String> {
-    let results = tables::nca_results(run);
-    let mut doc = results.clone();
-    doc.extend(tables::bottlenecks(run));
-    doc.extend(tables::bottleneck_cases(run));
-    doc.extend(tables::outliers(run));
-    for r in robustness {
-        doc.extend(tables::nca_robustness(r));
-    }
-    let csv = results
+    let doc = nca_doc(run, robustness);
+    let csv = doc
         .tables()
         .next()
         .cloned()

@@ -64,17 +64,7 @@ pub fn build(
     );
     push("calibration", "Calibration anchors", anchors(scope), vec![]);
     for (name, run) in &results.nca {
-        let mut doc = tables::nca_results(run);
-        doc.extend(tables::bottlenecks(run));
-        doc.extend(tables::bottleneck_cases(run));
-        doc.extend(tables::outliers(run));
-        for r in results
-            .nca_robustness
-            .iter()
-            .filter(|r| &r.plan.of.name == name)
-        {
-            doc.extend(tables::nca_robustness(r));
-        }
+        let doc = export::nca_doc(run, &export::nca_robustness_of(results, name));
         let figure = Figure {
             caption: format!("NCA scatter plots of {name}: ceilings and scope"),
             svg: export::nca_figure(run)?,
@@ -102,9 +92,10 @@ pub fn build(
             tables::truth_table(run),
             vec![],
         );
+        let protocol = export::Protocol::of(results, name);
         let necessary = results.necessary_for(&run.plan.outcome, run.plan.negated);
         let mut doc = tables::configurations(run, &necessary, Style::default());
-        for n in results.nests.iter().filter(|n| &n.plan.fsqca == name) {
+        for n in &protocol.nests {
             doc.extend(tables::nest(n, Style::default()));
         }
         doc.extend(tables::solutions(run, None));
@@ -128,24 +119,16 @@ pub fn build(
             vec![],
         );
         let mut doc = Doc::default();
-        for r in results
-            .robustness
-            .iter()
-            .filter(|r| &r.plan.of.name == name)
-        {
+        for r in &protocol.robustness {
             doc.extend(tables::robustness(r));
         }
-        for r in results.resamples.iter().filter(|r| &r.plan.of.name == name) {
+        for r in &protocol.resamples {
             doc.extend(tables::resample(r));
         }
-        for r in results
-            .sensitivities
-            .iter()
-            .filter(|r| &r.plan.of.name == name)
-        {
+        for r in &protocol.sensitivities {
             doc.extend(tables::sensitivity(r));
         }
-        for t in results.theories.iter().filter(|t| &t.plan.analysis == name) {
+        for t in &protocol.theories {
             doc.extend(tables::theory(t));
         }
         push(
