@@ -209,6 +209,18 @@ fn fraction(v: &Value, key: &str) -> Result<f64, Diag> {
     Ok(x)
 }
 
+/// Every value of an option, the items of a list in its place (`n = [20, 50]`).
+fn flattened(values: &[Value]) -> Vec<&Value> {
+    let mut items = Vec::new();
+    for v in values {
+        match &v.kind {
+            ValueKind::List(l) => items.extend(l.iter()),
+            _ => items.push(v),
+        }
+    }
+    items
+}
+
 fn duplicate_option(seen: &mut Vec<String>, key: &Ident) -> Result<(), Diag> {
     if seen.contains(&key.node) {
         return Err(Diag::error(
@@ -1077,13 +1089,7 @@ pub fn sensitivity_plan(
             duplicate_option(&mut seen, key)?;
         }
         expect_op(op, &[CmpOp::Eq], &key.node, "consistency = [0.01, 20]")?;
-        let mut items: Vec<&Value> = Vec::new();
-        for v in values {
-            match &v.kind {
-                ValueKind::List(l) => items.extend(l.iter()),
-                _ => items.push(v),
-            }
-        }
+        let items = flattened(values);
         let bad = |v: &Value, what: &str| {
             Diag::error(codes::BAD_OPTION, format!("expected {what}, found {}", v.kind.describe()))
                 .at(v.span, "not usable here")
@@ -1458,14 +1464,7 @@ pub fn power_plan(name: &Ident, options: &[Opt], span: Span) -> Result<PowerPlan
         }
         duplicate_option(&mut seen, key)?;
         expect_op(op, &[CmpOp::Eq], &key.node, "n = [20, 50, 100]")?;
-        // every value, lists flattened
-        let mut items: Vec<&Value> = Vec::new();
-        for v in values {
-            match &v.kind {
-                ValueKind::List(l) => items.extend(l.iter()),
-                _ => items.push(v),
-            }
-        }
+        let items = flattened(values);
         let numbers = |what: &str| -> Result<Vec<f64>, Diag> {
             items.iter().map(|v| number_of(v, what)).collect()
         };
