@@ -1006,62 +1006,51 @@ pub fn case_selection(run: &FsqcaRun) -> Doc {
             Column::right("best"),
         ],
     );
+    let mut pair = |label: String, kind: String, first: usize, second: usize, best: f64| {
+        p.rows.push(vec![
+            Cell::Text(label),
+            Cell::Text(kind),
+            Cell::Text(name(first)),
+            Cell::Text(name(second)),
+            Cell::Stat(best),
+        ])
+    };
     for (k, list) in cs.typical_deviant.iter().enumerate() {
         for q in list {
-            p.rows.push(vec![
-                Cell::Text(term(k)),
-                Cell::text("typical – deviant consistency"),
-                Cell::Text(name(q.first)),
-                Cell::Text(name(q.second)),
-                Cell::Stat(q.best),
-            ]);
+            let kind = "typical – deviant consistency".to_string();
+            pair(term(k), kind, q.first, q.second, q.best);
         }
     }
     for (k, list) in cs.typical_typical.iter().enumerate() {
         for q in list {
-            p.rows.push(vec![
-                Cell::Text(term(k)),
-                Cell::text("typical – typical"),
-                Cell::Text(name(q.first)),
-                Cell::Text(name(q.second)),
-                Cell::Stat(q.best),
-            ]);
+            pair(
+                term(k),
+                "typical – typical".into(),
+                q.first,
+                q.second,
+                q.best,
+            );
         }
     }
     for (k, list) in cs.typical_irrelevant.iter().enumerate() {
         for q in list {
-            p.rows.push(vec![
-                Cell::Text(term(k)),
-                Cell::text("typical – irrelevant"),
-                Cell::Text(name(q.typical)),
-                Cell::Text(name(q.irrelevant)),
-                Cell::Stat(q.best),
-            ]);
+            let kind = "typical – irrelevant".to_string();
+            pair(term(k), kind, q.typical, q.irrelevant, q.best);
         }
     }
     for (k, fcs) in cs.focal_pairs.iter().enumerate() {
         for (fc, list) in fcs {
             for q in list {
-                p.rows.push(vec![
-                    Cell::Text(term(k)),
-                    Cell::Text(format!("typical – typical, FC {fc}")),
-                    Cell::Text(name(q.first)),
-                    Cell::Text(name(q.second)),
-                    Cell::Stat(q.best),
-                ]);
+                let kind = format!("typical – typical, FC {fc}");
+                pair(term(k), kind, q.first, q.second, q.best);
             }
         }
     }
     for (k, fcs) in cs.focal_irrelevant.iter().enumerate() {
         for (fc, list) in fcs {
             for q in list {
-                p.rows.push(vec![
-                    Cell::Text(term(k)),
-                    Cell::Text(format!("typical – irrelevant, FC {fc}")),
-                    Cell::Text(name(q.typical)),
-                    Cell::Text(name(q.irrelevant)),
-                    Cell::Stat(q.best),
-                ]);
+                let kind = format!("typical – irrelevant, FC {fc}");
+                pair(term(k), kind, q.typical, q.irrelevant, q.best);
             }
         }
     }
@@ -1071,13 +1060,8 @@ pub fn case_selection(run: &FsqcaRun) -> Doc {
             .map(|v| if *v > 0.5 { '1' } else { '0' })
             .collect();
         for q in list {
-            p.rows.push(vec![
-                Cell::Text(format!("row {r}")),
-                Cell::text("deviant coverage – irrelevant"),
-                Cell::Text(name(q.first)),
-                Cell::Text(name(q.second)),
-                Cell::Stat(q.best),
-            ]);
+            let kind = "deviant coverage – irrelevant".to_string();
+            pair(format!("row {r}"), kind, q.first, q.second, q.best);
         }
     }
     p.notes.push("SetMethods' smmr distances (match = TRUE, cases 3, 5, 6, 1, 2 and 4), up to 5 pairs each; docs/methods.md §4.8".into());
