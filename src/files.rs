@@ -1,21 +1,25 @@
 //! Files, in and out, in one place: scripts (`toe run`, `use`, the REPL's `:load`), data files
 //! (CSV with the csv crate, workbooks with calamine, SPSS and Stata files in [`labelled`]),
-//! atomic writes (exports, `--json`) and
-//! SHA-256 hashes (provenance).
+//! staged, atomic writes (exports, `--json`, reports: [`output`]) and SHA-256 hashes
+//! (provenance).
 //!
 //! Guarantees: any file content (binary garbage included) gives text, rows or a typed error,
 //! never a panic; line numbers in errors are 1-based lines of the file; a write replaces the
-//! target only with a complete new file (a temporary file in the same folder, then a rename).
+//! target only with a complete new file, and only when the whole run succeeded ([`Outputs`]).
 
 use crate::diagnostics::{codes, Diag};
-use crate::engine::data::Cell;
+use crate::engine::data::{CellKind, CellRef, TableBuilder, TableError};
 use crate::source::Span;
 use std::path::{Path, PathBuf};
 
 mod labelled;
+mod output;
 mod rows;
+pub use output::{
+    abandon_all, final_target, resolved, same_file, write_atomically, Folder, Outputs,
+};
 use rows::read_bytes;
-pub use rows::{sha256_hex, LoadError, Rows};
+pub use rows::{civil_from_days, sha256_hex, LoadError, Loaded, ReadOptions};
 
 /// Why a script could not be read.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,7 +81,7 @@ pub fn script_diag(e: &ScriptError, shown: &str, at: Option<Span>) -> Diag {
 static CACHE_ON: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 type CacheKey = (PathBuf, String);
-type CacheEntry = (Option<std::time::SystemTime>, u64, Rows);
+type CacheEntry = (Option<std::time::SystemTime>, u64, Loaded);
 static CACHE: std::sync::Mutex<Option<std::collections::HashMap<CacheKey, CacheEntry>>> =
     std::sync::Mutex::new(None);
 
@@ -97,8 +101,8 @@ static READS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::n
 fn cached(
     path: &Path,
     options: String,
-    read: impl FnOnce() -> Result<Rows, LoadError>,
-) -> Result<Rows, LoadError> {
+    read: impl FnOnce() -> Result<Loaded, LoadError>,
+) -> Result<Loaded, LoadError> {
     use std::sync::atomic::Ordering;
     if !CACHE_ON.load(Ordering::Relaxed) {
         READS.fetch_add(1, Ordering::Relaxed);
@@ -111,97 +115,182 @@ fn cached(
     );
     let key = (path.to_path_buf(), options);
     if let Ok(guard) = CACHE.lock() {
-        if let Some((t, n, rows)) = guard.as_ref().and_then(|c| c.get(&key)) {
+        if let Some((t, n, loaded)) = guard.as_ref().and_then(|c| c.get(&key)) {
             if (*t, *n) == stamp {
-                return Ok(rows.clone());
+                return Ok(loaded.clone());
             }
         }
     }
     READS.fetch_add(1, Ordering::Relaxed);
-    let rows = read()?;
+    let loaded = read()?;
     if let Ok(mut guard) = CACHE.lock() {
         guard
             .get_or_insert_with(Default::default)
-            .insert(key, (stamp.0, stamp.1, rows.clone()));
+            .insert(key, (stamp.0, stamp.1, loaded.clone()));
     }
-    Ok(rows)
+    Ok(loaded)
 }
 
-/// Reads a delimited text file. `sep` is a single byte.
-pub fn read_csv(path: &Path, sep: u8) -> Result<Rows, LoadError> {
-    cached(path, format!("csv {sep}"), || read_csv_now(path, sep))
+/// Reads a delimited text file, streaming: each record goes straight into the table.
+pub fn read_csv(path: &Path, o: &ReadOptions) -> Result<Loaded, LoadError> {
+    cached(path, format!("csv {o:?}"), || read_csv_now(path, o))
 }
 
-/// Reads one sheet of a workbook (xlsx, xls, ods); the first sheet when `sheet` is `None`.
-pub fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Rows, LoadError> {
-    cached(path, format!("sheet {sheet:?}"), || {
-        read_workbook_now(path, sheet)
+/// Reads one sheet of a workbook (xlsx, xls, ods); the first sheet when none is named.
+pub fn read_workbook(path: &Path, o: &ReadOptions) -> Result<Loaded, LoadError> {
+    cached(path, format!("workbook {o:?}"), || {
+        read_workbook_now(path, o)
     })
 }
 
 /// Reads an SPSS system file (.sav, or zlib-compressed .zsav).
-pub fn read_spss(path: &Path) -> Result<Rows, LoadError> {
-    cached(path, "spss".into(), || labelled::read_spss(path))
+pub fn read_spss(path: &Path, o: &ReadOptions) -> Result<Loaded, LoadError> {
+    cached(path, format!("spss {o:?}"), || labelled::read_spss(path, o))
 }
 
 /// Reads a Stata data file (.dta, releases 102–119).
-pub fn read_stata(path: &Path) -> Result<Rows, LoadError> {
-    cached(path, "stata".into(), || labelled::read_stata(path))
+pub fn read_stata(path: &Path, o: &ReadOptions) -> Result<Loaded, LoadError> {
+    cached(path, format!("stata {o:?}"), || {
+        labelled::read_stata(path, o)
+    })
 }
 
-fn read_csv_now(path: &Path, sep: u8) -> Result<Rows, LoadError> {
-    let bytes = read_bytes(path)?;
-    let sha = sha256_hex(&bytes);
-    // Strip a UTF-8 byte-order mark, as spreadsheets write one.
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(sep)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
-    let mut headers: Option<Vec<String>> = None;
-    let mut rows = Vec::new();
-    for rec in rdr.byte_records() {
-        let rec = rec.map_err(|e| LoadError::Malformed {
-            line: e.position().map(|p| p.line()).unwrap_or(0),
-            message: e.to_string(),
-        })?;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        let mut fields = Vec::with_capacity(rec.len());
-        for f in rec.iter() {
-            let s = std::str::from_utf8(f).map_err(|_| LoadError::NotText { line })?;
-            if s.contains('\0') {
+/// A reader that hashes what passes through it (the file's SHA-256, in one pass).
+struct Hashing<R> {
+    inner: R,
+    hasher: sha2::Sha256,
+}
+
+impl<R: std::io::Read> std::io::Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use sha2::Digest;
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+fn open(path: &Path) -> Result<std::fs::File, LoadError> {
+    let f = std::fs::File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => LoadError::Missing,
+        _ => LoadError::Io(e.to_string()),
+    })?;
+    if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+        return Err(LoadError::Io("it is a folder, not a file".into()));
+    }
+    Ok(f)
+}
+
+fn read_csv_now(path: &Path, o: &ReadOptions) -> Result<Loaded, LoadError> {
+    use sha2::Digest;
+    let mut source = Hashing {
+        inner: std::io::BufReader::with_capacity(1 << 16, open(path)?),
+        hasher: sha2::Sha256::new(),
+    };
+    let mut table = None;
+    {
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(o.sep)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(&mut source);
+        let mut builder: Option<TableBuilder> = None;
+        let mut rec = csv::StringRecord::new();
+        loop {
+            let more = rdr.read_record(&mut rec).map_err(|e| {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                match e.kind() {
+                    csv::ErrorKind::Utf8 { .. } => LoadError::NotText { line },
+                    _ => LoadError::Malformed {
+                        line,
+                        message: e.to_string(),
+                    },
+                }
+            })?;
+            if !more {
+                break;
+            }
+            let line = rec.position().map(|p| p.line()).unwrap_or(0);
+            if rec.as_slice().contains('\0') {
                 return Err(LoadError::NotText { line });
             }
-            fields.push(s.to_string());
-        }
-        match &headers {
-            None => headers = Some(fields.into_iter().map(|h| h.trim().to_string()).collect()),
-            Some(h) => {
-                if fields.len() == 1 && fields[0].trim().is_empty() {
-                    continue; // a blank line
-                }
-                if fields.len() != h.len() {
-                    return Err(LoadError::Ragged {
-                        line,
-                        expected: h.len(),
-                        found: fields.len(),
-                    });
-                }
-                rows.push(fields.into_iter().map(Cell::Text).collect());
+            let Some(b) = builder.as_mut() else {
+                // The header; a UTF-8 byte-order mark, as spreadsheets write one, is not part
+                // of the first name.
+                let headers = rec
+                    .iter()
+                    .enumerate()
+                    .map(|(k, h)| {
+                        let h = if k == 0 {
+                            h.trim_start_matches('\u{feff}')
+                        } else {
+                            h
+                        };
+                        h.trim().to_string()
+                    })
+                    .collect();
+                builder = Some(
+                    TableBuilder::new(headers, o.rules.clone(), o.id.as_deref())
+                        .map_err(LoadError::Table)?,
+                );
+                continue;
+            };
+            if rec.len() == 1 && rec[0].trim().is_empty() {
+                continue; // a blank line
             }
+            if rec.len() != b.columns() {
+                return Err(LoadError::Ragged {
+                    line,
+                    expected: b.columns(),
+                    found: rec.len(),
+                });
+            }
+            b.push_row(rec.iter().map(CellRef::Text))
+                .map_err(LoadError::Table)?;
+        }
+        if let Some(b) = builder {
+            table = Some(b.finish().map_err(LoadError::Table)?);
         }
     }
-    Ok(Rows::unlabelled(headers.unwrap_or_default(), rows, sha))
+    // The rest of the file (nothing, after the parser's end) is hashed too.
+    std::io::copy(&mut source, &mut std::io::sink()).map_err(|e| LoadError::Io(e.to_string()))?;
+    let sha256 = source
+        .hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let table = table.ok_or(LoadError::Table(TableError::NoColumns))?;
+    Ok(Loaded { table, sha256 })
 }
 
-fn read_workbook_now(path: &Path, sheet: Option<&str>) -> Result<Rows, LoadError> {
+/// Days since 1899-12-30 (Excel's serial dates, 1900 system) as an ISO date (and time).
+fn excel_date(serial: f64) -> String {
+    if !serial.is_finite() || serial.abs() > 3.0e6 {
+        return serial.to_string();
+    }
+    let days = serial.floor() as i64;
+    let secs = ((serial - serial.floor()) * 86400.0).round() as i64;
+    let date = civil_from_days(days - 25569);
+    if secs == 0 {
+        date
+    } else {
+        format!(
+            "{date} {:02}:{:02}:{:02}",
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        )
+    }
+}
+
+fn read_workbook_now(path: &Path, o: &ReadOptions) -> Result<Loaded, LoadError> {
     use calamine::{open_workbook_auto, Data, Reader};
     // calamine reads the file itself (by its extension); the bytes are read for the hash.
     let sha = sha256_hex(&read_bytes(path)?);
     let mut wb = open_workbook_auto(path).map_err(|e| LoadError::Workbook(e.to_string()))?;
     let names = wb.sheet_names().to_vec();
-    let name = match sheet {
+    let name = match &o.sheet {
         Some(s) => {
             if !names.iter().any(|n| n == s) {
                 return Err(LoadError::NoSheet {
@@ -222,57 +311,43 @@ fn read_workbook_now(path: &Path, sheet: Option<&str>) -> Result<Rows, LoadError
     let mut iter = range.rows();
     let headers: Vec<String> = match iter.next() {
         Some(r) => r.iter().map(|c| c.to_string().trim().to_string()).collect(),
-        None => return Ok(Rows::unlabelled(Vec::new(), Vec::new(), sha)),
+        None => return Err(LoadError::Table(TableError::NoColumns)),
     };
-    let rows = iter
-        .filter(|r| r.iter().any(|c| !matches!(c, Data::Empty)))
-        .map(|r| {
-            r.iter()
-                .map(|c| match c {
-                    Data::Empty => Cell::Empty,
-                    Data::Float(f) => Cell::Number(*f),
-                    Data::Int(i) => Cell::Number(*i as f64),
-                    Data::Bool(b) => Cell::Number(if *b { 1.0 } else { 0.0 }),
-                    other => Cell::Text(other.to_string()),
-                })
-                .collect()
-        })
-        .collect();
-    Ok(Rows::unlabelled(headers, rows, sha))
-}
-
-/// Whether a write may create the target's folder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Folder {
-    /// Exports (`export X to "out/x.html"`) create their folder.
-    Create,
-    /// `--json FILE` writes into an existing folder only.
-    MustExist,
-}
-
-/// Writes a temporary file beside `target`, then renames it over `target`.
-pub fn write_atomically(target: &Path, bytes: &[u8], folder: Folder) -> std::io::Result<()> {
-    use std::io::Write;
-    if let Some(dir) = target.parent() {
-        if !dir.as_os_str().is_empty() && folder == Folder::Create {
-            std::fs::create_dir_all(dir)?;
-        }
+    let mut b =
+        TableBuilder::new(headers, o.rules.clone(), o.id.as_deref()).map_err(LoadError::Table)?;
+    let mut shown: Vec<String> = Vec::new();
+    for r in iter.filter(|r| r.iter().any(|c| !matches!(c, Data::Empty))) {
+        // The text of cells that are neither numbers nor text, as the workbook shows them.
+        shown.clear();
+        shown.extend(r.iter().map(|c| match c {
+            Data::DateTime(d) => excel_date(d.as_f64()),
+            Data::Error(e) => e.to_string(),
+            Data::Bool(v) => if *v { "TRUE" } else { "FALSE" }.to_string(),
+            _ => String::new(),
+        }));
+        let rules = &o.rules;
+        b.push_row(r.iter().zip(&shown).map(|(c, t)| match c {
+            Data::Empty => CellRef::Empty,
+            Data::Float(f) => CellRef::Number(*f),
+            Data::Int(i) => CellRef::Number(*i as f64),
+            Data::String(s) => CellRef::Text(s),
+            Data::Bool(v) if rules.booleans_as_numbers => {
+                CellRef::Number(if *v { 1.0 } else { 0.0 })
+            }
+            Data::Bool(_) => CellRef::Typed(CellKind::Boolean, t),
+            Data::DateTime(d) if rules.dates_as_numbers => CellRef::Number(d.as_f64()),
+            Data::DateTime(d) if d.is_duration() => CellRef::Typed(CellKind::Time, t),
+            Data::DateTime(_) => CellRef::Typed(CellKind::Date, t),
+            Data::DateTimeIso(s) => CellRef::Typed(CellKind::Date, s),
+            Data::DurationIso(s) => CellRef::Typed(CellKind::Time, s),
+            Data::Error(_) => CellRef::Typed(CellKind::Error, t),
+        }))
+        .map_err(LoadError::Table)?;
     }
-    let name = target
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("export");
-    let tmp: PathBuf = target.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, target)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    Ok(Loaded {
+        table: b.finish().map_err(LoadError::Table)?,
+        sha256: sha,
+    })
 }
 
 /// The diagnostic for a file that could not be written.

@@ -88,11 +88,56 @@ fn print_diags(session: &Session, diags: &[Diag], plain: bool) {
     }
 }
 
+/// Why standard output took no more text.
+enum Stdout {
+    /// The reader went away (`toe run … | head -1`): the run ends quietly.
+    Closed,
+    /// Any other error (a full disk, a closed descriptor): a diagnostic.
+    Failed(std::io::Error),
+}
+
+/// Writes text to standard output.
+fn emit(text: &str) -> Result<(), Stdout> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => Stdout::Closed,
+            _ => Stdout::Failed(e),
+        })
+}
+
+/// A line on standard error; an error there has nowhere to be reported.
+fn say(text: &str) {
+    let _ = writeln!(std::io::stderr(), "{text}");
+}
+
+/// Standard output failed: the diagnostic, or nothing when the reader closed the pipe.
+/// Returns the exit status.
+fn stdout_failed(session: &Session, why: Stdout, plain: bool) -> u8 {
+    match why {
+        Stdout::Closed => 0,
+        Stdout::Failed(e) => {
+            print_diags(
+                session,
+                &[toe::diagnostics::runtime::stdout_failed(&e)],
+                plain,
+            );
+            1
+        }
+    }
+}
+
 fn run(script: &Path, json: Option<&str>, plain: bool, mode: Mode) -> u8 {
     let mut session = Session::new(files::folder_of(script));
     session.style.unicode = !plain;
+    session.hold_outputs = true;
     if std::io::stderr().is_terminal() {
         session.interp.progress = Box::new(toe::report::progress::Bar::default());
+    }
+    let to_stdout = json == Some("-");
+    if let Some(target) = json.filter(|_| !to_stdout) {
+        session.claim_output(Path::new(target), target);
     }
     let result = session.run_file(script, mode);
     let warnings = session.take_pending();
@@ -106,14 +151,14 @@ fn run(script: &Path, json: Option<&str>, plain: bool, mode: Mode) -> u8 {
     };
     let name = script.display().to_string();
     if mode == Mode::Check {
-        eprintln!("{name}: ok");
+        say(&format!("{name}: ok"));
         return 0;
     }
-    let to_stdout = json == Some("-");
+    let mut printed = Ok(());
     if !to_stdout {
         let colored =
             !plain && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
-        print!("{}", if colored { bold_headers(&out) } else { out });
+        printed = emit(&if colored { bold_headers(&out) } else { out });
     }
     if let Some(target) = json {
         let text = script_text(&session, script);
@@ -121,15 +166,30 @@ fn run(script: &Path, json: Option<&str>, plain: bool, mode: Mode) -> u8 {
         let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
         s.push('\n');
         if to_stdout {
-            print!("{s}");
-        } else if let Err(e) =
-            files::write_atomically(Path::new(target), s.as_bytes(), files::Folder::MustExist)
-        {
-            print_diags(&session, &[files::write_diag(target, &e, None)], plain);
+            printed = emit(&s);
+        } else if let Err(d) = session.stage_output(
+            Path::new(target),
+            target,
+            s.as_bytes(),
+            files::Folder::MustExist,
+        ) {
+            print_diags(&session, &[d], plain);
             return 1;
         }
     }
-    0
+    let mut status = 0;
+    if let Err(why) = printed {
+        status = stdout_failed(&session, why, plain);
+        if status != 0 {
+            // The run did not end as asked: no file is written.
+            return status;
+        }
+    }
+    if let Err(d) = session.commit_outputs() {
+        print_diags(&session, &[d], plain);
+        return 1;
+    }
+    status
 }
 
 /// `toe fmt`: each file formatted in place (atomically), or with `--check` listed when it
@@ -152,7 +212,9 @@ fn fmt(paths: &[PathBuf], check: bool) -> u8 {
             continue;
         }
         if check {
-            println!("{shown}: would be reformatted");
+            if let Err(why) = emit(&format!("{shown}: would be reformatted\n")) {
+                return stdout_failed(&session, why, true).max(1);
+            }
             status = 1;
         } else if let Err(e) =
             files::write_atomically(path, formatted.as_bytes(), files::Folder::MustExist)
@@ -160,7 +222,7 @@ fn fmt(paths: &[PathBuf], check: bool) -> u8 {
             print_diags(&session, &[files::write_diag(&shown, &e, None)], true);
             status = 1;
         } else {
-            eprintln!("formatted {shown}");
+            say(&format!("formatted {shown}"));
         }
     }
     status
@@ -176,11 +238,13 @@ fn script_text(session: &Session, script: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// `toe report`: runs the script (warnings and progress on stderr), then writes the report.
+/// `toe report`: runs the script (warnings and progress on stderr), then writes the report
+/// with the script's exports, all or nothing.
 fn report(script: &Path, output: &Path, plain: bool) -> u8 {
     let shown = output.display().to_string();
     let mut session = Session::new(files::folder_of(script));
     session.style.unicode = !plain;
+    session.hold_outputs = true;
     // A wrong extension is told before the script runs.
     let format = match Session::report_format(output) {
         Ok(f) => f,
@@ -192,6 +256,7 @@ fn report(script: &Path, output: &Path, plain: bool) -> u8 {
     if std::io::stderr().is_terminal() {
         session.interp.progress = Box::new(toe::report::progress::Bar::default());
     }
+    session.claim_output(output, &shown);
     let result = session.run_file(script, Mode::Run);
     let warnings = session.take_pending();
     print_diags(&session, &warnings, plain);
@@ -208,11 +273,14 @@ fn report(script: &Path, output: &Path, plain: bool) -> u8 {
             return 1;
         }
     };
-    if let Err(e) = files::write_atomically(output, &bytes, files::Folder::Create) {
-        print_diags(&session, &[files::write_diag(&shown, &e, None)], plain);
+    let written = session
+        .stage_output(output, &shown, &bytes, files::Folder::Create)
+        .and_then(|_| session.commit_outputs());
+    if let Err(d) = written {
+        print_diags(&session, &[d], plain);
         return 1;
     }
-    eprintln!("wrote the report of {name} to {shown}");
+    say(&format!("wrote the report of {name} to {shown}"));
     0
 }
 
@@ -247,6 +315,12 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    // Ctrl-C: the files staged so far are removed, nothing is half-written (exit 130, as a
+    // shell reports an interrupt).
+    let _ = ctrlc::set_handler(|| {
+        files::abandon_all();
+        std::process::exit(130);
+    });
     let code = match cli.command {
         Command::Run {
             script,
@@ -268,7 +342,9 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|| PathBuf::from("."));
             let mut session = Session::new(base);
             if let Some(s) = &script {
-                print!("{}", toe::repl::load(&mut session, s));
+                if let Err(why) = emit(&toe::repl::load(&mut session, s)) {
+                    return ExitCode::from(stdout_failed(&session, why, true));
+                }
             }
             let color = std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
             toe::repl::run(session, color) as u8

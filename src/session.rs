@@ -24,11 +24,40 @@ pub enum Mode {
     Check,
 }
 
-/// One session: the sources it has read, the interpreter, how tables look.
+/// One session: the sources it has read, the interpreter, how tables look, and the files its
+/// run writes (staged until the run succeeds).
 pub struct Session {
     pub sources: SourceMap,
     pub interp: Interpreter,
     pub style: Style,
+    /// Files this run writes, staged until the whole run has succeeded.
+    pub outputs: files::Outputs,
+    /// Whether the caller commits [`Session::outputs`] (the command line adds `--json` and the
+    /// report to the run's exports, all committed together); otherwise a run commits its own
+    /// exports when it succeeds.
+    pub hold_outputs: bool,
+    /// Outputs named outside the script (`--json FILE`, `toe report -o FILE`): the path and
+    /// how it was written. The check before a run refuses them when they are inputs.
+    claimed: Vec<(PathBuf, String)>,
+    /// How deep in `use`d scripts the run is (0: the script itself).
+    depth: usize,
+    /// While the whole script is checked before it runs: data sets loaded (by the statement's
+    /// text and folder) for the run to take again, and the exports' targets.
+    ahead: Option<Ahead>,
+    preloaded: Vec<(String, PathBuf, std::sync::Arc<crate::check::plan::DataSet>)>,
+}
+
+/// What checking ahead collects.
+#[derive(Default)]
+struct Ahead {
+    exports: Vec<(PathBuf, String, crate::source::Span)>,
+}
+
+/// Whether a script holds nothing but blanks and comments.
+fn text_is_empty(text: &str) -> bool {
+    crate::source::line_ends(text)
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
 }
 
 impl Session {
@@ -38,6 +67,12 @@ impl Session {
             sources: SourceMap::new(),
             interp: Interpreter::new(base_dir),
             style: Style::default(),
+            outputs: files::Outputs::default(),
+            hold_outputs: false,
+            claimed: Vec::new(),
+            depth: 0,
+            ahead: None,
+            preloaded: Vec::new(),
         };
         for (name, _) in STDLIB {
             // A failure here is a bug, caught by a test.
@@ -48,7 +83,9 @@ impl Session {
         s
     }
 
-    /// Registers and runs a whole text; stops at the first statement that fails.
+    /// Registers and runs a whole text: the whole text is checked first, then run; stops at the
+    /// first statement that fails. Exports are committed when it succeeds (unless
+    /// [`Session::hold_outputs`]); a failing run writes nothing.
     pub fn run_text(
         &mut self,
         name: &str,
@@ -96,14 +133,45 @@ impl Session {
     }
 
     /// Reads a script from disk and runs (or checks) it; its folder becomes the base of
-    /// relative paths.
+    /// relative paths and the script an input of the run.
     pub fn run_file(&mut self, path: &Path, mode: Mode) -> Result<String, Vec<Diag>> {
         let shown = path.display().to_string();
         let text =
             files::read_script(path).map_err(|e| vec![files::script_diag(&e, &shown, None)])?;
         self.interp.base_dir = files::folder_of(path);
+        self.interp
+            .add_input(&files::resolved(path).unwrap_or_else(|| path.to_path_buf()));
+        if text_is_empty(&text) {
+            self.interp.warn(runtime::empty_script(&shown));
+        }
         let id = self.sources.add(shown, Some(path.to_path_buf()), text);
         self.run_source(id, mode)
+    }
+
+    /// Names an output written outside the script (`--json FILE`, the report): the check
+    /// before the run refuses it when it is one of the run's inputs.
+    pub fn claim_output(&mut self, path: &Path, shown: &str) {
+        self.claimed.push((path.to_path_buf(), shown.to_string()));
+    }
+
+    /// Stages a file the caller writes with the run's outputs (`--json`, the report).
+    pub fn stage_output(
+        &mut self,
+        path: &Path,
+        shown: &str,
+        bytes: &[u8],
+        folder: files::Folder,
+    ) -> Result<(), Diag> {
+        self.outputs
+            .stage(path, bytes, folder)
+            .map_err(|e| files::write_diag(shown, &e, None))
+    }
+
+    /// Puts every staged output in place (after a run that succeeded).
+    pub fn commit_outputs(&mut self) -> Result<(), Diag> {
+        self.outputs
+            .commit()
+            .map_err(|(path, e)| files::write_diag(&path.display().to_string(), &e, None))
     }
 
     fn run_source(&mut self, id: u32, mode: Mode) -> Result<String, Vec<Diag>> {
@@ -113,11 +181,98 @@ impl Session {
             .map(|f| f.text.clone())
             .unwrap_or_default();
         let program = syntax::parse(&text, id)?;
+        let top = self.depth == 0 && self.ahead.is_none();
+        if mode == Mode::Run && top && self.worth_checking_ahead(&program.statements) {
+            self.check_ahead(&program.statements)?;
+        }
+        if mode == Mode::Check && top {
+            // `toe check`: the same refusals as the check before a run.
+            self.ahead = Some(Ahead::default());
+            self.depth += 1;
+            let r = self.run_statements(&program.statements, mode);
+            self.depth -= 1;
+            let ahead = self.ahead.take().unwrap_or_default();
+            self.preloaded.clear();
+            let out = r?;
+            self.refuse_inputs(&ahead, &self.interp.inputs)?;
+            return Ok(out);
+        }
+        self.depth += 1;
+        let r = self.run_statements(&program.statements, mode);
+        self.depth -= 1;
+        if !top || mode == Mode::Check {
+            return r;
+        }
+        self.preloaded.clear();
+        match r {
+            Ok(out) => {
+                if !self.hold_outputs {
+                    self.commit_outputs().map_err(|d| vec![d])?;
+                }
+                Ok(out)
+            }
+            Err(d) => {
+                self.outputs.discard();
+                Err(d)
+            }
+        }
+    }
+
+    fn run_statements(&mut self, statements: &[Stmt], mode: Mode) -> Result<String, Vec<Diag>> {
         let mut out = String::new();
-        for stmt in &program.statements {
+        for stmt in statements {
             out.push_str(&self.run_stmt(stmt, mode).map_err(|d| vec![d])?);
         }
         Ok(out)
+    }
+
+    /// A single statement is checked just before it runs anyway (the REPL's lines); a longer
+    /// script, a `use` or a claimed output is checked whole first.
+    fn worth_checking_ahead(&self, statements: &[Stmt]) -> bool {
+        statements.len() > 1
+            || !self.claimed.is_empty()
+            || statements
+                .iter()
+                .any(|s| matches!(s.kind, crate::syntax::ast::StmtKind::Use(_)))
+    }
+
+    /// Checks every statement as `toe check` does, on a copy of the declarations, before any
+    /// runs; then refuses an output (export, claimed file) that is one of the run's inputs.
+    /// The data read here is taken again by the run, not read twice.
+    fn check_ahead(&mut self, statements: &[Stmt]) -> Result<(), Vec<Diag>> {
+        let scratch = self.interp.scratch();
+        let real = std::mem::replace(&mut self.interp, scratch);
+        self.ahead = Some(Ahead::default());
+        let r = self.run_statements(statements, Mode::Check);
+        let ahead = self.ahead.take().unwrap_or_default();
+        let checked = std::mem::replace(&mut self.interp, real);
+        if let Err(d) = r {
+            // The warnings that came before the error are shown with it.
+            for w in checked.pending {
+                self.interp.warn(w);
+            }
+            self.preloaded.clear();
+            return Err(d);
+        }
+        self.refuse_inputs(&ahead, &checked.inputs)
+    }
+
+    /// An export or a claimed output that is one of `inputs` is refused (order aside: an
+    /// export written before the `use` that reads the same file is refused too).
+    fn refuse_inputs(&self, ahead: &Ahead, inputs: &[PathBuf]) -> Result<(), Vec<Diag>> {
+        for (target, shown, span) in &ahead.exports {
+            if let Some(input) = inputs.iter().find(|i| files::same_file(target, i)) {
+                return Err(vec![
+                    crate::check::output_is_input(shown, input).at(*span, "an input of this run")
+                ]);
+            }
+        }
+        for (target, shown) in &self.claimed {
+            if let Some(input) = inputs.iter().find(|i| files::same_file(target, i)) {
+                return Err(vec![crate::check::output_is_input(shown, input)]);
+            }
+        }
+        Ok(())
     }
 
     fn run_module(&mut self, name: &str, mode: Mode) -> Result<String, Vec<Diag>> {
@@ -132,13 +287,29 @@ impl Session {
 
     /// One statement through the pipeline: check, record, (run,) report.
     fn run_stmt(&mut self, stmt: &Stmt, mode: Mode) -> Result<String, Diag> {
-        let checked = self.interp.check(stmt)?;
+        let checked = match self.take_preloaded(stmt) {
+            Some(d) => Step::Data(d).into(),
+            None => self.interp.check(stmt)?,
+        };
         for w in checked.warnings {
             self.interp.warn(w);
         }
         let step = checked.step;
         if let Step::Use(u) = &step {
             return self.run_use(u, mode);
+        }
+        if let Some(ahead) = &mut self.ahead {
+            match &step {
+                Step::Export(e) => ahead
+                    .exports
+                    .push((e.target.clone(), e.path.clone(), e.span)),
+                Step::Data(d) => {
+                    let key = self.sources.slice(stmt.span).to_string();
+                    self.preloaded
+                        .push((key, self.interp.base_dir.clone(), d.clone()));
+                }
+                _ => {}
+            }
         }
         self.interp.record(&step)?;
         if mode == Mode::Check {
@@ -153,6 +324,22 @@ impl Session {
         }
     }
 
+    /// The data set the check ahead loaded for this very statement, if any.
+    fn take_preloaded(
+        &mut self,
+        stmt: &Stmt,
+    ) -> Option<std::sync::Arc<crate::check::plan::DataSet>> {
+        if self.ahead.is_some() || !matches!(stmt.kind, crate::syntax::ast::StmtKind::Data { .. }) {
+            return None;
+        }
+        let key = self.sources.slice(stmt.span);
+        let k = self
+            .preloaded
+            .iter()
+            .position(|(t, dir, _)| t == key && *dir == self.interp.base_dir)?;
+        Some(self.preloaded.remove(k).2)
+    }
+
     fn run_use(&mut self, u: &UsePlan, mode: Mode) -> Result<String, Diag> {
         match u {
             UsePlan::Module(name) => self.run_module(name, mode).map_err(|mut d| d.remove(0)),
@@ -160,6 +347,7 @@ impl Session {
                 let text = files::read_script(canon)
                     .map_err(|e| files::script_diag(&e, shown, Some(*span)))?;
                 let id = self.sources.add(shown.clone(), Some(canon.clone()), text);
+                self.interp.add_input(canon);
                 self.interp.use_stack.push(canon.clone());
                 let r = self.run_source(id, mode);
                 self.interp.use_stack.pop();
@@ -171,7 +359,8 @@ impl Session {
     fn export(&mut self, e: &ExportPlan) -> Result<String, Diag> {
         let content = report::export::export(&self.interp.results, &e.analysis, e.format)
             .map_err(|why| runtime::export_failed(&e.analysis, &why, e.span))?;
-        files::write_atomically(&e.target, &content, files::Folder::Create)
+        self.outputs
+            .stage(&e.target, &content, files::Folder::Create)
             .map_err(|err| files::write_diag(&e.path, &err, Some(e.span)))?;
         Ok(report::export::exported(&e.analysis, &e.path))
     }
@@ -240,9 +429,16 @@ impl Session {
             self.interp.ensure_case_selection(n);
         }
         let title = self.interp.scope.study.as_ref().map(|(t, _)| t.as_str());
+        let warnings: Vec<(String, String)> = self
+            .interp
+            .warnings
+            .iter()
+            .map(|w| (w.code.to_string(), w.message.clone()))
+            .collect();
         let source = report::study::Source {
             script: script_path,
             text: script,
+            warnings: &warnings,
         };
         let r = report::study::build(title, &self.interp.scope, &self.interp.results, &source)
             .map_err(|why| runtime::report_failed(&why))?;

@@ -58,6 +58,21 @@ pub struct SourceFile {
     pub text: String,
 }
 
+/// The text with every lone carriage return (a line end of classic Mac OS files, not followed
+/// by a line feed) made a line feed. The byte length is unchanged, so spans hold for both.
+pub fn line_ends(text: &str) -> std::borrow::Cow<'_, str> {
+    let b = text.as_bytes();
+    let lone = |i: usize| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n');
+    if !(0..b.len()).any(lone) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        out.push(if c == '\r' && lone(i) { '\n' } else { c });
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// All sources seen by one interpreter session.
 #[derive(Debug, Clone, Default)]
 pub struct SourceMap {
@@ -76,8 +91,13 @@ impl SourceMap {
         map
     }
 
-    /// Registers a text and returns its id.
+    /// Registers a text and returns its id (a lone carriage return, as old Mac files end
+    /// their lines, becomes a line feed: see [`line_ends`]).
     pub fn add(&mut self, name: impl Into<String>, path: Option<PathBuf>, text: String) -> u32 {
+        let text = match line_ends(&text) {
+            std::borrow::Cow::Borrowed(_) => text,
+            std::borrow::Cow::Owned(t) => t,
+        };
         self.files.push(SourceFile {
             name: name.into(),
             path,

@@ -8,6 +8,7 @@
 use super::args::number_of;
 use super::names::{r_translation, unknown};
 use super::plan::*;
+use super::ranges::{ranged, ranged_number};
 use super::scope::Scope;
 use crate::diagnostics::{codes, suggestion, Diag};
 use crate::engine::fsqca::Expectation;
@@ -196,19 +197,6 @@ fn single<'a>(values: &'a [Value], key: &Ident) -> Result<&'a Value, Diag> {
     }
 }
 
-fn fraction(v: &Value, key: &str) -> Result<f64, Diag> {
-    let x = number_of(v, "a number between 0 and 1")?;
-    if !(0.0..=1.0).contains(&x) {
-        return Err(Diag::error(
-            codes::BAD_OPTION,
-            format!("expected `{key}` between 0 and 1, found {x}"),
-        )
-        .at(v.span, "out of range")
-        .help(format!("{key} is a proportion, e.g. 0.8")));
-    }
-    Ok(x)
-}
-
 /// Every value of an option, the items of a list in its place (`n = [20, 50]`).
 fn flattened(values: &[Value]) -> Vec<&Value> {
     let mut items = Vec::new();
@@ -328,19 +316,11 @@ fn nca_plan(a: &Analysis, span: Span) -> Result<NcaPlan, Diag> {
                     match c.key.node.as_str() {
                         "d" => {
                             expect_op(&c.op, &[CmpOp::Ge], "d", "d >= 0.1")?;
-                            p.d_min = c.value.node;
+                            p.d_min = ranged_number(c.value.node, c.value.span, "nca", "d")?;
                         }
                         "p" => {
                             expect_op(&c.op, &[CmpOp::Le], "p", "p <= 0.05")?;
-                            if !(0.0..=1.0).contains(&c.value.node) {
-                                return Err(Diag::error(
-                                    codes::BAD_OPTION,
-                                    format!("expected p between 0 and 1, found {}", c.value.node),
-                                )
-                                .at(c.value.span, "out of range")
-                                .help("p is a probability, e.g. 0.05"));
-                            }
-                            p.p_max = c.value.node;
+                            p.p_max = ranged_number(c.value.node, c.value.span, "nca", "p")?;
                         }
                         other => {
                             return Err(Diag::error(
@@ -411,46 +391,24 @@ fn nca_plan(a: &Analysis, span: Span) -> Result<NcaPlan, Diag> {
                     }
                     "permutations" => {
                         let v = single(values, key)?;
-                        let n = number_of(v, "a whole number of permutations")?;
-                        if n < 0.0 || n.fract() != 0.0 || n > 1e8 {
-                            return Err(Diag::error(codes::BAD_OPTION, format!("expected a whole number of permutations from 0 to 100000000, found {n}"))
-                                .at(v.span, "not a count")
-                                .help("10000 permutations give p-values to about ±0.005"));
-                        }
-                        p.permutations = n as usize;
+                        p.permutations = ranged(v, "nca", "permutations")? as usize;
                     }
                     "seed" => {
                         let v = single(values, key)?;
-                        let n = number_of(v, "a whole-number seed")?;
-                        if n.fract() != 0.0 || n.abs() > 2147483647.0 {
-                            return Err(Diag::error(
-                                codes::BAD_OPTION,
-                                format!(
-                                    "expected a whole-number seed within ±2147483647, found {n}"
-                                ),
-                            )
-                            .at(v.span, "not a valid seed")
-                            .help("R's set.seed takes a 32-bit integer"));
-                        }
-                        p.seed = Some((n as i64) as i32 as u32);
+                        p.seed = Some(ranged(v, "nca", "seed")? as u32);
                     }
                     "bottlenecks" => {
                         for v in values {
                             match &v.kind {
                                 ValueKind::Call(c) if c.name.node == "steps" => {
                                     let n = match c.args.as_slice() {
-                                        [a] if a.name.is_none() => number_of(&a.value, "a number of steps")?,
+                                        [a] if a.name.is_none() => ranged(&a.value, "nca", "steps")?,
                                         _ => {
                                             return Err(Diag::error(codes::BAD_OPTION, "expected `steps(n)` with one number, found something else")
                                                 .at(c.span, "steps takes one number")
                                                 .help("`steps(10)` gives outcome levels 0, 10, …, 100 %"))
                                         }
                                     };
-                                    if n < 1.0 || n.fract() != 0.0 || n > 1000.0 {
-                                        return Err(Diag::error(codes::BAD_OPTION, format!("expected a whole number of steps from 1 to 1000, found {n}"))
-                                            .at(c.span, "bad step count")
-                                            .help("`steps(10)` gives outcome levels 0, 10, …, 100 %"));
-                                    }
                                     p.bottleneck_levels = Levels::Steps(n as usize);
                                 }
                                 ValueKind::List(items) => {
@@ -565,16 +523,7 @@ fn nca_plan(a: &Analysis, span: Span) -> Result<NcaPlan, Diag> {
                     }
                     "qr_tau" => {
                         let v = single(values, key)?;
-                        let t = number_of(v, "a quantile between 0 and 1")?;
-                        if !(t > 0.0 && t < 1.0) {
-                            return Err(Diag::error(
-                                codes::BAD_OPTION,
-                                format!("expected `qr_tau` strictly between 0 and 1, found {t}"),
-                            )
-                            .at(v.span, "out of range")
-                            .help("the quantile of the QR ceiling, e.g. 0.95"));
-                        }
-                        p.qr_tau = t;
+                        p.qr_tau = ranged(v, "nca", "qr_tau")?;
                     }
                     "target" => {
                         let v = single(values, key)?;
@@ -591,12 +540,7 @@ fn nca_plan(a: &Analysis, span: Span) -> Result<NcaPlan, Diag> {
                     }
                     "outliers" => {
                         let v = single(values, key)?;
-                        let k = number_of(v, "the number of cases removed together")?;
-                        if !(1.0..=10.0).contains(&k) || k.fract() != 0.0 {
-                            return Err(Diag::error(codes::BAD_OPTION, format!("expected a whole number of cases from 1 to 10, found {k}"))
-                                .at(v.span, "not a number of cases")
-                                .help("`outliers = 1` removes single cases; `outliers = 2` also pairs (R's k)"));
-                        }
+                        let k = ranged(v, "nca", "outliers")?;
                         p.outliers = Some((k as usize, v.span));
                     }
                     _ => {}
@@ -889,21 +833,10 @@ fn fsqca_plan(scope: &Scope, a: &Analysis, span: Span) -> Result<FsqcaPlan, Diag
                 expect_op(op, &[CmpOp::Ge], &key.node, example)?;
                 let v = single(values, key)?;
                 match key.node.as_str() {
-                    "cases" => {
-                        let n = number_of(v, "a number of cases")?;
-                        if !(0.0..=1e9).contains(&n) {
-                            return Err(Diag::error(
-                                codes::BAD_OPTION,
-                                format!("expected a frequency threshold of at least 0, found {n}"),
-                            )
-                            .at(v.span, "out of range")
-                            .help("`cases >= 1` keeps every observed row"));
-                        }
-                        p.cases = n;
-                    }
-                    "consistency" => p.consistency = fraction(v, "consistency")?,
-                    "pri" => p.pri = fraction(v, "pri")?,
-                    _ => p.contradictions = Some(fraction(v, "contradictions")?),
+                    "cases" => p.cases = ranged(v, "fsqca", "cases")?,
+                    "consistency" => p.consistency = ranged(v, "fsqca", "consistency")?,
+                    "pri" => p.pri = ranged(v, "fsqca", "pri")?,
+                    _ => p.contradictions = Some(ranged(v, "fsqca", "contradictions")?),
                 }
             }
         }
@@ -1002,19 +935,11 @@ pub fn necessity_search(
         let v = single(values, key)?;
         if key.node == "depth" {
             expect_op(op, &[CmpOp::Eq], "depth", "depth = 2")?;
-            let d = number_of(v, "a number of literals")?;
-            if !(d >= 1.0 && d.fract() == 0.0) {
-                return Err(Diag::error(
-                    codes::BAD_OPTION,
-                    format!("expected `depth` a whole number of at least 1, found {d}"),
-                )
-                .at(v.span, "out of range")
-                .help("the most literals in one expression, e.g. `depth = 2`"));
-            }
+            let d = ranged(v, "necessary? *", "depth")?;
             o.depth = (d as usize).min(names.len());
         } else {
             expect_op(op, &[CmpOp::Ge], &key.node, &format!("{} >= 0.9", key.node))?;
-            let x = fraction(v, &key.node)?;
+            let x = ranged(v, "necessary? *", &key.node)?;
             match key.node.as_str() {
                 "consistency" => o.consistency = x,
                 "coverage" => o.coverage = x,
@@ -1139,7 +1064,7 @@ pub fn sensitivity_plan(
             (None, &items[..])
         };
         let step = match nums.first() {
-            Some(v) => number_of(v, "a step")?,
+            Some(v) => ranged(v, "sensitivity", "step")?,
             None => {
                 return Err(Diag::error(
                     codes::BAD_OPTION,
@@ -1149,17 +1074,8 @@ pub fn sensitivity_plan(
                 .help("for example `consistency = [0.01, 20]`"))
             }
         };
-        if !(step > 0.0 && step.is_finite()) {
-            return Err(bad(nums[0], "a positive step"));
-        }
         let runs = match nums.get(1) {
-            Some(v) => {
-                let r = number_of(v, "a number of runs")?;
-                if !(1.0..=1000.0).contains(&r) || r.fract() != 0.0 {
-                    return Err(bad(v, "a whole number of runs from 1 to 1000"));
-                }
-                r as usize
-            }
+            Some(v) => ranged(v, "sensitivity", "runs")? as usize,
             None => 20,
         };
         dims.push(match (key.node.as_str(), set) {
@@ -1256,7 +1172,7 @@ pub fn nest_plan(
         }
         duplicate_option(&mut seen, key)?;
         expect_op(op, &[CmpOp::Eq], "level", "level = 0.5")?;
-        level = fraction(single(values, key)?, "level")?;
+        level = ranged(single(values, key)?, "nest", "level")?;
     }
     Ok(NestPlan {
         fsqca: f.name.clone(),
@@ -1339,40 +1255,13 @@ pub fn resample_plan(
                 }
             }
             "share" => {
-                let x = number_of(v, "a share of the cases")?;
-                if !(x > 0.0 && x < 1.0) {
-                    return Err(Diag::error(
-                        codes::BAD_OPTION,
-                        format!("expected a share strictly between 0 and 1, found {x}"),
-                    )
-                    .at(v.span, "out of range")
-                    .help("the share of the cases each subsample keeps, e.g. `share = 0.8`"));
-                }
-                share = Some((x, v.span));
+                share = Some((ranged(v, "resample", "share")?, v.span));
             }
             "runs" => {
-                let x = number_of(v, "a number of runs")?;
-                if !(1.0..=100_000.0).contains(&x) || x.fract() != 0.0 {
-                    return Err(Diag::error(
-                        codes::BAD_OPTION,
-                        format!("expected a whole number of runs from 1 to 100000, found {x}"),
-                    )
-                    .at(v.span, "out of range")
-                    .help("for example `runs = 500`"));
-                }
-                runs = Some(x as usize);
+                runs = Some(ranged(v, "resample", "runs")? as usize);
             }
             _ => {
-                let x = number_of(v, "a whole-number seed")?;
-                if x.fract() != 0.0 || x.abs() > 2147483647.0 {
-                    return Err(Diag::error(
-                        codes::BAD_OPTION,
-                        format!("expected a whole-number seed within ±2147483647, found {x}"),
-                    )
-                    .at(v.span, "out of range")
-                    .help("R's set.seed takes a 32-bit integer"));
-                }
-                seed = Some((x as i64) as i32 as u32);
+                seed = Some(ranged(v, "resample", "seed")? as u32);
             }
         }
     }
@@ -1478,29 +1367,16 @@ pub fn power_plan(name: &Ident, options: &[Opt], span: Span) -> Result<PowerPlan
         };
         match key.node.as_str() {
             "n" => {
-                let ns = numbers("sample sizes")?;
-                for (v, n) in items.iter().zip(&ns) {
-                    if !(3.0..=100_000.0).contains(n) || n.fract() != 0.0 {
-                        return Err(range_err(
-                            v,
-                            "a whole sample size from 3 to 100000",
-                            "for example `n = [20, 50, 100]`",
-                        ));
-                    }
-                }
-                p.n = ns.iter().map(|n| *n as usize).collect();
+                p.n = items
+                    .iter()
+                    .map(|v| ranged(v, "power", "n").map(|n| n as usize))
+                    .collect::<Result<_, _>>()?;
             }
             "effect" => {
-                p.effect = numbers("effect sizes")?;
-                for (v, e) in items.iter().zip(&p.effect) {
-                    if !(*e > 0.0 && *e < 1.0) {
-                        return Err(range_err(
-                            v,
-                            "an effect size strictly between 0 and 1",
-                            "NCA's effect sizes: 0.1 small, 0.3 medium, 0.5 large",
-                        ));
-                    }
-                }
+                p.effect = items
+                    .iter()
+                    .map(|v| ranged(v, "power", "effect"))
+                    .collect::<Result<_, _>>()?;
             }
             "slope" => {
                 p.slope = numbers("slopes")?;
@@ -1558,39 +1434,13 @@ pub fn power_plan(name: &Ident, options: &[Opt], span: Span) -> Result<PowerPlan
                 }
             }
             "corner" => {
-                let v = single(values, key)?;
-                let c = number_of(v, "a corner from 1 to 4")?;
-                if !(1.0..=4.0).contains(&c) || c.fract() != 0.0 {
-                    return Err(range_err(
-                        v,
-                        "a corner from 1 to 4",
-                        "1 upper-left (default), 2 upper-right, 3 lower-left, 4 lower-right",
-                    ));
-                }
-                p.corner = c as u8;
+                p.corner = ranged(single(values, key)?, "power", "corner")? as u8;
             }
             "p" => {
-                let v = single(values, key)?;
-                let x = number_of(v, "a significance level")?;
-                if !(x > 0.0 && x < 1.0) {
-                    return Err(range_err(
-                        v,
-                        "a significance level between 0 and 1",
-                        "for example `p = 0.05`",
-                    ));
-                }
-                p.p = x;
+                p.p = ranged(single(values, key)?, "power", "p")?;
             }
             "replicates" | "permutations" => {
-                let v = single(values, key)?;
-                let x = number_of(v, "a whole number")?;
-                if !(1.0..=1e6).contains(&x) || x.fract() != 0.0 {
-                    return Err(range_err(
-                        v,
-                        "a whole number from 1 to 1000000",
-                        "for example `replicates = 1000`",
-                    ));
-                }
+                let x = ranged(single(values, key)?, "power", &key.node)?;
                 if key.node == "replicates" {
                     p.rep = x as usize;
                 } else {
@@ -1598,16 +1448,7 @@ pub fn power_plan(name: &Ident, options: &[Opt], span: Span) -> Result<PowerPlan
                 }
             }
             _ => {
-                let v = single(values, key)?;
-                let x = number_of(v, "a whole-number seed")?;
-                if x.fract() != 0.0 || x.abs() > 2147483647.0 {
-                    return Err(range_err(
-                        v,
-                        "a whole-number seed within ±2147483647",
-                        "R's set.seed takes a 32-bit integer",
-                    ));
-                }
-                seed = Some((x as i64) as i32 as u32);
+                seed = Some(ranged(single(values, key)?, "power", "seed")? as u32);
             }
         }
     }

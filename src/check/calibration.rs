@@ -5,7 +5,7 @@
 //! column included) and `fuzzy` values outside [0, 1] are diagnostics before any membership
 //! is computed; a `calibrate` block that fails changes nothing.
 
-use super::args::{anchor_of, bind_args, number_of, required};
+use super::args::{anchor_of, bind_args, required};
 use super::names::unknown;
 use super::plan::*;
 use super::scope::Scope;
@@ -43,19 +43,15 @@ fn take_nudge(call: &Call) -> Result<(Call, Option<f64>), Diag> {
         .position(|a| a.name.as_ref().is_some_and(|n| n.node == "nudge"))
     {
         let a = rest.args.remove(k);
-        let d = number_of(&a.value, "a nudge between 0 and 0.1")?;
-        if !(d > 0.0 && d <= 0.1) || rest.name.node == "crisp" {
+        if rest.name.node == "crisp" {
             return Err(Diag::error(
                 codes::BAD_ARGUMENT,
-                if rest.name.node == "crisp" {
-                    "expected `nudge` with a fuzzy calibration, found it with `crisp`".to_string()
-                } else {
-                    format!("expected a nudge above 0 and at most 0.1, found {d}")
-                },
+                "expected `nudge` with a fuzzy calibration, found it with `crisp`",
             )
             .at(a.span, "not a nudge")
-            .help("`nudge = 0.001` moves memberships of exactly 0.5 to 0.501 (Fiss's convention); crisp sets have no 0.5"));
+            .help("crisp sets have no membership of 0.5 to nudge"));
         }
+        let d = super::ranges::ranged_argument(&a.value, "calibration", "nudge")?;
         nudge = Some(d);
     }
     Ok((rest, nudge))
@@ -74,30 +70,9 @@ pub fn calib_rules(item: &CalibItem) -> Result<Vec<CalibRule>, Diag> {
                 anchor_of(required(a[2], "i", call)?)?,
             ];
             let idm = match (a[3], a[4]) {
-                (Some(v), None) => {
-                    let idm = number_of(v, "an inclusion degree between 0.5 and 1")?;
-                    if !(idm > 0.5 && idm < 1.0) {
-                        return Err(Diag::error(
-                            codes::BAD_ARGUMENT,
-                            format!("expected `idm` strictly between 0.5 and 1, found {idm}"),
-                        )
-                        .at(v.span, "out of range")
-                        .help(
-                            "idm is the membership reached at the outer anchors, 0.95 by default",
-                        ));
-                    }
-                    idm
-                }
+                (Some(v), None) => super::ranges::ranged_argument(v, "direct", "idm")?,
                 (None, Some(v)) => {
-                    let lo = number_of(v, "a positive log-odds")?;
-                    if !(lo > 0.0 && lo < 700.0) {
-                        return Err(Diag::error(
-                            codes::BAD_ARGUMENT,
-                            format!("expected `logodds` above 0, found {lo}"),
-                        )
-                        .at(v.span, "out of range")
-                        .help("the fs/QCA software's convention is `logodds = 3`"));
-                    }
+                    let lo = super::ranges::ranged_argument(v, "direct", "logodds")?;
                     1.0 / (1.0 + (-lo).exp())
                 }
                 (Some(_), Some(v)) => {

@@ -11,6 +11,7 @@ pub mod args;
 pub mod calibration;
 pub mod names;
 pub mod plan;
+pub mod ranges;
 pub mod scope;
 mod statements;
 
@@ -19,6 +20,7 @@ use crate::syntax::ast::*;
 pub use names::unknown;
 use plan::*;
 pub use scope::{Checked, Context, Scope};
+pub use statements::output_is_input;
 
 /// Checks one statement against the scope: the one arrow AST → plan.
 pub fn check_stmt(cx: &Context, stmt: &Stmt) -> Result<Checked, Diag> {
@@ -36,9 +38,10 @@ pub fn check_stmt(cx: &Context, stmt: &Stmt) -> Result<Checked, Diag> {
             }
             Step::Study(title.node.clone(), stmt.span).into()
         }
-        StmtKind::Data { name, source } => {
-            Step::Data(Box::new(statements::data(cx, name, source, stmt.span)?)).into()
-        }
+        StmtKind::Data { name, source } => Step::Data(std::sync::Arc::new(statements::data(
+            cx, name, source, stmt.span,
+        )?))
+        .into(),
         StmtKind::Index { name, call } => Step::Index(statements::index(scope, name, call)?).into(),
         StmtKind::Preset { name, call } => {
             Step::Preset(name.node.clone(), calibration::preset(name, call)?).into()

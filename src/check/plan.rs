@@ -150,6 +150,10 @@ pub struct DataSet {
     pub name: String,
     /// The path as written in the script.
     pub path: String,
+    /// The path resolved against the script's folder (an input of the run).
+    pub file: std::path::PathBuf,
+    /// The workbook's sheet (`Some("")`: the first one); `None` for other files.
+    pub sheet: Option<String>,
     pub sha256: String,
     pub table: Table,
     pub span: Span,
@@ -740,7 +744,7 @@ pub enum UsePlan {
 #[derive(Debug, Clone)]
 pub enum Step {
     Study(String, Span),
-    Data(Box<DataSet>),
+    Data(std::sync::Arc<DataSet>),
     Index(IndexPlan),
     Preset(String, Method),
     Framework(String, Vec<String>),

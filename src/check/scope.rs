@@ -13,12 +13,14 @@ use crate::syntax::ast::Vary;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// What the checker needs besides the scope: the folder relative paths resolve against, and
-/// the scripts being loaded (to refuse a `use` cycle).
+/// What the checker needs besides the scope: the folder relative paths resolve against, the
+/// scripts being loaded (to refuse a `use` cycle) and the run's inputs so far (script, `use`d
+/// files, data; an export may not overwrite one).
 pub struct Context<'a> {
     pub scope: &'a Scope,
     pub base_dir: &'a Path,
     pub use_stack: &'a [PathBuf],
+    pub inputs: &'a [PathBuf],
 }
 
 /// A checked statement and the warnings it deserves.
@@ -41,7 +43,8 @@ impl From<Step> for Checked {
 #[derive(Debug, Clone, Default)]
 pub struct Scope {
     pub study: Option<(String, Span)>,
-    pub data: Option<DataSet>,
+    /// Shared, not copied, by the check before a run (`Interpreter::scratch`).
+    pub data: Option<std::sync::Arc<DataSet>>,
     pub sets: Vec<SetInfo>,
     pub rules: Vec<CalibRule>,
     pub frameworks: BTreeMap<String, Vec<String>>,
@@ -85,7 +88,7 @@ impl Scope {
     }
 
     pub fn data_or_err(&self, span: Span) -> Result<&DataSet, Diag> {
-        self.data.as_ref().ok_or_else(|| {
+        self.data.as_deref().ok_or_else(|| {
             Diag::error(
                 codes::NO_DATA,
                 "expected a `data` statement first, found none",
@@ -109,24 +112,57 @@ impl Scope {
         })
     }
 
-    /// The values of a numeric column; a text cell in it is a diagnostic.
+    /// The values of a numeric column; a cell that is not a number (text, a date, a boolean,
+    /// a spreadsheet error) is a diagnostic naming the file, sheet, row and column.
     pub fn numeric_column(&self, j: usize, span: Span) -> Result<Vec<f64>, Diag> {
+        use crate::engine::data::CellKind;
         let data = self.data_or_err(span)?;
         if let Some(t) = &data.table.text[j] {
+            let case = data.table.ids.get(t.row).map(|s| s.as_str()).unwrap_or("?");
+            let place = match &data.sheet {
+                // A workbook's row 1 holds the names.
+                Some(sheet) if !sheet.is_empty() => {
+                    format!("row {} of sheet `{sheet}` in `{}`", t.row + 2, data.path)
+                }
+                Some(_) => format!("row {} of the first sheet in `{}`", t.row + 2, data.path),
+                None if data.path.ends_with(".sav")
+                    || data.path.ends_with(".zsav")
+                    || data.path.ends_with(".dta") =>
+                {
+                    format!("case {} of `{}`", t.row + 1, data.path)
+                }
+                None => format!("line {} of `{}`", t.row + 2, data.path),
+            };
+            let found = match t.kind {
+                CellKind::Text => format!("\"{}\"", t.text),
+                k => format!("{} ({})", k.describe(), t.text),
+            };
+            let decimal_comma = t.kind == CellKind::Text && {
+                let v = t.text.trim_start_matches('-');
+                v.split_once(',').is_some_and(|(a, b)| {
+                    !a.is_empty()
+                        && !b.is_empty()
+                        && a.chars().all(|c| c.is_ascii_digit())
+                        && b.chars().all(|c| c.is_ascii_digit())
+                })
+            };
+            let help = match t.kind {
+                _ if decimal_comma => "the cell has a decimal comma: toe reads decimal points; save the file with points (or as .xlsx and read it with `xlsx(…)`)".to_string(),
+                CellKind::Text => "fix the cell, or list the marker as missing: `na = [\"\", \"NA\", \"…\"]`".to_string(),
+                CellKind::Date | CellKind::Time => "a date is not a quantity: compute the number you mean in the data, or read the file's own numbers with `as_numbers = [\"dates\"]` (workbooks: days since 1899-12-30; Stata: its %t units)".to_string(),
+                CellKind::Boolean => "add `as_numbers = [\"booleans\"]` to read TRUE as 1 and FALSE as 0".to_string(),
+                CellKind::Error => format!("the workbook's formula failed: fix it, or list it as missing: `na = [\"{}\"]`", t.text),
+                CellKind::NonFinite => "fix the cell; infinite values have no membership".to_string(),
+            };
             return Err(Diag::error(
                 codes::TEXT_IN_NUMERIC_COLUMN,
                 format!(
-                    "expected numbers in column `{}`, found \"{}\" in row {} (case `{}`, line {} of `{}`)",
+                    "expected numbers in column `{}`, found {found} in {place} (case `{case}`)",
                     data.table.columns[j],
-                    t.text,
-                    t.row + 1,
-                    data.table.ids.get(t.row).map(|s| s.as_str()).unwrap_or("?"),
-                    t.row + 2,
-                    data.path
                 ),
             )
             .at(span, "this column is used here")
-            .help("fix the cell, or list the marker as missing: `na = [\"\", \"NA\", \"…\"]`"));
+            .help(help));
         }
         Ok(data.table.column(j))
     }

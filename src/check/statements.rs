@@ -12,12 +12,15 @@ use super::names::unknown;
 use super::plan::*;
 use super::scope::{Checked, Context, Scope};
 use crate::diagnostics::{codes, number, suggestion, Diag};
-use crate::engine::data::{Table, TableError};
+use crate::engine::data::TableError;
 use crate::engine::index::IndexFunction;
 use crate::engine::nca::Ceiling;
 use crate::files::{self, LoadError};
 use crate::source::Span;
 use crate::syntax::ast::*;
+
+/// The words of `as_numbers = [...]`: conversions a script asks for explicitly.
+pub const AS_NUMBERS: [&str; 2] = ["booleans", "dates"];
 
 pub fn data(cx: &Context, name: &Ident, call: &Call, span: Span) -> Result<DataSet, Diag> {
     if let Some(d) = &cx.scope.data {
@@ -33,10 +36,10 @@ pub fn data(cx: &Context, name: &Ident, call: &Call, span: Span) -> Result<DataS
         .help("a study analyses one table; merge the files beforehand"));
     }
     let (kind, params): (&str, &[&str]) = match call.name.node.as_str() {
-        "csv" => ("csv", &["path", "id", "na", "sep"]),
-        "xlsx" | "xls" | "ods" => ("xlsx", &["path", "sheet", "id", "na"]),
-        "spss" | "sav" => ("spss", &["path", "id"]),
-        "stata" | "dta" => ("stata", &["path", "id"]),
+        "csv" => ("csv", &["path", "id", "na", "sep", "as_numbers"]),
+        "xlsx" | "xls" | "ods" => ("xlsx", &["path", "sheet", "id", "na", "as_numbers"]),
+        "spss" | "sav" => ("spss", &["path", "id", "na"]),
+        "stata" | "dta" => ("stata", &["path", "id", "na", "as_numbers"]),
         other => {
             let help = match other {
                 "read.csv" | "read_csv" | "fread" => {
@@ -76,20 +79,65 @@ pub fn data(cx: &Context, name: &Ident, call: &Call, span: Span) -> Result<DataS
         ))
     })?;
     let path = string_value(path_v, "a file path in quotes")?;
+    if path.trim().is_empty() {
+        return Err(Diag::error(
+            codes::BAD_ARGUMENT,
+            "expected a file path, found an empty one",
+        )
+        .at(path_v.span, "no path")
+        .help(format!(
+            "for example `{}(\"data/study.{}\")`; paths are relative to the script's folder",
+            call.name.node, call.name.node
+        )));
+    }
     let idx = |k: &str| params.iter().position(|p| *p == k);
     let id = match idx("id").and_then(|i| args[i]) {
         Some(v) => Some((column_value(v)?, v.span)),
         None => None,
     };
-    let mut na: Vec<String> = vec!["".into(), "NA".into()];
+    let mut o = files::ReadOptions {
+        id: id.as_ref().map(|(c, _)| c.clone()),
+        ..Default::default()
+    };
     if let Some(v) = idx("na").and_then(|i| args[i]) {
-        na = match &v.kind {
+        o.rules.na = match &v.kind {
             ValueKind::List(items) => items
                 .iter()
-                .map(|i| string_value(i, "a missing-value marker in quotes"))
+                .map(|i| match &i.kind {
+                    ValueKind::Number(n) => Ok(number(*n)),
+                    _ => string_value(i, "a missing-value marker in quotes"),
+                })
                 .collect::<Result<_, _>>()?,
+            ValueKind::Number(n) => vec![number(*n)],
             _ => vec![string_value(v, "a list of missing-value markers")?],
         };
+    }
+    if let Some(v) = idx("as_numbers").and_then(|i| args[i]) {
+        let items: Vec<&Value> = match &v.kind {
+            ValueKind::List(items) => items.iter().collect(),
+            _ => vec![v],
+        };
+        for it in items {
+            let w = match &it.kind {
+                ValueKind::Ident(w) | ValueKind::Str(w) => w.as_str(),
+                _ => "",
+            };
+            match w {
+                "booleans" => o.rules.booleans_as_numbers = true,
+                "dates" => o.rules.dates_as_numbers = true,
+                _ => {
+                    return Err(Diag::error(
+                        codes::BAD_ARGUMENT,
+                        format!(
+                            "expected `booleans` or `dates` in `as_numbers`, found {}",
+                            it.kind.describe()
+                        ),
+                    )
+                    .at(it.span, "not a conversion")
+                    .help(suggestion(w, &AS_NUMBERS, "conversion")))
+                }
+            }
+        }
     }
     let full = cx.base_dir.join(&path);
     let load_err = |e: LoadError| -> Diag {
@@ -120,11 +168,12 @@ pub fn data(cx: &Context, name: &Ident, call: &Call, span: Span) -> Result<DataS
                         .at(path_v.span, "in this workbook")
                         .help(suggestion(&sheet, &refs, "sheet"))
                 }
+                LoadError::Table(e) => table_error(e, &file, path_v.span, id.as_ref().map(|(_, s)| *s).unwrap_or(call.span)),
             }
     };
-    let loaded = if kind == "csv" {
-        let sep = match idx("sep").and_then(|i| args[i]) {
-            Some(v) => {
+    let loaded = match kind {
+        "csv" => {
+            if let Some(v) = idx("sep").and_then(|i| args[i]) {
                 let s = string_value(v, "a one-character separator in quotes")?;
                 let s = if s == "\\t" { "\t".to_string() } else { s };
                 if s.len() != 1 {
@@ -135,118 +184,120 @@ pub fn data(cx: &Context, name: &Ident, call: &Call, span: Span) -> Result<DataS
                     .at(v.span, "not one character")
                     .help("for example `sep = \";\"` or `sep = \"\\t\"`"));
                 }
-                s.as_bytes()[0]
+                o.sep = s.as_bytes()[0];
             }
-            None => b',',
-        };
-        files::read_csv(&full, sep).map_err(load_err)?
-    } else if kind == "spss" {
-        files::read_spss(&full).map_err(load_err)?
-    } else if kind == "stata" {
-        files::read_stata(&full).map_err(load_err)?
-    } else {
-        let sheet = match idx("sheet").and_then(|i| args[i]) {
-            Some(v) => Some(match &v.kind {
-                ValueKind::Number(n) => number(*n),
-                _ => string_value(v, "a sheet name in quotes")?,
-            }),
-            None => None,
-        };
-        files::read_workbook(&full, sheet.as_deref()).map_err(load_err)?
-    };
-    let files::Rows {
-        headers,
-        rows,
-        sha256,
-        labels,
-    } = loaded;
-    let mut table = Table::build(
-        headers.clone(),
-        rows,
-        &na,
-        id.as_ref().map(|(c, _)| c.as_str()),
-    )
-    .map_err(|e| {
-        let line = |r: usize| r + 2;
-        match e {
-            TableError::NoRows => Diag::error(
-                codes::EMPTY,
-                format!("expected at least one case in `{path}`, found none"),
-            )
-            .at(path_v.span, "no data rows")
-            .help("the first line holds the column names, each further line a case"),
-            TableError::NoColumns => Diag::error(
-                codes::EMPTY,
-                format!("expected a header line in `{path}`, found an empty file"),
-            )
-            .at(path_v.span, "empty file")
-            .help("the first line holds the column names, each further line a case"),
-            TableError::DuplicateColumn(c) => Diag::error(
-                codes::DUPLICATE_COLUMN,
-                format!("expected unique column names in `{path}`, found `{c}` twice"),
-            )
-            .at(path_v.span, "in this file")
-            .help("rename one of the two columns"),
-            TableError::UnknownIdColumn(c) => {
-                let refs: Vec<&str> = headers.iter().map(|s| s.as_str()).collect();
-                let sp = id.as_ref().map(|(_, s)| *s).unwrap_or(call.span);
-                unknown(codes::UNKNOWN_COLUMN, "column", &c, sp, &refs)
-            }
-            TableError::MissingId { row } => Diag::error(
-                codes::MISSING_ID,
-                format!(
-                    "expected a case id in every row, found none in row {} (line {})",
-                    row + 1,
-                    line(row)
-                ),
-            )
-            .at(
-                id.as_ref().map(|(_, s)| *s).unwrap_or(call.span),
-                "the id column",
-            )
-            .help("give every case a label, or drop `id` to number the cases"),
-            TableError::DuplicateId {
-                id: dup,
-                first,
-                second,
-            } => Diag::error(
-                codes::DUPLICATE_ID,
-                format!(
-                    "expected unique case ids, found `{dup}` in rows {} and {} (lines {} and {})",
-                    first + 1,
-                    second + 1,
-                    line(first),
-                    line(second)
-                ),
-            )
-            .at(
-                id.as_ref().map(|(_, s)| *s).unwrap_or(call.span),
-                "ids from this column",
-            )
-            .help("each case needs its own label; fix the data or choose another id column"),
-            TableError::RaggedRow {
-                row,
-                expected,
-                found,
-            } => Diag::error(
-                codes::MALFORMED,
-                format!(
-                    "expected {expected} cells in row {}, found {found}",
-                    row + 1
-                ),
-            )
-            .at(path_v.span, "rows of unequal length")
-            .help("every row needs a cell for every column"),
+            files::read_csv(&full, &o)
         }
-    })?;
-    table.column_labels = labels;
+        "spss" => files::read_spss(&full, &o),
+        "stata" => files::read_stata(&full, &o),
+        _ => {
+            o.sheet = match idx("sheet").and_then(|i| args[i]) {
+                Some(v) => Some(match &v.kind {
+                    ValueKind::Number(n) => number(*n),
+                    _ => string_value(v, "a sheet name in quotes")?,
+                }),
+                None => None,
+            };
+            files::read_workbook(&full, &o)
+        }
+    };
+    let mut loaded = loaded.map_err(load_err)?;
+    let sheet = if kind == "xlsx" {
+        Some(o.sheet.clone().unwrap_or_default())
+    } else {
+        None
+    };
     Ok(DataSet {
+        file: full,
         name: name.node.clone(),
         path,
-        sha256,
-        table,
+        sheet,
+        sha256: std::mem::take(&mut loaded.sha256),
+        table: loaded.table,
         span,
     })
+}
+
+/// The diagnostic of rows that do not make a table; `at_id` is the `id` argument's span.
+fn table_error(e: TableError, path: &str, at_path: Span, at_id: Span) -> Diag {
+    let line = |r: usize| r + 2;
+    match e {
+        TableError::NoRows => Diag::error(
+            codes::EMPTY,
+            format!("expected at least one case in `{path}`, found none"),
+        )
+        .at(at_path, "no data rows")
+        .help("the first line holds the column names, each further line a case"),
+        TableError::NoColumns => Diag::error(
+            codes::EMPTY,
+            format!("expected a header line in `{path}`, found an empty file"),
+        )
+        .at(at_path, "empty file")
+        .help("the first line holds the column names, each further line a case"),
+        TableError::DuplicateColumn(c) => Diag::error(
+            codes::DUPLICATE_COLUMN,
+            format!("expected unique column names in `{path}`, found `{c}` twice"),
+        )
+        .at(at_path, "in this file")
+        .help("rename one of the two columns"),
+        TableError::UnknownIdColumn(c, columns) => {
+            // One column whose name holds another dialect's separator: say so.
+            if let [only] = columns.as_slice() {
+                if let Some(sep) = [';', '\t', '|'].into_iter().find(|s| only.contains(*s)) {
+                    let shown = if sep == '\t' {
+                        "\\t".to_string()
+                    } else {
+                        sep.to_string()
+                    };
+                    return Diag::error(
+                        codes::UNKNOWN_COLUMN,
+                        format!("expected a column `{c}` in `{path}`, found one column `{only}`"),
+                    )
+                    .at(at_id, "no such column")
+                    .help(format!(
+                        "the file separates its fields with `{shown}`: add `sep = \"{shown}\"`"
+                    ));
+                }
+            }
+            let refs: Vec<&str> = columns.iter().map(|s| s.as_str()).collect();
+            unknown(codes::UNKNOWN_COLUMN, "column", &c, at_id, &refs)
+        }
+        TableError::MissingId { row } => Diag::error(
+            codes::MISSING_ID,
+            format!(
+                "expected a case id in every row, found an empty cell in row {} (line {})",
+                row + 1,
+                line(row)
+            ),
+        )
+        .at(at_id, "the id column")
+        .help("fill in the case's label in the data, or drop `id` to number the cases"),
+        TableError::DuplicateId { id, first, second } => Diag::error(
+            codes::DUPLICATE_ID,
+            format!(
+                "expected unique case ids, found `{id}` in rows {} and {} (lines {} and {})",
+                first + 1,
+                second + 1,
+                line(first),
+                line(second)
+            ),
+        )
+        .at(at_id, "ids from this column")
+        .help("each case needs its own label; fix the data or choose another id column"),
+        TableError::RaggedRow {
+            row,
+            expected,
+            found,
+        } => Diag::error(
+            codes::MALFORMED,
+            format!(
+                "expected {expected} cells in row {}, found {found}",
+                row + 1
+            ),
+        )
+        .at(at_path, "rows of unequal length")
+        .help("every row needs a cell for every column"),
+    }
 }
 
 pub fn conditions(
@@ -779,13 +830,30 @@ pub fn export(cx: &Context, name: &Ident, path: &Spanned<String>) -> Result<Expo
         .at(path.span, "unknown format")
         .help("the format comes from the extension, e.g. \"out/high.md\""));
     };
+    let target = cx.base_dir.join(&path.node);
+    if let Some(input) = cx.inputs.iter().find(|i| files::same_file(&target, i)) {
+        return Err(output_is_input(&path.node, input).at(path.span, "an input of this run"));
+    }
     Ok(ExportPlan {
         analysis: name.node.clone(),
         path: path.node.clone(),
-        target: cx.base_dir.join(&path.node),
+        target,
         format,
         span: path.span,
     })
+}
+
+/// The refusal to write an output over an input of the same run (the script, a `use`d file,
+/// the data): `shown` is the output as written, `input` the input's path.
+pub fn output_is_input(shown: &str, input: &std::path::Path) -> Diag {
+    Diag::error(
+        codes::OUTPUT_IS_INPUT,
+        format!(
+            "expected an output that is not an input of this run, found `{shown}`, which is `{}`",
+            input.display()
+        ),
+    )
+    .help("write the output to another file; a run never overwrites its script or its data")
 }
 
 /// The NCA robustness table's variants: each value of each `vary` line changes one setting

@@ -51,6 +51,7 @@ pub mod codes {
     pub const USE_CYCLE: &str = "toe::check::use_cycle";
     pub const UNKNOWN_MODULE: &str = "toe::check::unknown_module";
     pub const BAD_EXPORT: &str = "toe::check::bad_export";
+    pub const OUTPUT_IS_INPUT: &str = "toe::check::output_is_input";
     pub const NOT_AVAILABLE: &str = "toe::check::not_available";
     pub const INDEX: &str = "toe::check::index";
     // data: files and cells.
@@ -72,8 +73,13 @@ pub mod codes {
     pub const BELOW_REQUIRED: &str = "toe::run::below_required";
     pub const NECESSITY_DISAGREES: &str = "toe::run::necessity_disagrees";
     pub const MISSING_VALUES: &str = "toe::run::missing_values";
+    pub const NO_CASES: &str = "toe::run::no_cases";
+    pub const EMPTY_SET: &str = "toe::run::empty_set";
+    pub const SCOPE_WIDENED: &str = "toe::run::scope_widened";
     pub const NO_SEED: &str = "toe::run::no_seed";
     pub const WRITE_ERROR: &str = "toe::run::write_error";
+    pub const EMPTY_SCRIPT: &str = "toe::run::empty_script";
+    pub const STDOUT: &str = "toe::run::stdout";
     pub const REPORT_FORMAT: &str = "toe::run::report_format";
     pub const UNDEFINED: &str = "toe::run::undefined";
     pub const DEPARTURE: &str = "toe::run::departure";

@@ -364,3 +364,103 @@ pub fn report_failed(why: &str) -> Diag {
     )
     .help("report this as a bug, with the script")
 }
+
+/// A script with nothing but blanks and comments: the run prints nothing, so it says why.
+pub fn empty_script(shown: &str) -> Diag {
+    Diag::warning(
+        codes::EMPTY_SCRIPT,
+        format!("expected statements in `{shown}`, found none (only blanks or comments)"),
+    )
+    .help("a study starts with `data NAME = csv(\"file.csv\")`; check that this is the right file")
+}
+
+/// Standard output refused the results (a full disk, a closed descriptor).
+pub fn stdout_failed(e: &std::io::Error) -> Diag {
+    Diag::error(
+        codes::STDOUT,
+        format!("expected to write the results to standard output, found an error: {e}"),
+    )
+    .help("free space on the disk, or send the output elsewhere; no file of the run was written")
+}
+
+/// An analysis left with no case that has a value in every set it uses.
+pub fn no_usable_cases(analysis: &str, span: Span) -> Diag {
+    Diag::error(
+        codes::NO_CASES,
+        format!("expected cases with values in every set of `{analysis}`, found none"),
+    )
+    .at(span, "no case to analyse")
+    .help("a set is missing in every case: check its column, the `na` markers and the calibration")
+}
+
+/// Cases an NCA analysis dropped for missing values, per condition (each condition keeps its
+/// own complete cases).
+pub fn nca_missing_values(analysis: &str, dropped: &[(String, usize)], span: Span) -> Diag {
+    let listed: Vec<String> = dropped
+        .iter()
+        .map(|(c, n)| format!("{n} for `{c}`"))
+        .collect();
+    Diag::warning(
+        codes::MISSING_VALUES,
+        format!(
+            "expected complete cases in `{analysis}`, found cases with missing values, dropped: {}",
+            listed.join(", ")
+        ),
+    )
+    .at(span, "pairwise deletion")
+    .help("NCA drops a case missing in the condition or the outcome, condition by condition, as R's NCA does")
+}
+
+/// Cases a query or a search dropped for missing values.
+pub fn cases_dropped(dropped: usize, kept: usize, span: Span) -> Diag {
+    Diag::warning(
+        codes::MISSING_VALUES,
+        format!(
+            "expected complete cases, found {dropped} with a missing value, dropped ({kept} analysed)"
+        ),
+    )
+    .at(span, "listwise deletion")
+    .help("a case missing in any set of the expression or the outcome is left out")
+}
+
+/// A theoretical scope that did not contain the data, widened as R's NCA widens it.
+pub fn scope_widened(
+    analysis: &str,
+    given: [f64; 4],
+    widened: &[(String, [f64; 4])],
+    span: Span,
+) -> Diag {
+    let show = |s: [f64; 4]| {
+        format!(
+            "[{}, {}, {}, {}]",
+            super::number(s[0]),
+            super::number(s[1]),
+            super::number(s[2]),
+            super::number(s[3])
+        )
+    };
+    let listed: Vec<String> = widened
+        .iter()
+        .map(|(c, s)| format!("`{c}` to {}", show(*s)))
+        .collect();
+    Diag::warning(
+        codes::SCOPE_WIDENED,
+        format!(
+            "expected the data inside the scope {} of `{analysis}`, found cases outside it; widened {}",
+            show(given),
+            listed.join(", ")
+        ),
+    )
+    .at(span, "the theoretical scope does not contain the data")
+    .help("effect sizes are computed on the widened scope, as R's NCA does; give a scope that contains every case")
+}
+
+/// A set declared on a column that is missing in every case.
+pub fn empty_set(set: &str, column: &str, span: Span) -> Diag {
+    Diag::warning(
+        codes::EMPTY_SET,
+        format!("expected values in column `{column}` of `{set}`, found it missing in every case"),
+    )
+    .at(span, "no case has a value")
+    .help("an analysis of this set has no case; check the column and the `na` markers")
+}

@@ -72,6 +72,9 @@ impl Interpreter {
         if !dropped.is_empty() {
             self.warn(runtime::missing_values(&p.name, &dropped, p.span));
         }
+        if input.cases.is_empty() {
+            return Err(runtime::no_usable_cases(&p.name, p.span));
+        }
         let (result, excluded, contradicted) =
             analyse_excluding(&input, p).map_err(|e| runtime::fsqca_failed(&p.name, &e, p.span))?;
         for (k, row) in contradicted {

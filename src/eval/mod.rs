@@ -41,6 +41,9 @@ pub struct Interpreter {
     pub use_stack: Vec<PathBuf>,
     /// Where long tasks report progress.
     pub progress: Box<dyn Progress>,
+    /// The run's inputs so far: the script, `use`d files, data files (no output may
+    /// overwrite one).
+    pub inputs: Vec<PathBuf>,
 }
 
 impl Interpreter {
@@ -53,6 +56,29 @@ impl Interpreter {
             pending: Vec::new(),
             use_stack: Vec::new(),
             progress: Box::new(Silent),
+            inputs: Vec::new(),
+        }
+    }
+
+    /// A copy that checks ahead (`toe run` checks the whole script before it runs a
+    /// statement): the same declarations and inputs, no results, no progress display.
+    pub fn scratch(&self) -> Interpreter {
+        Interpreter {
+            scope: self.scope.clone(),
+            results: Results::default(),
+            base_dir: self.base_dir.clone(),
+            warnings: Vec::new(),
+            pending: Vec::new(),
+            use_stack: self.use_stack.clone(),
+            progress: Box::new(Silent),
+            inputs: self.inputs.clone(),
+        }
+    }
+
+    /// Records an input of the run (a path that no output may overwrite).
+    pub fn add_input(&mut self, path: &std::path::Path) {
+        if !self.inputs.iter().any(|p| p == path) {
+            self.inputs.push(path.to_path_buf());
         }
     }
 
@@ -63,6 +89,7 @@ impl Interpreter {
                 scope: &self.scope,
                 base_dir: &self.base_dir,
                 use_stack: &self.use_stack,
+                inputs: &self.inputs,
             },
             stmt,
         )
@@ -81,7 +108,10 @@ impl Interpreter {
     pub fn record(&mut self, step: &Step) -> Result<(), Diag> {
         match step {
             Step::Study(title, span) => self.scope.study = Some((title.clone(), *span)),
-            Step::Data(d) => self.scope.data = Some((**d).clone()),
+            Step::Data(d) => {
+                self.add_input(&d.file);
+                self.scope.data = Some(d.clone());
+            }
             Step::Index(plan) => self.record_index(plan)?,
             Step::Preset(name, method) => {
                 self.scope.presets.insert(name.clone(), method.clone());
@@ -178,17 +208,29 @@ impl Interpreter {
             }
             Step::NecessitySearch(plan) => {
                 let r = self.run_search(plan)?;
+                if r.dropped > 0 {
+                    self.warn(runtime::cases_dropped(r.dropped, r.cases, r.plan.span));
+                }
                 self.results.searches.push(r);
                 Outcome::Search(self.results.searches.len() - 1)
             }
             Step::Query(q) => {
                 let r = self.run_query(q)?;
+                if r.dropped > 0 {
+                    self.warn(runtime::cases_dropped(r.dropped, r.cases, r.plan.span));
+                }
                 self.results.queries.push(r);
                 Outcome::Query(self.results.queries.len() - 1)
             }
             Step::Power(plan) => {
-                let rows = crate::engine::nca::power::power(&plan.options)
-                    .map_err(|e| runtime::power_failed(&plan.name, &e.to_string(), plan.span))?;
+                use crate::engine::nca::power;
+                let total = power::replicates(&plan.options);
+                self.progress.start(&Task::Power(plan.name.clone(), total));
+                let progress = &self.progress;
+                let rows = power::power_with(&plan.options, &|| progress.step());
+                self.progress.finish();
+                let rows =
+                    rows.map_err(|e| runtime::power_failed(&plan.name, &e.to_string(), plan.span))?;
                 self.results.power.push(PowerRun { plan, rows });
                 Outcome::Power(self.results.power.len() - 1)
             }
@@ -219,6 +261,9 @@ impl Interpreter {
     fn add_set(&mut self, mut info: SetInfo) {
         if let Some(c) = &info.calibration {
             info.membership = Some(c.memberships(&info.raw));
+        }
+        if !info.raw.is_empty() && info.raw.iter().all(|v| v.is_nan()) {
+            self.warn(runtime::empty_set(&info.name, &info.column, info.span));
         }
         self.scope.sets.push(info);
     }
@@ -288,7 +333,7 @@ impl Interpreter {
     }
 
     fn record_index(&mut self, plan: &IndexPlan) -> Result<(), Diag> {
-        let Some(data) = &mut self.scope.data else {
+        let Some(data) = self.scope.data.as_mut().map(std::sync::Arc::make_mut) else {
             return Ok(());
         };
         let cols: Vec<(Vec<f64>, bool)> = plan

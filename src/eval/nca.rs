@@ -78,6 +78,29 @@ impl Interpreter {
         if show {
             self.progress.finish();
         }
+        if conditions.iter().all(|(_, r, _)| r.is_err()) {
+            return Err(runtime::no_usable_cases(&p.name, p.span));
+        }
+        let dropped: Vec<(String, usize)> = conditions
+            .iter()
+            .filter(|(_, _, d)| *d > 0)
+            .map(|(c, _, d)| (c.clone(), *d))
+            .collect();
+        if !dropped.is_empty() {
+            self.warn(runtime::nca_missing_values(&p.name, &dropped, p.span));
+        }
+        let widened: Vec<(String, [f64; 4])> = conditions
+            .iter()
+            .filter_map(|(c, r, _)| {
+                let r = r.as_ref().ok()?;
+                r.scope_detail
+                    .widened
+                    .then(|| (c.clone(), r.scope_detail.theo))
+            })
+            .collect();
+        if let (false, Some(given)) = (widened.is_empty(), p.scope) {
+            self.warn(runtime::scope_widened(&p.name, given, &widened, p.span));
+        }
         let spec = bottleneck::BottleneckSpec {
             x: p.bottleneck_type.unit(),
             y: p.bottleneck_type.unit(),

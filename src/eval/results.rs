@@ -618,6 +618,8 @@ pub enum Task {
     Permutations(String, usize, usize),
     /// A robustness sweep: analysis, variants.
     Variants(String, usize),
+    /// An NCA power table: its name, replicates.
+    Power(String, usize),
 }
 
 /// Progress of long tasks; the default does nothing.

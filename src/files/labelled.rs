@@ -1,29 +1,56 @@
 //! Files, stage 1 (input): the statistics packages' data files — SPSS (.sav/.zsav, read with
 //! the `ambers` crate) and Stata (.dta of every release, read with the `dta` crate).
 //!
-//! Guarantees: a file gives [`Rows`] or a [`LoadError`], never a panic; system-missing values
-//! (SPSS sysmis, Stata `.` and `.a`–`.z`) and SPSS user-missing values (discrete values and
-//! ranges declared in the file) are [`Cell::Empty`]; a number with a value label is
-//! [`Cell::Labelled`] (the number for analyses, the label as its text: case ids, groups);
-//! variable labels come back beside the headers. The two crates can panic on damaged input
+//! Guarantees: a file gives a [`Loaded`] table or a [`LoadError`], never a panic;
+//! system-missing values (SPSS sysmis, Stata `.` and `.a`–`.z`) and SPSS user-missing values
+//! (discrete values and ranges declared in the file) are [`Cell::Empty`]; a number with a value
+//! label is [`Cell::Labelled`] (the number for analyses, the label as its text: case ids,
+//! groups); a date or a time (SPSS date formats, Stata `%t` formats) is a typed cell that an
+//! analysis refuses, unless the script asks for Stata's numbers (`as_numbers = ["dates"]`);
+//! variable labels become the table's column labels. The two crates can panic on damaged input
 //! (an arithmetic overflow on a corrupt length, found by `damaged_statistics_files_never_panic`);
 //! [`guarded`] turns such a panic into a [`LoadError`] and keeps its message off the terminal.
 
-use super::rows::{read_bytes, sha256_hex, LoadError, Rows};
-use crate::engine::data::Cell;
+use super::rows::{civil_from_days, read_bytes, sha256_hex, LoadError, Loaded, ReadOptions};
+use crate::engine::data::{Cell, CellKind, TableBuilder};
 use std::collections::HashMap;
 use std::path::Path;
 
 /// Reads an SPSS system file (.sav, or zlib-compressed .zsav).
-pub fn read_spss(path: &Path) -> Result<Rows, LoadError> {
+pub fn read_spss(path: &Path, o: &ReadOptions) -> Result<Loaded, LoadError> {
     let bytes = read_bytes(path)?;
-    guarded(|| spss_rows(bytes))
+    let (headers, labels, columns, sha) = guarded(|| spss_columns(bytes))?;
+    into_table(headers, labels, columns, sha, o)
 }
 
 /// Reads a Stata data file (.dta, releases 102–119).
-pub fn read_stata(path: &Path) -> Result<Rows, LoadError> {
+pub fn read_stata(path: &Path, o: &ReadOptions) -> Result<Loaded, LoadError> {
     let bytes = read_bytes(path)?;
-    guarded(|| stata_rows(bytes))
+    let dates = o.rules.dates_as_numbers;
+    let (headers, labels, columns, sha) = guarded(|| stata_columns(bytes, dates))?;
+    into_table(headers, labels, columns, sha, o)
+}
+
+/// Headers, variable labels, the cells column by column, and the file's hash.
+type Columns = (Vec<String>, Vec<Option<String>>, Vec<Vec<Cell>>, String);
+
+fn into_table(
+    headers: Vec<String>,
+    labels: Vec<Option<String>>,
+    columns: Vec<Vec<Cell>>,
+    sha256: String,
+    o: &ReadOptions,
+) -> Result<Loaded, LoadError> {
+    let n = columns.first().map_or(0, |c| c.len());
+    let mut b =
+        TableBuilder::new(headers, o.rules.clone(), o.id.as_deref()).map_err(LoadError::Table)?;
+    for i in 0..n {
+        b.push_row(columns.iter().map(|c| c[i].as_ref()))
+            .map_err(LoadError::Table)?;
+    }
+    let mut table = b.finish().map_err(LoadError::Table)?;
+    table.column_labels = labels;
+    Ok(Loaded { table, sha256 })
 }
 
 thread_local! {
@@ -33,7 +60,7 @@ thread_local! {
 }
 
 /// Runs a reader; a panic inside it is a [`LoadError::Workbook`] ("damaged file").
-fn guarded(read: impl FnOnce() -> Result<Rows, LoadError>) -> Result<Rows, LoadError> {
+fn guarded(read: impl FnOnce() -> Result<Columns, LoadError>) -> Result<Columns, LoadError> {
     static HOOK: std::sync::Once = std::sync::Once::new();
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
@@ -53,7 +80,7 @@ fn guarded(read: impl FnOnce() -> Result<Rows, LoadError>) -> Result<Rows, LoadE
     })
 }
 
-fn spss_rows(bytes: Vec<u8>) -> Result<Rows, LoadError> {
+fn spss_columns(bytes: Vec<u8>) -> Result<Columns, LoadError> {
     use ambers::MissingSpec;
     use arrow::array::{Array, AsArray};
     use arrow::datatypes::{DataType, Float64Type};
@@ -111,9 +138,18 @@ fn spss_rows(bytes: Vec<u8>) -> Result<Rows, LoadError> {
                     })
                     .collect()
             }
-            _ => {
+            ty => {
                 // Strings, dates and durations: their text, as SPSS displays it; a discrete
-                // string user-missing value is missing.
+                // string user-missing value is missing; a date or a time is typed.
+                let kind = match ty {
+                    DataType::Date32 | DataType::Date64 | DataType::Timestamp(..) => {
+                        Some(CellKind::Date)
+                    }
+                    DataType::Duration(_) | DataType::Time32(_) | DataType::Time64(_) => {
+                        Some(CellKind::Time)
+                    }
+                    _ => None,
+                };
                 let text = arrow::util::display::ArrayFormatter::try_new(
                     col.as_ref(),
                     &Default::default(),
@@ -135,6 +171,8 @@ fn spss_rows(bytes: Vec<u8>) -> Result<Rows, LoadError> {
                         let t = s.trim_end();
                         if str_missing.contains(&t) {
                             Cell::Empty
+                        } else if let Some(k) = kind {
+                            Cell::Typed(k, t.to_string())
                         } else {
                             Cell::Text(t.to_string())
                         }
@@ -148,15 +186,10 @@ fn spss_rows(bytes: Vec<u8>) -> Result<Rows, LoadError> {
         .iter()
         .map(|h| meta.label(h).filter(|l| !l.is_empty()).map(str::to_string))
         .collect();
-    Ok(Rows {
-        headers,
-        rows: transpose(columns, n),
-        sha256,
-        labels,
-    })
+    Ok((headers, labels, columns, sha256))
 }
 
-fn stata_rows(bytes: Vec<u8>) -> Result<Rows, LoadError> {
+fn stata_columns(bytes: Vec<u8>, dates_as_numbers: bool) -> Result<Columns, LoadError> {
     use dta::stata::dta::dta_reader::DtaReader;
     use dta::stata::dta::long_string_table::LongStringTable;
     use dta::stata::dta::value::Value;
@@ -224,34 +257,53 @@ fn stata_rows(bytes: Vec<u8>) -> Result<Rows, LoadError> {
                 .unwrap_or_default()
         })
         .collect();
-    let rows = raw
-        .into_iter()
-        .map(|row| {
-            row.into_iter()
-                .enumerate()
-                .map(|(j, c)| match c {
-                    Raw::Missing => Cell::Empty,
-                    Raw::Number(v) => number_cell(v, &labels_of[j]),
-                    Raw::Text(s) => Cell::Text(s),
-                    Raw::Long(r) => match long.get(&r) {
-                        Some(s) => Cell::Text(String::from_utf8_lossy(s.content().data()).into()),
-                        None => Cell::Empty,
-                    },
-                })
-                .collect()
-        })
+    // Stata's dates and times are numbers with a `%t` display format.
+    let formats: Vec<String> = schema
+        .variables()
+        .iter()
+        .map(|v| v.format().trim_start_matches(['%', '-']).to_string())
         .collect();
+    let mut columns: Vec<Vec<Cell>> = (0..headers.len())
+        .map(|_| Vec::with_capacity(raw.len()))
+        .collect();
+    for row in raw {
+        for (j, c) in row.into_iter().enumerate() {
+            let Some(col) = columns.get_mut(j) else {
+                continue;
+            };
+            col.push(match c {
+                Raw::Missing => Cell::Empty,
+                Raw::Number(v) if formats[j].starts_with('t') && !dates_as_numbers => {
+                    stata_date(v, &formats[j])
+                }
+                Raw::Number(v) => number_cell(v, &labels_of[j]),
+                Raw::Text(s) => Cell::Text(s),
+                Raw::Long(r) => match long.get(&r) {
+                    Some(s) => Cell::Text(String::from_utf8_lossy(s.content().data()).into()),
+                    None => Cell::Empty,
+                },
+            });
+        }
+    }
     let labels = schema
         .variables()
         .iter()
         .map(|v| Some(v.label().to_string()).filter(|l| !l.is_empty()))
         .collect();
-    Ok(Rows {
-        headers,
-        rows,
-        sha256,
-        labels,
-    })
+    Ok((headers, labels, columns, sha256))
+}
+
+/// A Stata date (`%td`: days since 1960-01-01, shown as an ISO date) or another `%t` value
+/// (shown with its format).
+fn stata_date(v: f64, format: &str) -> Cell {
+    if format.starts_with("td") && v.is_finite() && v.abs() < 1.0e7 {
+        let days = v.floor() as i64 - 3653;
+        Cell::Typed(CellKind::Date, civil_from_days(days))
+    } else if format.starts_with("tc") || format.starts_with("tC") {
+        Cell::Typed(CellKind::Time, format!("{v} (%{format})"))
+    } else {
+        Cell::Typed(CellKind::Date, format!("{v} (%{format})"))
+    }
 }
 
 /// A number, with its value label when the file gives one.
@@ -262,14 +314,4 @@ fn number_cell(v: f64, labels: &HashMap<u64, String>) -> Cell {
         Some(l) => Cell::Labelled(v, l.clone()),
         None => Cell::Number(v),
     }
-}
-
-fn transpose(columns: Vec<Vec<Cell>>, n: usize) -> Vec<Vec<Cell>> {
-    let mut rows: Vec<Vec<Cell>> = (0..n).map(|_| Vec::with_capacity(columns.len())).collect();
-    for col in columns {
-        for (row, cell) in rows.iter_mut().zip(col) {
-            row.push(cell);
-        }
-    }
-    rows
 }

@@ -6,11 +6,13 @@
 //! statement (`Session::check_all`), at open and at every change; diagnostics carry the same
 //! codes, messages and help; data files are read once and again only when they change
 //! (`files::cache_data`); a request the server does not know gets an error response, a
-//! malformed one never stops the server; positions are LSP's (lines, UTF-16 units).
+//! malformed request never stops the server, a message that cannot be framed ends it with
+//! status 1 ([`transport`]); positions are LSP's (lines, UTF-16 units).
 
 mod document;
 mod features;
 mod position;
+pub mod transport;
 
 pub use document::{analyse, uri_path, Doc};
 
@@ -32,10 +34,10 @@ fn capabilities() -> Value {
 
 /// Serves on standard input and output until the client says exit.
 pub fn serve_stdio() -> u8 {
-    let (conn, io) = Connection::stdio();
+    let (conn, threads) = transport::stdio();
     let code = serve(&conn);
     drop(conn);
-    if io.join().is_err() {
+    if !threads.finish() {
         return 1;
     }
     code

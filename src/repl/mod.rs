@@ -163,6 +163,26 @@ pub fn history_path() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("toe").join("history"))
 }
 
+/// Writes to standard output: a closed pipe ends the session quietly (0), another error
+/// with its diagnostic on standard error (1).
+fn write_out(session: &Session, text: &str) -> Result<(), i32> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(0),
+        Err(e) => {
+            let d = crate::diagnostics::runtime::stdout_failed(&e);
+            let _ = write!(
+                std::io::stderr(),
+                "{}",
+                render(&d, &session.sources, false, 100)
+            );
+            Err(1)
+        }
+    }
+}
+
 /// Runs the interactive loop with rustyline.
 pub fn run(mut session: Session, color: bool) -> i32 {
     let config = rustyline::Config::builder()
@@ -180,7 +200,12 @@ pub fn run(mut session: Session, color: bool) -> i32 {
                     format!("expected a terminal for the line editor, found an error: {e}"),
                 )
                 .help("run a script with `toe run study.toe`, or start the REPL in a terminal");
-                eprint!("{}", render(&d, &session.sources, false, 100));
+                use std::io::Write;
+                let _ = write!(
+                    std::io::stderr(),
+                    "{}",
+                    render(&d, &session.sources, false, 100)
+                );
                 return 2;
             }
         };
@@ -192,10 +217,13 @@ pub fn run(mut session: Session, color: bool) -> i32 {
     if let Some(h) = &history {
         let _ = rl.load_history(h);
     }
-    println!(
-        "toe {} — :help for help, :quit to leave",
+    let banner = format!(
+        "toe {} — :help for help, :quit to leave\n",
         env!("CARGO_PKG_VERSION")
     );
+    if let Err(code) = write_out(&session, &banner) {
+        return code;
+    }
     let mut buffer = String::new();
     let code = loop {
         let prompt = if buffer.is_empty() { "toe> " } else { "...  " };
@@ -204,7 +232,11 @@ pub fn run(mut session: Session, color: bool) -> i32 {
                 let step = handle(&mut session, &mut buffer, &line);
                 names.borrow_mut().update(&session);
                 match step {
-                    Step::Output(s) => print!("{s}"),
+                    Step::Output(s) => {
+                        if let Err(code) = write_out(&session, &s) {
+                            break code;
+                        }
+                    }
                     Step::More => {}
                     Step::Quit => break 0,
                 }

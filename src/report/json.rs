@@ -73,6 +73,7 @@ pub fn nca(run: &NcaRun) -> JsonValue {
             );
             m.insert("ceiling_zone".into(), num(c.ceiling_zone));
             m.insert("scope".into(), num(r.scope));
+            m.insert("scope_widened".into(), r.scope_detail.widened.into());
             m.insert("accuracy".into(), num(c.accuracy));
             m.insert("fit".into(), num(c.fit));
             m.insert("slope".into(), opt_num(c.slope));

@@ -1,7 +1,10 @@
 //! Stage 5, progress bars on standard error (indicatif) for long tasks: permutation tests and
-//! robustness sweeps. The command line installs [`Bar`] when standard error is a terminal.
+//! robustness sweeps, power tables. The command line installs [`Bar`] when standard error is a
+//! terminal.
 //!
-//! Guarantees: a bar never writes to standard output and is cleared when its task ends.
+//! Guarantees: a bar never writes to standard output, shows the time elapsed and an estimate
+//! of the time left, and is cleared when its task ends; Ctrl-C during a task ends the run with
+//! nothing written (`files::abandon_all`).
 
 use crate::eval::results::{Progress, Task};
 use std::sync::Mutex;
@@ -17,13 +20,18 @@ impl Progress for Bar {
         let (len, template, message) = match task {
             Task::Permutations(name, permutations, conditions) => (
                 *conditions,
-                "{msg} [{bar:30}] {pos}/{len} conditions, {elapsed}",
+                "{msg} [{bar:30}] {pos}/{len} conditions, {elapsed} (about {eta} left)",
                 format!("nca {name}: {permutations} permutations"),
             ),
             Task::Variants(name, variants) => (
                 *variants,
-                "{msg} [{bar:30}] {pos}/{len} variants, {elapsed}",
+                "{msg} [{bar:30}] {pos}/{len} variants, {elapsed} (about {eta} left)",
                 format!("robustness of {name}"),
+            ),
+            Task::Power(name, replicates) => (
+                *replicates,
+                "{msg} [{bar:30}] {pos}/{len} replicates, {elapsed} (about {eta} left)",
+                format!("power {name}"),
             ),
         };
         let b = indicatif::ProgressBar::new(len as u64);

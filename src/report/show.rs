@@ -151,7 +151,7 @@ fn data(scope: &Scope) -> Doc {
                 Cell::text("?")
             } else if data.table.value_labelled[j] && !v.is_nan() {
                 // SPSS and Stata value labels, as those packages show them.
-                Cell::text(&data.table.cells[i][j])
+                Cell::text(data.table.cell(i, j))
             } else {
                 Cell::Num(v)
             });

@@ -21,6 +21,9 @@ pub struct Source<'a> {
     pub script: &'a str,
     /// The script's bytes as run.
     pub text: &'a [u8],
+    /// The run's warnings (code, message): every adjustment the engine made (cases dropped,
+    /// a scope widened, memberships nudged) is said in the report too.
+    pub warnings: &'a [(String, String)],
 }
 
 /// The reference packages the engine's numbers are tested against (tests/conformance/).
@@ -138,6 +141,12 @@ pub fn build(
             vec![],
         );
     }
+    push(
+        "run-notes",
+        "Notes on the run",
+        run_notes(source.warnings),
+        vec![],
+    );
     let title = title
         .map(str::to_string)
         .unwrap_or_else(|| format!("Study report: {}", source.script));
@@ -192,6 +201,25 @@ fn provenance(scope: &Scope, results: &Results, source: &Source) -> Vec<(String,
     }
     p.push(("numbers agree with".to_string(), REFERENCES.to_string()));
     p
+}
+
+/// The run's warnings, one row each: what the engine adjusted or found worth a reader's
+/// attention (none: no table).
+fn run_notes(warnings: &[(String, String)]) -> Doc {
+    let mut doc = Doc::default();
+    if warnings.is_empty() {
+        return doc;
+    }
+    let mut t = Table::new(
+        "Warnings of the run",
+        vec![Column::left("code"), Column::left("warning")],
+    );
+    for (code, message) in warnings {
+        t.rows.push(vec![Cell::text(code), Cell::text(message)]);
+    }
+    doc.table(1, t);
+    doc.blank();
+    doc
 }
 
 /// Table 1 of a paper: each set, its role, its framework dimension, the data column and its

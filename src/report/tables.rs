@@ -70,6 +70,18 @@ pub fn nca_summary(run: &NcaRun) -> Doc {
             ]),
         }
     }
+    let widened: Vec<&str> = run
+        .conditions
+        .iter()
+        .filter(|(_, r, _)| r.as_ref().is_ok_and(|r| r.scope_detail.widened))
+        .map(|(c, _, _)| c.as_str())
+        .collect();
+    if !widened.is_empty() {
+        t.notes.push(format!(
+            "the given scope was widened to contain the data of {}",
+            widened.join(", ")
+        ));
+    }
     t.notes.push(match run.seed {
         Some(s) => format!(
             "permutation test: {} permutations, seed {s}",
@@ -137,11 +149,16 @@ pub fn nca_results(run: &NcaRun) -> Doc {
                     ]);
                 }
                 t.notes.push(format!(
-                    "{cond}: x [{}, {}], y [{}, {}]{}",
+                    "{cond}: x [{}, {}], y [{}, {}]{}{}",
                     number(r.xmin),
                     number(r.xmax),
                     number(r.ymin),
                     number(r.ymax),
+                    if r.scope_detail.widened {
+                        ", the given scope widened to contain the data"
+                    } else {
+                        ""
+                    },
                     if *dropped > 0 {
                         format!(", {dropped} case(s) dropped (missing values)")
                     } else {

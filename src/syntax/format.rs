@@ -225,6 +225,9 @@ fn rule_line(code: &str) -> Option<(&str, &str)> {
 /// The script in canonical layout.
 pub fn format(text: &str) -> String {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    // Lines that end in a carriage return alone (classic Mac OS) become lines.
+    let normalized = crate::source::line_ends(text);
+    let text: &str = &normalized;
     let lines: Vec<Line> = text.lines().map(split).collect();
     // Indentation depth of each line.
     let mut depths = Vec::with_capacity(lines.len());

@@ -14,8 +14,10 @@ use crate::diagnostics::Diag;
 use parser::{Rule, ToeParser};
 use pest::Parser;
 
-/// Parses a whole script.
+/// Parses a whole script (a lone carriage return ends a line, as a line feed does).
 pub fn parse(text: &str, source: u32) -> Result<ast::Program, Vec<Diag>> {
+    let normalized = crate::source::line_ends(text);
+    let text: &str = &normalized;
     pest::set_error_detail(true);
     if let Some(d) = too_deep(text, source) {
         return Err(vec![d]);

@@ -194,9 +194,25 @@ fn unique<T: PartialEq + Copy>(v: &[T]) -> Vec<T> {
     out
 }
 
+/// How many replicates the power table draws (batches × `rep`), for a progress display.
+pub fn replicates(o: &PowerOptions) -> usize {
+    unique(&o.distribution_x).len()
+        * unique(&o.distribution_y).len()
+        * unique(&o.ceilings).len()
+        * unique(&o.n).len()
+        * unique(&o.effect).len()
+        * unique(&o.slope).len()
+        * o.rep
+}
+
 /// The power table, batches in R's loop order (distribution of x, of y, ceiling, n,
 /// effect, slope).
 pub fn power(o: &PowerOptions) -> Result<Vec<PowerRow>, NcaError> {
+    power_with(o, &|| {})
+}
+
+/// [`power`], calling `tick` after each replicate (from any thread).
+pub fn power_with(o: &PowerOptions, tick: &(dyn Fn() + Sync)) -> Result<Vec<PowerRow>, NcaError> {
     if !(1..=4).contains(&o.corner) {
         return Err(NcaError::BadCorner(o.corner));
     }
@@ -252,6 +268,7 @@ pub fn power(o: &PowerOptions) -> Result<Vec<PowerRow>, NcaError> {
                                 let c = super::analyse(&x, &y, &opts)
                                     .ok()
                                     .and_then(|res| res.ceilings.into_iter().next());
+                                tick();
                                 Replicate {
                                     seed,
                                     test_offset,
