@@ -34,6 +34,9 @@ enum Command {
         /// No colour, and ASCII symbols in tables.
         #[arg(long)]
         plain: bool,
+        /// Decimals of measures, effect sizes and p-values in every table (3).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=6))]
+        decimals: Option<u8>,
     },
     /// Parses and checks a script; runs no analysis.
     Check {
@@ -50,6 +53,9 @@ enum Command {
         output: PathBuf,
         #[arg(long)]
         plain: bool,
+        /// Decimals of measures, effect sizes and p-values in every table (3).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=6))]
+        decimals: Option<u8>,
     },
     /// Formats scripts in place in the canonical layout; `--check` only reports the files
     /// that would change (exit status 1 if any).
@@ -128,9 +134,12 @@ fn stdout_failed(session: &Session, why: Stdout, plain: bool) -> u8 {
     }
 }
 
-fn run(script: &Path, json: Option<&str>, plain: bool, mode: Mode) -> u8 {
+fn run(script: &Path, json: Option<&str>, plain: bool, decimals: Option<u8>, mode: Mode) -> u8 {
     let mut session = Session::new(files::folder_of(script));
     session.style.unicode = !plain;
+    if let Some(d) = decimals {
+        session.style.decimals = d as usize;
+    }
     session.hold_outputs = true;
     if std::io::stderr().is_terminal() {
         session.interp.progress = Box::new(toe::report::progress::Bar::default());
@@ -240,10 +249,13 @@ fn script_text(session: &Session, script: &Path) -> String {
 
 /// `toe report`: runs the script (warnings and progress on stderr), then writes the report
 /// with the script's exports, all or nothing.
-fn report(script: &Path, output: &Path, plain: bool) -> u8 {
+fn report(script: &Path, output: &Path, plain: bool, decimals: Option<u8>) -> u8 {
     let shown = output.display().to_string();
     let mut session = Session::new(files::folder_of(script));
     session.style.unicode = !plain;
+    if let Some(d) = decimals {
+        session.style.decimals = d as usize;
+    }
     session.hold_outputs = true;
     // A wrong extension is told before the script runs.
     let format = match Session::report_format(output) {
@@ -326,13 +338,15 @@ fn main() -> ExitCode {
             script,
             json,
             plain,
-        } => run(&script, json.as_deref(), plain, Mode::Run),
-        Command::Check { script, plain } => run(&script, None, plain, Mode::Check),
+            decimals,
+        } => run(&script, json.as_deref(), plain, decimals, Mode::Run),
+        Command::Check { script, plain } => run(&script, None, plain, None, Mode::Check),
         Command::Report {
             script,
             output,
             plain,
-        } => report(&script, &output, plain),
+            decimals,
+        } => report(&script, &output, plain, decimals),
         Command::Fmt { files, check } => fmt(&files, check),
         Command::Lsp => toe::lsp::serve_stdio(),
         Command::Repl { script } => {

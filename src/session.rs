@@ -357,8 +357,14 @@ impl Session {
     }
 
     fn export(&mut self, e: &ExportPlan) -> Result<String, Diag> {
-        let content = report::export::export(&self.interp.results, &e.analysis, e.format)
-            .map_err(|why| runtime::export_failed(&e.analysis, &why, e.span))?;
+        let content = report::export::export(
+            &self.interp.scope,
+            &self.interp.results,
+            &e.analysis,
+            e.format,
+            self.style,
+        )
+        .map_err(|why| runtime::export_failed(&e.analysis, &why, e.span))?;
         self.outputs
             .stage(&e.target, &content, files::Folder::Create)
             .map_err(|err| files::write_diag(&e.path, &err, Some(e.span)))?;
@@ -418,11 +424,22 @@ impl Session {
         format: crate::check::plan::Format,
         shown: &str,
     ) -> Result<Vec<u8>, Diag> {
-        use crate::check::plan::Format;
         use crate::diagnostics::runtime;
         if !format.is_report() {
             return Err(runtime::report_format(shown));
         }
+        let r = self.report_model(script_path, script)?;
+        Self::render(&r, format)
+    }
+
+    /// The study report's model (sections, tables, figures, provenance) of the script that
+    /// has run: what every format renders.
+    pub fn report_model(
+        &mut self,
+        script_path: &str,
+        script: &[u8],
+    ) -> Result<report::model::Report, Diag> {
+        use crate::diagnostics::runtime;
         // The XY plots colour the cases by their class, as an export does.
         let names: Vec<String> = self.interp.results.fsqca.keys().cloned().collect();
         for n in &names {
@@ -440,15 +457,30 @@ impl Session {
             text: script,
             warnings: &warnings,
         };
-        let r = report::study::build(title, &self.interp.scope, &self.interp.results, &source)
-            .map_err(|why| runtime::report_failed(&why))?;
+        report::study::build(
+            title,
+            &self.interp.scope,
+            &self.interp.results,
+            &source,
+            self.style,
+        )
+        .map_err(|why| runtime::report_failed(&why))
+    }
+
+    /// A report rendered in a format (HTML for a format that is not a report's).
+    pub fn render(
+        r: &report::model::Report,
+        format: crate::check::plan::Format,
+    ) -> Result<Vec<u8>, Diag> {
+        use crate::check::plan::Format;
+        use crate::diagnostics::runtime;
         Ok(match format {
             Format::Docx => {
-                report::docx::document(&r).map_err(|why| runtime::report_failed(&why))?
+                report::docx::document(r).map_err(|why| runtime::report_failed(&why))?
             }
-            Format::Markdown => report::paper::markdown(&r).into_bytes(),
-            Format::Latex => report::paper::latex(&r).into_bytes(),
-            _ => report::paper::html(&r).into_bytes(),
+            Format::Markdown => report::markdown::document(r).into_bytes(),
+            Format::Latex => report::latex::document(r).into_bytes(),
+            _ => report::html::document(r).into_bytes(),
         })
     }
 

@@ -138,7 +138,12 @@ fn polygon(shape: Shape, x: f64, y: f64, r: f64) -> Vec<(f64, f64)> {
     match shape {
         Shape::Square => {
             let a = r * 0.9;
-            vec![(x - a, y - a), (x + a, y - a), (x + a, y + a), (x - a, y + a)]
+            vec![
+                (x - a, y - a),
+                (x + a, y - a),
+                (x + a, y + a),
+                (x - a, y + a),
+            ]
         }
         Shape::Triangle => {
             let a = r * 1.25;
@@ -428,7 +433,7 @@ impl Figure {
                         Shape::Circle => {
                             let _ = writeln!(
                                 s,
-                                "\\fill[{}] {} circle ({}pt);",
+                                "\\fill[fill={}] {} circle ({}pt);",
                                 colour(*fill),
                                 p(*x, *y),
                                 n(*r)
@@ -438,7 +443,7 @@ impl Figure {
                             let a = r * 0.9;
                             let _ = writeln!(
                                 s,
-                                "\\draw[{}, line width=1.4pt] {} -- {} {} -- {};",
+                                "\\draw[draw={}, line width=1.4pt] {} -- {} {} -- {};",
                                 colour(*fill),
                                 p(x - a, y - a),
                                 p(x + a, y + a),
@@ -453,7 +458,7 @@ impl Figure {
                                 .collect();
                             let _ = writeln!(
                                 s,
-                                "\\fill[{}] {} -- cycle;",
+                                "\\fill[fill={}] {} -- cycle;",
                                 colour(*fill),
                                 pts.join(" -- ")
                             );
@@ -481,7 +486,7 @@ impl Figure {
                         (Anchor::End, true) => "south east",
                     };
                     let rot = if *vertical { ", rotate=90" } else { "" };
-                    let body = super::table::tex_escape(text);
+                    let body = super::escape::latex(text);
                     let body = if *bold {
                         format!("\\textbf{{{body}}}")
                     } else {
@@ -569,7 +574,12 @@ impl Frame {
             ],
             axis.clone(),
         );
-        let xt = ticks(self.x.0, self.x.1, 5);
+        // About one tick per 36 points, so that the labels never touch.
+        let xt = ticks(
+            self.x.0,
+            self.x.1,
+            ((self.width / 36.0) as usize).clamp(2, 5),
+        );
         let xs = if xt.len() > 1 { xt[1] - xt[0] } else { 1.0 };
         for t in &xt {
             let (px, _) = self.at(*t, self.y.0);
@@ -581,28 +591,73 @@ impl Frame {
         for t in &yt {
             let (_, py) = self.at(self.x.0, *t);
             fig.line(vec![(self.left - 3.0, py), (self.left, py)], axis.clone());
-            fig.text(self.left - 5.0, py + 2.6, tick_label(*t, ys), 7.5, Anchor::End);
+            fig.text(
+                self.left - 5.0,
+                py + 2.6,
+                tick_label(*t, ys),
+                7.5,
+                Anchor::End,
+            );
         }
-        fig.text(
-            self.left + self.width / 2.0,
-            bottom + 25.0,
-            fit(x_title, self.width, 8.5),
-            8.5,
-            Anchor::Middle,
-        );
-        fig.marks.push(Mark::Text {
-            x: self.left - 30.0,
-            y: self.top + self.height / 2.0,
-            text: fit(y_title, self.height, 8.5),
-            size: 8.5,
-            anchor: Anchor::Middle,
-            vertical: true,
-            bold: false,
-        });
+        // Titles: one line at 8.5 or 7.5 points, else two lines at 7.5 (broken at a space).
+        let x_lines = title_lines(x_title, self.width);
+        let x_size = if x_lines.len() == 1 && text_width(x_title, 8.5) <= self.width {
+            8.5
+        } else {
+            7.5
+        };
+        for (k, l) in x_lines.iter().enumerate() {
+            fig.text(
+                self.left + self.width / 2.0,
+                bottom + 24.0 + 9.0 * k as f64,
+                l.clone(),
+                x_size,
+                Anchor::Middle,
+            );
+        }
+        let y_lines = title_lines(y_title, self.height);
+        let y_size = if y_lines.len() == 1 && text_width(y_title, 8.5) <= self.height {
+            8.5
+        } else {
+            7.5
+        };
+        let first = self.left - 28.0 - 9.0 * (y_lines.len() as f64 - 1.0);
+        for (k, l) in y_lines.iter().enumerate() {
+            fig.marks.push(Mark::Text {
+                x: first + 9.0 * k as f64,
+                y: self.top + self.height / 2.0,
+                text: l.clone(),
+                size: y_size,
+                anchor: Anchor::Middle,
+                vertical: true,
+                bold: false,
+            });
+        }
     }
 }
 
-/// A text shortened with "…" to fit a width.
+/// An axis title in one line, or two broken at the space nearest the middle (each shortened
+/// with "…" if still too long) when one line at 7.5 points is wider than `room`.
+pub fn title_lines(text: &str, room: f64) -> Vec<String> {
+    if text_width(text, 7.5) <= room {
+        return vec![text.to_string()];
+    }
+    let mid = text.chars().count() / 2;
+    let cut = text
+        .char_indices()
+        .filter(|(_, c)| *c == ' ')
+        .map(|(i, _)| i)
+        .min_by_key(|i| (text[..*i].chars().count() as i64 - mid as i64).abs());
+    match cut {
+        Some(i) => vec![
+            fit(&text[..i], room, 7.5),
+            fit(text[i + 1..].trim(), room, 7.5),
+        ],
+        None => vec![fit(text, room, 7.5)],
+    }
+}
+
+/// A text shortened with "…" to fit a width (an axis title one point smaller first).
 pub fn fit(text: &str, width: f64, size: f64) -> String {
     if text_width(text, size) <= width {
         return text.to_string();
@@ -619,7 +674,10 @@ mod tests {
 
     #[test]
     fn ticks_are_round() {
-        assert_eq!(ticks(0.0, 1.0, 5), vec![0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]);
+        assert_eq!(
+            ticks(0.0, 1.0, 5),
+            vec![0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]
+        );
         assert_eq!(ticks(10.0, 90.0, 5), vec![20.0, 40.0, 60.0, 80.0]);
         assert_eq!(tick_label(0.6000000000000001, 0.2), "0.6");
         assert_eq!(tick_label(0.25, 0.25), "0.25");
@@ -650,7 +708,10 @@ mod tests {
         // y turned up: (0,0) at the top is (0,50) in TikZ.
         assert!(tikz.contains("(0,50) -- (10,40)"), "{tikz}");
         assert!(tikz.contains("dash pattern=on 4pt off 2pt"));
-        assert!(tikz.contains("d = 0.3 \\& \\textless{}x\\textgreater{}"), "{tikz}");
+        assert!(
+            tikz.contains("d = 0.3 \\& \\textless{}x\\textgreater{}"),
+            "{tikz}"
+        );
         f.line(vec![(f64::NAN, 1.0), (2.0, 2.0)], Stroke::solid(BLACK, 1.0));
         assert_eq!(f.svg().matches("<polyline").count(), 1);
     }

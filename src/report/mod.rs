@@ -1,16 +1,24 @@
 //! Stage 5, the report: typed results → documents of tables ([`table`]) → text for the
-//! terminal, CSV, Markdown, LaTeX, HTML, SVG plots and the JSON document.
+//! terminal, CSV and the JSON document; publications ([`model`], built by [`study`] for the
+//! study report and every export) → HTML, LaTeX, Markdown and Word, with figures
+//! ([`figure`], [`plot`]) as SVG, TikZ and PNG.
 //!
-//! Guarantees: numbers are rounded only here, when rendered (3 decimals in reports, full
-//! precision in CSV and JSON); every table has one builder ([`tables`]); the report reads the
-//! results module of the interpreter and nothing else of it. Output is deterministic: the
-//! same results give the same bytes.
+//! Guarantees: numbers are rounded only here, when rendered, by one rule per quantity
+//! ([`table::shown`]; full precision in CSV and JSON); every table has one builder
+//! ([`tables`]); the report reads the results module of the interpreter and nothing else of
+//! it. Output is deterministic: the same results give the same bytes.
 
 pub mod docx;
+pub mod escape;
 pub mod export;
+pub mod figure;
+pub mod gather;
+pub mod html;
 pub mod json;
+pub mod latex;
+pub mod layout;
+pub mod markdown;
 pub mod model;
-pub mod paper;
 pub mod plot;
 pub mod progress;
 pub mod raster;
@@ -18,6 +26,7 @@ pub mod show;
 pub mod study;
 pub mod table;
 pub mod tables;
+pub mod words;
 
 pub use table::{fixed3, Style};
 

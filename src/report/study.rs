@@ -1,19 +1,26 @@
-//! Stage 5, the study report (`toe report study.toe -o report.html|.docx|.md|.tex`): every
-//! table of a study in the order a paper uses, with its plots and a provenance block — the
-//! model ([`Report`], in [`super::model`]) and its one builder ([`build`]); the renderers are [`super::paper`]
-//! (HTML, Markdown, LaTeX) and [`super::docx`] (Word).
+//! Stage 5, the study report (`toe report study.toe -o report.html|.docx|.md|.tex`) and the
+//! publication of one analysis (`export NAME to "x.html|.docx|.md|.tex"`): the model
+//! ([`Report`], in [`super::model`]) and its builders — every table of a study in the order a
+//! paper uses, captions in words, the compact tables in the body and the full ones in an
+//! appendix, plots and a provenance block. The renderers are [`super::html`],
+//! [`super::latex`], [`super::markdown`] and [`super::docx`].
 //!
 //! Guarantees: the report's tables are the builders' of `show` and `export` (the same numbers,
-//! the same rounding); the three tables only the report has (variables, descriptive
-//! statistics, calibration anchors) are built here, once; sections without content are left
-//! out; the same script and data give the same report.
+//! the same rounding: [`super::table::shown`]); captions name sets by their labels
+//! ([`super::words`]), never "(untitled)"; tables and figures are numbered through the whole
+//! report; sections without content are left out; the same script and data give the same
+//! report.
 
+use super::figure;
+use super::gather::{nca_robustness_of, Protocol};
 pub use super::model::{Figure, Report, Section};
 use super::table::{Cell, Column, Doc, Style, Table};
-use super::{export, tables};
+use super::words::Words;
+use super::{plot, tables};
 use crate::check::Scope;
 use crate::engine::describe::describe;
-use crate::eval::results::Results;
+use crate::engine::sets::solution_membership;
+use crate::eval::results::{FsqcaRun, NcaRun, Results};
 
 /// What the report says of where its numbers come from.
 pub struct Source<'a> {
@@ -30,118 +37,351 @@ pub struct Source<'a> {
 pub const REFERENCES: &str =
     "R packages QCA 3.23 (admisc 0.40), NCA 5.0.1 and SetMethods 4.1, on R 4.2";
 
+/// A report under construction: body and appendix sections.
+#[derive(Default)]
+pub(super) struct Sections {
+    pub body: Vec<Section>,
+    pub appendix: Vec<Section>,
+}
+
+impl Sections {
+    /// Adds a section unless it has nothing to show.
+    pub fn push(&mut self, appendix: bool, id: &str, title: &str, doc: Doc, figures: Vec<Figure>) {
+        let empty = doc
+            .blocks
+            .iter()
+            .all(|b| matches!(b, super::table::Block::Blank));
+        if empty && figures.is_empty() {
+            return;
+        }
+        let s = Section {
+            id: id.into(),
+            title: title.into(),
+            doc,
+            figures,
+        };
+        if appendix {
+            self.appendix.push(s);
+        } else {
+            self.body.push(s);
+        }
+    }
+}
+
+/// Gives every table of a doc its caption: `caption(index, table)`. The doc's lines (a
+/// builder's headings for the terminal, such as "complex solution of high") are left out: the
+/// captions say what they said.
+fn captioned(doc: Doc, caption: impl Fn(usize, &Table) -> String) -> Doc {
+    let mut k = 0;
+    let mut out = Doc::default();
+    for mut b in doc.blocks {
+        match &mut b {
+            super::table::Block::Table(_, t) => {
+                t.caption = Some(caption(k, t));
+                k += 1;
+            }
+            super::table::Block::Line(..) => continue,
+            super::table::Block::Blank => {}
+        }
+        out.blocks.push(b);
+    }
+    out
+}
+
+/// The caption a builder gave (or its title), with the analysis named by what it is about.
+fn own_caption(t: &Table, name: &str, about: &str) -> String {
+    humanize(t.caption.as_deref().unwrap_or(&t.title), name, about)
+}
+
+/// A builder's title made a caption's tail: the analysis' name replaced by what it is about.
+fn humanize(title: &str, name: &str, about: &str) -> String {
+    let t = title
+        .replace(&format!(" of {name} "), &format!(" of {about} "))
+        .replace(&format!(" of {name}:"), &format!(" of {about}:"))
+        .replace(&format!("{name}: "), "");
+    let mut c = t.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => t,
+    }
+}
+
+/// The ceilings of an analysis as a caption lists them: "CE-FDH and CR-FDH ceilings".
+fn ceilings_phrase(run: &NcaRun) -> String {
+    let names: Vec<String> = run
+        .plan
+        .ceilings
+        .iter()
+        .filter(|c| !c.is_reference_only())
+        .map(plot::ceiling_name)
+        .collect();
+    match names.as_slice() {
+        [] => "no ceiling".into(),
+        [one] => format!("{one} ceiling"),
+        [init @ .., last] => format!("{} and {last} ceilings", init.join(", ")),
+    }
+}
+
+/// The sections of an NCA analysis: the compact table, bottleneck tables and the rest of its
+/// protocol, the scatter plots; the full parameter table in the appendix.
+pub(super) fn nca(
+    out: &mut Sections,
+    results: &Results,
+    run: &NcaRun,
+    words: &Words,
+    several: bool,
+) -> Result<(), String> {
+    let name = &run.plan.name;
+    let outcome = words.label(&run.plan.outcome);
+    let phrase = super::words::phrase(&outcome);
+    let mut doc = captioned(tables::nca_compact(run), |_, _| {
+        format!(
+            "Necessary conditions for {phrase} (NCA, {})",
+            ceilings_phrase(run)
+        )
+    });
+    if let Some(super::table::Block::Table(_, t)) = doc.blocks.first_mut() {
+        t.notes.push(format!(
+            "The full NCA parameters of each ceiling are in @table:nca-{name}-full."
+        ));
+    }
+    let bottlenecks = captioned(tables::bottlenecks(run), |k, _| {
+        let c = run
+            .bottlenecks
+            .get(k)
+            .map(|b| plot::ceiling_name(&b.ceiling))
+            .unwrap_or_default();
+        format!("Bottleneck table: the level of each condition necessary for each level of {phrase} ({c} ceiling)")
+    });
+    doc.extend(bottlenecks);
+    let rest = {
+        let mut d = tables::bottleneck_cases(run);
+        d.extend(tables::outliers(run));
+        for r in nca_robustness_of(results, name) {
+            d.extend(tables::nca_robustness(r));
+        }
+        captioned(d, |_, t| own_caption(t, name, &phrase))
+    };
+    doc.extend(rest);
+    words.publish_doc(&mut doc);
+    let panels: Vec<plot::Panel> = run
+        .analysed()
+        .into_iter()
+        .map(|(c, r)| plot::Panel {
+            axis: words.axis(c),
+            result: r,
+        })
+        .collect();
+    let figure = Figure {
+        id: format!("nca-{name}"),
+        caption: format!(
+            "NCA scatter plots of {phrase} against each condition, with the {}",
+            ceilings_phrase(run)
+        ),
+        figure: plot::nca(&outcome, &panels),
+        number: None,
+    };
+    let title = if several {
+        format!("Necessary condition analysis: {phrase}")
+    } else {
+        "Necessary condition analysis".to_string()
+    };
+    out.push(false, &format!("nca-{name}"), &title, doc, vec![figure]);
+    let mut full = tables::nca_results(run);
+    for b in full.blocks.iter_mut() {
+        if let super::table::Block::Table(_, t) = b {
+            t.caption = Some(format!(
+                "NCA parameters of each condition and ceiling for {phrase}"
+            ));
+            t.id = Some(format!("nca-{name}-full"));
+        }
+    }
+    words.publish_doc(&mut full);
+    out.push(
+        true,
+        &format!("appendix-nca-{name}"),
+        &format!("Appendix: NCA parameters for {phrase}"),
+        full,
+        vec![],
+    );
+    Ok(())
+}
+
+/// The sections of an fsQCA analysis: necessity, truth table, configurations (with NEST, the
+/// solutions and the XY plot), cases per configuration, robustness.
+pub(super) fn fsqca(
+    out: &mut Sections,
+    results: &Results,
+    run: &FsqcaRun,
+    words: &Words,
+    several: bool,
+    case_selection: bool,
+) -> Result<(), String> {
+    let name = &run.plan.name;
+    let about = words.outcome(&run.plan.outcome, run.plan.negated);
+    let suffix = if several {
+        format!(": {about}")
+    } else {
+        String::new()
+    };
+    let mut necessity = captioned(tables::necessity(run), |_, _| {
+        format!("Necessity of each condition for {about} (fsQCA)")
+    });
+    words.publish_doc(&mut necessity);
+    out.push(
+        false,
+        &format!("necessity-{name}"),
+        &format!("Necessity of single conditions{suffix}"),
+        necessity,
+        vec![],
+    );
+    let mut tt = captioned(tables::truth_table(run), |k, t| {
+        if k == 0 {
+            format!("Truth table for {about}")
+        } else {
+            own_caption(t, name, &about)
+        }
+    });
+    words.publish_doc(&mut tt);
+    out.push(
+        false,
+        &format!("truth-table-{name}"),
+        &format!("Truth table analysis{suffix}"),
+        tt,
+        vec![],
+    );
+    let protocol = Protocol::of(results, name);
+    let necessary = results.necessary_for(&run.plan.outcome, run.plan.negated);
+    let configurations = run.configurations();
+    let mut doc = captioned(
+        tables::configurations(run, &necessary, Style::default().publication()),
+        |k, _| match configurations.get(k) {
+            Some(c) => format!(
+                "Configurations for {about} ({} solution{})",
+                c.kind,
+                if configurations.len() > 1 {
+                    format!(", model {}", c.model.name)
+                } else {
+                    String::new()
+                }
+            ),
+            None => format!("Configurations for {about}"),
+        },
+    );
+    for n in &protocol.nests {
+        doc.extend(captioned(
+            tables::nest(n, Style::default().publication()),
+            |_, _| format!("NCA-extended configuration table (NEST) for {about}"),
+        ));
+    }
+    doc.extend(captioned(tables::solutions(run, None), |_, t| {
+        own_caption(t, name, &about)
+    }));
+    words.publish_doc(&mut doc);
+    let figures = fsqca_figure(run, words)?
+        .map(|(caption, figure)| Figure {
+            id: format!("xy-{name}"),
+            caption,
+            figure,
+            number: None,
+        })
+        .into_iter()
+        .collect();
+    out.push(
+        false,
+        &format!("configurations-{name}"),
+        &format!("Configurations{suffix}"),
+        doc,
+        figures,
+    );
+    let mut cases = cases_per_configuration(run);
+    words.publish_doc(&mut cases);
+    out.push(
+        false,
+        &format!("cases-{name}"),
+        &format!("Cases per configuration{suffix}"),
+        cases,
+        vec![],
+    );
+    if case_selection {
+        let mut doc = captioned(tables::case_selection(run), |_, t| {
+            own_caption(t, name, &about)
+        });
+        words.publish_doc(&mut doc);
+        out.push(
+            false,
+            &format!("case-selection-{name}"),
+            &format!("Case selection{suffix}"),
+            doc,
+            vec![],
+        );
+    }
+    let mut doc = Doc::default();
+    for t in &protocol.theories {
+        doc.extend(tables::theory(t));
+    }
+    for r in &protocol.robustness {
+        doc.extend(tables::robustness(r));
+    }
+    for r in &protocol.resamples {
+        doc.extend(tables::resample(r));
+    }
+    for r in &protocol.sensitivities {
+        doc.extend(tables::sensitivity(r));
+    }
+    let mut doc = captioned(doc, |_, t| own_caption(t, name, &about));
+    words.publish_doc(&mut doc);
+    out.push(
+        false,
+        &format!("robustness-{name}"),
+        &format!("Theory and robustness{suffix}"),
+        doc,
+        vec![],
+    );
+    Ok(())
+}
+
 /// The report of a study that has run.
 pub fn build(
     title: Option<&str>,
     scope: &Scope,
     results: &Results,
     source: &Source,
+    style: Style,
 ) -> Result<Report, String> {
-    let mut sections = Vec::new();
-    let mut push = |id: &str, title: &str, doc: Doc, figures: Vec<Figure>| {
-        if doc
-            .blocks
-            .iter()
-            .any(|b| !matches!(b, super::table::Block::Blank))
-            || !figures.is_empty()
-        {
-            sections.push(Section {
-                id: id.into(),
-                title: title.into(),
-                doc,
-                figures,
-            });
-        }
-    };
-    push(
+    let words = Words::of(scope);
+    let mut out = Sections::default();
+    out.push(
+        false,
         "variables",
         "Variables and measures",
         variables(scope),
         vec![],
     );
-    push(
+    out.push(
+        false,
         "descriptives",
         "Descriptive statistics",
         descriptives(scope),
         vec![],
     );
-    push("calibration", "Calibration anchors", anchors(scope), vec![]);
-    for (name, run) in &results.nca {
-        let doc = export::nca_doc(run, &export::nca_robustness_of(results, name));
-        let figure = Figure {
-            caption: format!("NCA scatter plots of {name}: ceilings and scope"),
-            svg: export::nca_figure(run)?,
-        };
-        push(
-            &format!("nca-{name}"),
-            &format!("Necessary Condition Analysis: {name}"),
-            doc,
-            vec![figure],
-        );
+    out.push(false, "calibration", "Calibration", anchors(scope), vec![]);
+    let several_nca = results.nca.len() > 1;
+    for run in results.nca.values() {
+        nca(&mut out, results, run, &words, several_nca)?;
     }
     for p in &results.power {
-        push("power", "Power of the NCA test", tables::power(p), vec![]);
+        let doc = captioned(tables::power(p), |_, _| {
+            "Power of the NCA permutation test".to_string()
+        });
+        out.push(false, "power", "Power of the NCA test", doc, vec![]);
     }
-    for (name, run) in &results.fsqca {
-        push(
-            &format!("necessity-{name}"),
-            &format!("Necessity of single conditions: {name}"),
-            tables::necessity(run),
-            vec![],
-        );
-        push(
-            &format!("truth-table-{name}"),
-            &format!("Truth table: {name}"),
-            tables::truth_table(run),
-            vec![],
-        );
-        let protocol = export::Protocol::of(results, name);
-        let necessary = results.necessary_for(&run.plan.outcome, run.plan.negated);
-        let mut doc = tables::configurations(run, &necessary, Style::default());
-        for n in &protocol.nests {
-            doc.extend(tables::nest(n, Style::default()));
-        }
-        doc.extend(tables::solutions(run, None));
-        let figures = export::fsqca_figure(run)?
-            .map(|svg| Figure {
-                caption: format!("XY plot of the solution of {name} against its outcome"),
-                svg,
-            })
-            .into_iter()
-            .collect();
-        push(
-            &format!("configurations-{name}"),
-            &format!("Configurations: {name}"),
-            doc,
-            figures,
-        );
-        push(
-            &format!("cases-{name}"),
-            &format!("Cases per configuration: {name}"),
-            cases_per_configuration(run),
-            vec![],
-        );
-        let mut doc = Doc::default();
-        for r in &protocol.robustness {
-            doc.extend(tables::robustness(r));
-        }
-        for r in &protocol.resamples {
-            doc.extend(tables::resample(r));
-        }
-        for r in &protocol.sensitivities {
-            doc.extend(tables::sensitivity(r));
-        }
-        for t in &protocol.theories {
-            doc.extend(tables::theory(t));
-        }
-        push(
-            &format!("robustness-{name}"),
-            &format!("Robustness: {name}"),
-            doc,
-            vec![],
-        );
+    let several = results.fsqca.len() > 1;
+    for run in results.fsqca.values() {
+        fsqca(&mut out, results, run, &words, several, false)?;
     }
-    push(
+    out.push(
+        false,
         "run-notes",
         "Notes on the run",
         run_notes(source.warnings),
@@ -150,11 +390,15 @@ pub fn build(
     let title = title
         .map(str::to_string)
         .unwrap_or_else(|| format!("Study report: {}", source.script));
-    Ok(Report {
+    let mut r = Report {
         title,
+        sections: out.body,
+        appendix: out.appendix,
         provenance: provenance(scope, results, source),
-        sections,
-    })
+        style: style.publication(),
+    };
+    r.number();
+    Ok(r)
 }
 
 fn provenance(scope: &Scope, results: &Results, source: &Source) -> Vec<(String, String)> {
@@ -211,7 +455,7 @@ fn run_notes(warnings: &[(String, String)]) -> Doc {
         return doc;
     }
     let mut t = Table::new(
-        "Warnings of the run",
+        "Warnings of the run: what the engine adjusted or found worth a reader's attention",
         vec![Column::left("code"), Column::left("warning")],
     );
     for (code, message) in warnings {
@@ -230,7 +474,7 @@ pub fn variables(scope: &Scope) -> Doc {
         return doc;
     }
     let mut t = Table::new(
-        "Variables and measures",
+        "Sets of the study: role, framework dimension, data column and label",
         vec![
             Column::left("set"),
             Column::left("role"),
@@ -323,7 +567,10 @@ pub fn anchors(scope: &Scope) -> Doc {
     } else {
         columns.extend((1..=width).map(|k| Column::right(format!("anchor {k}"))));
     }
-    let mut t = Table::new("Calibration anchors", columns);
+    let mut t = Table::new(
+        "Calibration anchors in data units: full non-membership, crossover and full membership",
+        columns,
+    );
     let mut percentiles = false;
     for s in &sets {
         let Some(c) = &s.calibration else { continue };
@@ -332,12 +579,11 @@ pub fn anchors(scope: &Scope) -> Doc {
             row.push(match c.anchors.get(k) {
                 Some((name, v, pct)) => {
                     percentiles |= pct.is_some();
-                    let shown = super::table::shown(&Cell::Stat(*v), Style::default());
-                    Cell::Text(if direct {
-                        shown
+                    if direct {
+                        Cell::Stat(*v)
                     } else {
-                        format!("{name} = {shown}")
-                    })
+                        Cell::Text(format!("{name} = {}", super::table::tidy(*v)))
+                    }
                 }
                 None => Cell::Empty,
             });
@@ -350,7 +596,7 @@ pub fn anchors(scope: &Scope) -> Doc {
             if let Some(c) = &s.calibration {
                 for (name, _, pct) in &c.anchors {
                     if let Some(p) = pct {
-                        let text = format!("{name} = p{}", crate::diagnostics::number(*p));
+                        let text = format!("{name} = p{}", super::table::tidy(*p));
                         if !used.contains(&text) {
                             used.push(text);
                         }
@@ -375,8 +621,8 @@ pub fn cases_per_configuration(run: &crate::eval::results::FsqcaRun) -> Doc {
     for t in &run.configurations() {
         let mut table = Table::new(
             format!(
-                "Cases per configuration of {} ({} solution {})",
-                run.plan.name, t.kind, t.model.name
+                "Cases covered by each configuration ({} solution {})",
+                t.kind, t.model.name
             ),
             vec![
                 Column::left("configuration"),
@@ -402,4 +648,46 @@ pub fn cases_per_configuration(run: &crate::eval::results::FsqcaRun) -> Doc {
         doc.blank();
     }
     doc
+}
+
+/// The XY plot of the reported solution of an fsqca analysis, with its caption (none without
+/// a solution).
+pub fn fsqca_figure(
+    run: &FsqcaRun,
+    words: &Words,
+) -> Result<Option<(String, figure::Figure)>, String> {
+    let Some((kind, model)) = run.reported_model() else {
+        return Ok(None);
+    };
+    let x = solution_membership(
+        &run.input.memberships,
+        &model
+            .terms
+            .iter()
+            .map(|t| t.implicant.clone())
+            .collect::<Vec<_>>(),
+    );
+    let about = words.outcome(&run.plan.outcome, run.plan.negated);
+    let caption = format!(
+        "XY plot of the {kind} solution for {about}: {} (consistency {}, coverage {})",
+        model.expression,
+        super::table::fixed3(model.consistency),
+        super::table::fixed3(model.coverage)
+    );
+    let y_label = if run.plan.negated {
+        format!("~{}", words.axis(&run.plan.outcome))
+    } else {
+        words.axis(&run.plan.outcome)
+    };
+    let figure = plot::xy(
+        &format!("membership in the {kind} solution"),
+        &y_label,
+        &x,
+        &run.input.outcome,
+        run.case_selection
+            .first()
+            .and_then(|m| m.cases.classes.last())
+            .map(|c| c.as_slice()),
+    );
+    Ok(Some((caption, figure)))
 }

@@ -1,10 +1,13 @@
-//! Stage 5, the table model and its renderers: a [`Doc`] is lines and [`Table`]s (title,
-//! columns with alignment, rows of typed [`Cell`]s, notes); it is rendered to the terminal,
-//! CSV, Markdown, LaTeX (booktabs), HTML and JSON here, and nowhere else.
+//! Stage 5, the table model and the one rounding rule: a [`Doc`] is lines and [`Table`]s
+//! (title, columns with alignment, rows of typed [`Cell`]s, notes); [`shown`] turns a cell into
+//! text by its kind and the [`Style`] (the one place where numbers are rounded); the terminal,
+//! CSV and JSON renderers are here, the publication renderers in [`super::html`],
+//! [`super::latex`], [`super::markdown`] and [`super::docx`].
 //!
-//! Guarantees: renderers see only values — a cell is a number with its kind (a statistic, a
-//! p-value, a percentage …) and each renderer decides how it looks: 3 decimals in reports,
-//! full precision in CSV, ● or O by the style; the same doc gives the same bytes.
+//! Guarantees: renderers see only values — a cell is a number with its kind (a measure, an
+//! effect size, a p-value, a percentage …) and one rule per kind decides how it looks in every
+//! format: measures and d with `decimals` (3), p as `<0.001` or with `decimals`, percentages
+//! with 1 decimal; CSV and JSON keep full precision; the same doc gives the same bytes.
 
 use crate::diagnostics::number;
 use crate::engine::configurations::CellKind;
@@ -51,11 +54,11 @@ impl Column {
 pub enum Cell {
     Text(String),
     Int(usize),
-    /// A statistic: 3 decimals ("NA" when missing).
+    /// A set-theoretic measure or another statistic: `decimals` (3) ("NA" when missing).
     Stat(f64),
-    /// An NCA effect size d: 3 decimals, 2 in journal style (Word), as Dul's checklist asks.
+    /// An NCA effect size d: as a measure.
     Effect(f64),
-    /// A p-value: 3 decimals, "<0.001" below.
+    /// A p-value: `decimals`, "<0.001" below.
     P(f64),
     /// A percentage: 1 decimal and "%".
     Percent(f64),
@@ -65,6 +68,11 @@ pub enum Cell {
     Digits(f64, usize),
     /// A mark of the configuration table.
     Mark(CellKind),
+    /// NEST's mark: QCA says the condition does not matter, NCA requires this membership.
+    NcaMark(f64),
+    /// The code of a set (a condition or an outcome): its label in a publication, with the
+    /// code in the table's key.
+    Set(String),
     Empty,
 }
 
@@ -83,6 +91,9 @@ impl Cell {
 }
 
 /// A table: title, columns, rows, notes. `header: false` is a list of (key, value) pairs.
+/// `caption` is what a publication prints above it (words, not code names; the title when
+/// none); `id` names it for a reference in the text (`@table:ID`), `number` is its number in
+/// a report (set by [`super::model::Report::number`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Table {
     pub title: String,
@@ -90,6 +101,9 @@ pub struct Table {
     pub header: bool,
     pub rows: Vec<Vec<Cell>>,
     pub notes: Vec<String>,
+    pub caption: Option<String>,
+    pub id: Option<String>,
+    pub number: Option<usize>,
 }
 
 impl Table {
@@ -100,7 +114,15 @@ impl Table {
             header: true,
             rows: Vec::new(),
             notes: Vec::new(),
+            caption: None,
+            id: None,
+            number: None,
         }
+    }
+
+    /// What a publication prints above the table: its caption, else its title.
+    pub fn caption_text(&self) -> &str {
+        self.caption.as_deref().unwrap_or(&self.title)
     }
 }
 
@@ -123,7 +145,10 @@ impl Doc {
     pub fn line(&mut self, depth: usize, text: impl Into<String>) {
         self.blocks.push(Block::Line(depth, text.into()));
     }
-    pub fn table(&mut self, depth: usize, t: Table) {
+    /// Adds a table, its plain numbers ([`Cell::Num`], settings such as thresholds) shown
+    /// with the decimals their column needs (at most 3), the same in every row.
+    pub fn table(&mut self, depth: usize, mut t: Table) {
+        settle(&mut t);
         self.blocks.push(Block::Table(depth, t));
     }
     pub fn blank(&mut self) {
@@ -140,24 +165,120 @@ impl Doc {
     }
 }
 
-/// How the terminal shows marks: Unicode (● • ⊗ ⊘) or ASCII (O o X x, `--plain`).
+/// The decimals a number needs, at most 3 (0.75 → 2, 0.8 → 1, 40 → 0).
+fn decimals_of(v: f64) -> usize {
+    (0..3)
+        .find(|d| {
+            let s = 10f64.powi(*d as i32);
+            ((v * s).round() - v * s).abs() < 1e-9 * s.max(1.0)
+        })
+        .unwrap_or(3)
+}
+
+/// Each column's [`Cell::Num`]s with one number of decimals: the most any of them needs.
+fn settle(t: &mut Table) {
+    let ncol = t.rows.iter().map(|r| r.len()).max().unwrap_or(0);
+    for j in 0..ncol {
+        let d = t
+            .rows
+            .iter()
+            .filter_map(|r| match r.get(j) {
+                Some(Cell::Num(v)) if v.is_finite() => Some(decimals_of(*v)),
+                _ => None,
+            })
+            .max();
+        let Some(d) = d else { continue };
+        for r in t.rows.iter_mut() {
+            if let Some(c @ Cell::Num(_)) = r.get_mut(j) {
+                if let Cell::Num(v) = *c {
+                    if v.is_finite() {
+                        *c = Cell::Digits(v, d);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// How cells look: marks in Unicode (● • ⊗ ⊘) or ASCII (O o X x, `--plain`), and the
+/// decimals of measures, effect sizes and p-values (`decimals`, 3 unless the script's
+/// `report { decimals = … }` or `toe report --decimals` say otherwise).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Style {
     pub unicode: bool,
+    pub decimals: usize,
+    /// Marks drawn at two sizes (publications: ● and ⊗, large for core conditions, small for
+    /// peripheral ones, as Fiss 2011) rather than as four glyphs (the terminal: ● • ⊗ ⊘).
+    pub sized: bool,
 }
 
 impl Default for Style {
     fn default() -> Self {
-        Style { unicode: true }
+        Style {
+            unicode: true,
+            decimals: 3,
+            sized: false,
+        }
+    }
+}
+
+impl Style {
+    /// The style of a publication: this style's decimals, marks at two sizes.
+    pub fn publication(self) -> Style {
+        Style {
+            unicode: true,
+            sized: true,
+            ..self
+        }
+    }
+
+    /// The legend of the configuration marks, as this style draws them.
+    pub fn marks_legend(self) -> String {
+        if self.sized {
+            "Large ● core condition present, small ● peripheral condition present (• in plain text); large ⊗ core condition absent, small ⊗ peripheral condition absent (⊘ in plain text); blank: the condition does not matter".into()
+        } else if self.unicode {
+            "● core present, • peripheral present, ⊗ core absent, ⊘ peripheral absent, blank: does not matter".into()
+        } else {
+            "O core present, o peripheral present, X core absent, x peripheral absent, blank: does not matter".into()
+        }
     }
 }
 
 /// A statistic in a table: 3 decimals, "NA" for a missing value.
 pub fn fixed3(v: f64) -> String {
+    fixed(v, 3)
+}
+
+/// A statistic with `n` decimals, "NA" for a missing value.
+pub fn fixed(v: f64, n: usize) -> String {
     if v.is_nan() {
         "NA".into()
     } else {
-        format!("{v:.3}")
+        let s = format!("{v:.n$}");
+        // No "-0.000".
+        if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+            s[1..].to_string()
+        } else {
+            s
+        }
+    }
+}
+
+/// A number in a caption or a note (an anchor, a threshold, a data range): at most 3
+/// decimals, no trailing zeros ("0.889", "0.8", "40").
+pub fn tidy(v: f64) -> String {
+    if v.is_nan() {
+        return "NA".into();
+    }
+    if v.is_infinite() {
+        return if v > 0.0 { "Inf".into() } else { "-Inf".into() };
+    }
+    let s = format!("{v:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.to_string()
     }
 }
 
@@ -177,29 +298,24 @@ fn digits(v: f64, n: usize) -> String {
     format!("{v:.n$}")
 }
 
-/// A cell as reports show it.
+/// A cell as every format shows it: the one rounding rule.
 pub fn shown(c: &Cell, style: Style) -> String {
+    let d = style.decimals;
     match c {
-        Cell::Text(s) => s.clone(),
+        Cell::Text(s) | Cell::Set(s) => s.clone(),
         Cell::Int(n) => n.to_string(),
-        Cell::Stat(v) | Cell::Effect(v) => fixed3(*v),
-        Cell::P(p) if *p < 0.001 => "<0.001".into(),
-        Cell::P(p) => fixed3(*p),
+        Cell::Stat(v) | Cell::Effect(v) => fixed(*v, d),
+        Cell::P(p) if !p.is_nan() && *p < 10f64.powi(-(d as i32)) => {
+            format!("<{}", fixed(10f64.powi(-(d as i32)), d))
+        }
+        Cell::P(p) => fixed(*p, d),
         Cell::Percent(v) if v.is_nan() => "NA".into(),
         Cell::Percent(v) => format!("{v:.1}%"),
         Cell::Num(v) => number(*v),
         Cell::Digits(v, n) => digits(*v, *n),
         Cell::Mark(k) => k.symbol(style.unicode).to_string(),
+        Cell::NcaMark(v) => format!("{} {}", if style.unicode { "◢" } else { "^" }, fixed(*v, d)),
         Cell::Empty => String::new(),
-    }
-}
-
-/// A cell as a journal table shows it (the Word report): as [`shown`], but an effect size d
-/// with 2 decimals.
-pub fn journal(c: &Cell) -> String {
-    match c {
-        Cell::Effect(v) if !v.is_nan() => format!("{v:.2}"),
-        other => shown(other, Style::default()),
     }
 }
 
@@ -211,6 +327,7 @@ fn full(c: &Cell) -> String {
         | Cell::P(v)
         | Cell::Percent(v)
         | Cell::Digits(v, _)
+        | Cell::NcaMark(v)
         | Cell::Num(v) => {
             if v.is_nan() {
                 "NA".into()
@@ -319,216 +436,6 @@ pub fn csv(t: &Table) -> String {
         .unwrap_or_default()
 }
 
-pub(crate) fn md_table(t: &Table) -> String {
-    let esc = |s: &str| s.replace('|', "\\|");
-    let mut s = String::new();
-    if !t.title.is_empty() {
-        s.push_str(&format!("### {}\n\n", t.title));
-    }
-    if !t.header {
-        for r in &t.rows {
-            let cells: Vec<String> = r.iter().map(|c| esc(&shown(c, Style::default()))).collect();
-            s.push_str(&format!("- {}\n", cells.join(": ")));
-        }
-    } else {
-        s.push_str(&format!(
-            "| {} |\n|",
-            t.columns
-                .iter()
-                .map(|c| esc(&c.header))
-                .collect::<Vec<_>>()
-                .join(" | ")
-        ));
-        for c in &t.columns {
-            s.push_str(if c.align == Align::Left {
-                ":---|"
-            } else {
-                "---:|"
-            });
-        }
-        s.push('\n');
-        for r in &t.rows {
-            s.push_str(&format!(
-                "| {} |\n",
-                r.iter()
-                    .map(|c| esc(&shown(c, Style::default())))
-                    .collect::<Vec<_>>()
-                    .join(" | ")
-            ));
-        }
-    }
-    s.push('\n');
-    for n in &t.notes {
-        s.push_str(&format!("{n}\n\n"));
-    }
-    s
-}
-
-/// A document as Markdown: top-level lines are headings, tables are pipe tables.
-pub fn markdown(title: &str, doc: &Doc) -> String {
-    let mut s = format!("# {title}\n\n");
-    for b in &doc.blocks {
-        match b {
-            Block::Line(0, l) => s.push_str(&format!("## {l}\n\n")),
-            Block::Line(_, l) => s.push_str(&format!("{}\n\n", l.trim())),
-            Block::Table(_, t) => s.push_str(&md_table(t)),
-            Block::Blank => {}
-        }
-    }
-    s
-}
-
-/// LaTeX special characters escaped; the configuration marks as math symbols.
-pub fn tex_escape(s: &str) -> String {
-    let mut o = String::new();
-    for c in s.chars() {
-        match c {
-            '&' | '%' | '$' | '#' | '_' | '{' | '}' => {
-                o.push('\\');
-                o.push(c);
-            }
-            '~' => o.push_str("\\textasciitilde{}"),
-            '^' => o.push_str("\\textasciicircum{}"),
-            '\\' => o.push_str("\\textbackslash{}"),
-            '●' => o.push_str("$\\bullet$"),
-            '•' => o.push_str("$\\cdot$"),
-            '⊗' => o.push_str("$\\otimes$"),
-            '⊘' => o.push_str("$\\oslash$"),
-            _ => o.push(c),
-        }
-    }
-    o
-}
-
-pub(crate) fn tex_table(t: &Table) -> String {
-    let cols: String = t
-        .columns
-        .iter()
-        .map(|c| if c.align == Align::Left { 'l' } else { 'r' })
-        .collect();
-    let mut s = format!(
-        "% {}\n\\begin{{table}}[htbp]\n\\centering\n\\caption{{{}}}\n\\begin{{tabular}}{{{cols}}}\n\\toprule\n",
-        t.title,
-        tex_escape(&t.title),
-    );
-    if t.header {
-        s.push_str(&format!(
-            "{} \\\\\n\\midrule\n",
-            t.columns
-                .iter()
-                .map(|c| tex_escape(&c.header))
-                .collect::<Vec<_>>()
-                .join(" & ")
-        ));
-    }
-    for r in &t.rows {
-        s.push_str(&format!(
-            "{} \\\\\n",
-            r.iter()
-                .map(|c| tex_escape(&shown(c, Style::default())))
-                .collect::<Vec<_>>()
-                .join(" & ")
-        ));
-    }
-    s.push_str("\\bottomrule\n\\end{tabular}\n");
-    for n in &t.notes {
-        s.push_str(&format!("\\par\\footnotesize {}\n", tex_escape(n)));
-    }
-    s.push_str("\\end{table}\n\n");
-    s
-}
-
-/// A document as LaTeX tables (booktabs).
-pub fn latex(title: &str, doc: &Doc) -> String {
-    let mut s = format!(
-        "% {title} (toe {}); needs \\usepackage{{booktabs}}\n",
-        env!("CARGO_PKG_VERSION")
-    );
-    for t in doc.tables() {
-        s.push_str(&tex_table(t));
-    }
-    s
-}
-
-/// HTML special characters escaped.
-pub fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-pub(crate) fn html_table(t: &Table) -> String {
-    let mut s = String::from("<table>\n");
-    if !t.title.is_empty() {
-        s.push_str(&format!("<caption>{}</caption>\n", html_escape(&t.title)));
-    }
-    // Left-aligned columns other than the first (which the style sheet aligns left).
-    let left = |j: usize| {
-        if j > 0 && t.columns.get(j).is_some_and(|c| c.align == Align::Left) {
-            " class=\"l\""
-        } else {
-            ""
-        }
-    };
-    if t.header {
-        s.push_str("<thead><tr>");
-        for (j, c) in t.columns.iter().enumerate() {
-            s.push_str(&format!(
-                "<th scope=\"col\"{}>{}</th>",
-                left(j),
-                html_escape(&c.header)
-            ));
-        }
-        s.push_str("</tr></thead>\n");
-    }
-    s.push_str("<tbody>\n");
-    for r in &t.rows {
-        s.push_str("<tr>");
-        for (j, c) in r.iter().enumerate() {
-            // The first cell names its row (a condition, a case, a statistic).
-            let tag = if j == 0 { "th scope=\"row\"" } else { "td" };
-            let close = if j == 0 { "th" } else { "td" };
-            s.push_str(&format!(
-                "<{tag}{}>{}</{close}>",
-                left(j),
-                html_escape(&shown(c, Style::default()))
-            ));
-        }
-        s.push_str("</tr>\n");
-    }
-    s.push_str("</tbody>\n</table>\n");
-    for n in &t.notes {
-        s.push_str(&format!("<p class=\"note\">{}</p>\n", html_escape(n)));
-    }
-    s
-}
-
-/// A self-contained HTML page: the document and inline SVG plots, no external resources.
-pub fn html(title: &str, doc: &Doc, svgs: &[String]) -> String {
-    let mut s = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>{}</title>\n<style>\nbody {{ font-family: sans-serif; margin: 2em; color: #222; }}\ntable {{ border-collapse: collapse; margin-bottom: 1.5em; }}\nth, td {{ padding: 0.25em 0.7em; text-align: right; }}\nth:first-child, td:first-child, th.l, td.l {{ text-align: left; }}\ntbody th {{ font-weight: normal; }}\ncaption {{ font-weight: bold; text-align: left; padding: 0.5em 0; }}\nthead th {{ border-top: 2px solid #222; border-bottom: 1px solid #222; }}\ntbody tr:last-child td, tbody tr:last-child th {{ border-bottom: 2px solid #222; }}\np.note {{ font-size: 0.9em; margin: -1em 0 1.5em 0; }}\n</style>\n</head>\n<body>\n<h1>{}</h1>\n<p>Generated by toe {}.</p>\n",
-        html_escape(title),
-        html_escape(title),
-        env!("CARGO_PKG_VERSION")
-    );
-    for b in &doc.blocks {
-        match b {
-            Block::Line(0, l) => s.push_str(&format!("<h2>{}</h2>\n", html_escape(l))),
-            Block::Line(_, l) => s.push_str(&format!("<p>{}</p>\n", html_escape(l.trim()))),
-            Block::Table(_, t) => s.push_str(&html_table(t)),
-            Block::Blank => {}
-        }
-    }
-    for svg in svgs {
-        s.push_str("<figure>\n");
-        s.push_str(svg.trim());
-        s.push_str("\n</figure>\n");
-    }
-    s.push_str("</body>\n</html>\n");
-    s
-}
-
 /// A table as JSON: its title, headers, rows (numbers as numbers at full precision, missing
 /// as `null`, marks by name) and notes — for tools that read a table rather than results.
 pub fn json(t: &Table) -> serde_json::Value {
@@ -541,11 +448,12 @@ pub fn json(t: &Table) -> serde_json::Value {
             | Cell::P(v)
             | Cell::Percent(v)
             | Cell::Num(v)
+            | Cell::NcaMark(v)
             | Cell::Digits(v, _) => serde_json::Number::from_f64(*v)
                 .map(Value::Number)
                 .unwrap_or(Value::Null),
             Cell::Mark(k) => json!(format!("{k:?}")),
-            Cell::Text(s) => json!(s),
+            Cell::Text(s) | Cell::Set(s) => json!(s),
             Cell::Empty => Value::Null,
         }
     };
@@ -582,7 +490,13 @@ mod tests {
         assert_eq!(shown(&Cell::Digits(-0.00001, 1), Style::default()), "0.0");
         assert_eq!(shown(&Cell::Percent(77.77), Style::default()), "77.8%");
         assert_eq!(
-            shown(&Cell::Mark(CellKind::CorePresent), Style { unicode: false }),
+            shown(
+                &Cell::Mark(CellKind::CorePresent),
+                Style {
+                    unicode: false,
+                    ..Style::default()
+                }
+            ),
             "O"
         );
     }
@@ -600,14 +514,5 @@ mod tests {
         assert_eq!(j["rows"][0][1], serde_json::json!(0.1234567));
         assert_eq!(j["rows"][1][0], serde_json::json!("CorePresent"));
         assert!(j["rows"][1][1].is_null());
-    }
-
-    #[test]
-    fn escapes() {
-        assert_eq!(
-            tex_escape("~A_1 & 50%"),
-            "\\textasciitilde{}A\\_1 \\& 50\\%"
-        );
-        assert_eq!(html_escape("<a & \"b\">"), "&lt;a &amp; &quot;b&quot;&gt;");
     }
 }

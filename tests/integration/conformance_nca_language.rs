@@ -607,9 +607,9 @@ fn nca_exports_carry_the_protocol_tables() {
     for f in ["nec.html", "nec.md"] {
         let t = std::fs::read_to_string(dir.path().join(f)).expect(f);
         for want in [
-            "outliers of nec",
-            "bottleneck cases of nec",
-            "robustness of nec",
+            "Outliers of Y",
+            "Bottleneck cases of Y",
+            "Robustness of Y",
             "Japan",
         ] {
             assert!(t.contains(want), "{f} lacks {want}");

@@ -358,10 +358,10 @@ fn fsqca_protocol_runs_every_step_like_setmethods() {
     run_ok(base, &text);
     let html = std::fs::read_to_string(dir.path().join("jobs.html")).expect("html");
     for part in [
-        "typical cases of jobs",
-        "theory HS*PP + FS*LS",
-        "robustness metrics of jobs",
-        "leave-one-out of jobs",
+        "Typical cases of HM model",
+        "Theory HS*PP + FS*LS",
+        "Robustness metrics of HM",
+        "Leave-one-out of HM",
     ] {
         assert!(html.contains(part), "{part}");
     }

@@ -64,13 +64,14 @@ fn every_format_is_written_and_well_formed() {
         "{csv}"
     );
     assert!(csv.contains("32,1,1,1,1,1,1,4,0.90420560747663"), "{csv}");
-    // Markdown and LaTeX carry the configuration table.
+    // Markdown and LaTeX carry the configuration table (LaTeX's marks are macros).
     assert!(read("high.md").contains("| URB | ● |  |"));
     let tex = read("high.tex");
     assert!(
         tex.contains("\\toprule")
             && tex.contains("\\bottomrule")
-            && tex.contains("URB & $\\bullet$ &  \\\\"),
+            && tex.contains("URB & \\toeCoreIn{} &  \\\\")
+            && tex.contains("\\newcommand{\\toeCoreIn}"),
         "{tex}"
     );
     assert!(read("nec.csv").starts_with("condition,ceiling,n,effect size"));
@@ -78,7 +79,7 @@ fn every_format_is_written_and_well_formed() {
     let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("out"))
         .expect("dir")
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .filter(|e| e.file_name().to_string_lossy().ends_with("tmp"))
         .collect();
     assert!(leftovers.is_empty());
 }

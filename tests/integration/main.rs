@@ -24,6 +24,7 @@ mod generate;
 mod intermediate_cubes;
 mod language;
 mod lsp;
+mod paper;
 mod repl;
 mod report;
 mod robustness_nca;

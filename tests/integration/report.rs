@@ -92,15 +92,32 @@ fn html_tables(doc: &roxmltree::Document) -> Vec<Shown> {
     doc.descendants()
         .filter(|n| n.has_tag_name("table"))
         .map(|t| {
+            // The caption's title (its number is a span of its own).
             let caption = t
                 .children()
                 .find(|c| c.has_tag_name("caption"))
-                .map(text_of)
+                .and_then(|c| {
+                    c.children()
+                        .find(|s| s.attribute("class") == Some("t"))
+                        .map(text_of)
+                })
                 .unwrap_or_default();
+            // A mark reads as the terminal shows it: a small one is peripheral.
+            let cell = |c: roxmltree::Node| -> String {
+                let text = text_of(c);
+                let small = c
+                    .descendants()
+                    .any(|s| s.attribute("class") == Some("m peri"));
+                match (small, text.as_str()) {
+                    (true, "●") => "•".into(),
+                    (true, "⊗") => "⊘".into(),
+                    _ => text,
+                }
+            };
             let cells = |row: roxmltree::Node| -> Vec<String> {
                 row.children()
                     .filter(|c| c.has_tag_name("td") || c.has_tag_name("th"))
-                    .map(text_of)
+                    .map(cell)
                     .collect()
             };
             let header = t
@@ -152,6 +169,22 @@ fn find<'a>(tables: &'a [Shown], starts: &str) -> &'a Shown {
         .unwrap_or_else(|| panic!("no table `{starts}…`"))
 }
 
+/// The label of a set (its code when it has none): what rows show in a publication.
+fn label(json: &Value, code: &str) -> String {
+    let (neg, code) = match code.strip_prefix('~') {
+        Some(c) => ("~", c),
+        None => ("", code),
+    };
+    let l = json["sets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == code)
+        .and_then(|s| s["label"].as_str())
+        .unwrap_or(code);
+    format!("{neg}{l}")
+}
+
 fn analysis<'a>(doc: &'a Value, name: &str) -> &'a Value {
     doc["analyses"]
         .as_array()
@@ -169,7 +202,7 @@ fn html_report_holds_the_paper_s_tables_with_the_json_s_numbers() {
     let tables = html_tables(&doc);
 
     // Table 1: variables, with the labels and dimensions of the JSON's sets.
-    let vars = find(&tables, "Variables and measures");
+    let vars = find(&tables, "Sets of the study");
     let sets = json["sets"].as_array().unwrap();
     assert_eq!(vars.rows.len(), sets.len());
     for s in sets {
@@ -223,15 +256,47 @@ fn html_report_holds_the_paper_s_tables_with_the_json_s_numbers() {
         );
     }
 
-    // The NCA table: effect size, ceiling zone, scope, accuracy and p of every condition
-    // and ceiling.
-    let nca = find(&tables, "nca nec:");
+    // The compact NCA table of the body: d, its size class and p of every condition and
+    // ceiling (the condition named once, by its label).
+    let compact = find(
+        &tables,
+        "Necessary conditions for online government service",
+    );
     let nec = analysis(&json, "nec");
     let results = nec["results"].as_array().unwrap();
+    assert_eq!(compact.rows.len(), results.len());
+    let mut condition = String::new();
+    for (row, r) in compact.rows.iter().zip(results) {
+        if !row[0].is_empty() {
+            condition = row[0].clone();
+        }
+        assert_eq!(condition, label(&json, r["condition"].as_str().unwrap()));
+        assert_eq!(
+            row[compact.col("ceiling")],
+            r["ceiling"]
+                .as_str()
+                .unwrap()
+                .replace('_', "-")
+                .to_uppercase()
+        );
+        assert_agrees(
+            &row[compact.col("d")],
+            r["effect_size"].as_f64().unwrap(),
+            "d",
+        );
+        assert_eq!(
+            row[compact.col("size")],
+            r["effect_label"].as_str().unwrap()
+        );
+        assert_agrees(&row[compact.col("p")], r["p_value"].as_f64().unwrap(), "p");
+    }
+    // The full NCA table (in the appendix): effect size, ceiling zone, scope, accuracy and p
+    // of every condition and ceiling.
+    let nca = find(&tables, "NCA parameters of each condition");
     assert_eq!(nca.rows.len(), results.len());
     for r in results {
         let row = nca.row(&[
-            r["condition"].as_str().unwrap(),
+            &label(&json, r["condition"].as_str().unwrap()),
             r["ceiling"].as_str().unwrap(),
         ]);
         for (col, key) in [
@@ -248,7 +313,14 @@ fn html_report_holds_the_paper_s_tables_with_the_json_s_numbers() {
     // The bottleneck tables, every cell.
     for b in nec["bottlenecks"].as_array().unwrap() {
         let ceiling = b["ceiling"].as_str().unwrap();
-        let t = find(&tables, &format!("bottlenecks of nec ({ceiling},"));
+        let name = ceiling.replace('_', "-").to_uppercase();
+        let t = tables
+            .iter()
+            .find(|t| {
+                t.caption.starts_with("Bottleneck table")
+                    && t.caption.contains(&format!("({name} ceiling)"))
+            })
+            .unwrap_or_else(|| panic!("no bottleneck table of {name}"));
         let rows = b["rows"].as_array().unwrap();
         assert_eq!(t.rows.len(), rows.len());
         for (shown, r) in t.rows.iter().zip(rows) {
@@ -268,16 +340,16 @@ fn html_report_holds_the_paper_s_tables_with_the_json_s_numbers() {
 
     // Necessity of single conditions.
     let high = analysis(&json, "high");
-    let necessity = find(&tables, "necessity of each condition");
+    let necessity = find(&tables, "Necessity of each condition");
     for r in high["necessity"].as_array().unwrap() {
-        let row = necessity.row(&[r["expr"].as_str().unwrap()]);
+        let row = necessity.row(&[&label(&json, r["expr"].as_str().unwrap())]);
         for key in ["consistency", "coverage"] {
             assert_agrees(&row[necessity.col(key)], r[key].as_f64().unwrap(), key);
         }
     }
 
     // The truth table: each row with cases, its n, consistency and PRI.
-    let tt = find(&tables, "truth table of high");
+    let tt = find(&tables, "Truth table for high online government service");
     let with_cases: Vec<&Value> = high["truth_table"]
         .as_array()
         .unwrap()
@@ -297,7 +369,7 @@ fn html_report_holds_the_paper_s_tables_with_the_json_s_numbers() {
 
     // The configuration table: per configuration its coverage and consistency; cores and
     // peripheries as marks.
-    let conf = find(&tables, "configurations of high");
+    let conf = find(&tables, "Configurations for high online government service");
     let configurations = high["configurations"].as_array().unwrap();
     for c in configurations {
         let id = c["id"].as_str().unwrap();
@@ -313,7 +385,7 @@ fn html_report_holds_the_paper_s_tables_with_the_json_s_numbers() {
             "incl",
         );
         for core in c["core"].as_array().unwrap() {
-            let name = core.as_str().unwrap();
+            let name = label(&json, core.as_str().unwrap());
             let row = conf
                 .rows
                 .iter()
@@ -322,7 +394,7 @@ fn html_report_holds_the_paper_s_tables_with_the_json_s_numbers() {
             assert_eq!(row[j], "●", "{id} {name}");
         }
         for p in c["peripheral"].as_array().unwrap() {
-            let name = p.as_str().unwrap();
+            let name = label(&json, p.as_str().unwrap());
             let row = conf
                 .rows
                 .iter()
@@ -332,10 +404,10 @@ fn html_report_holds_the_paper_s_tables_with_the_json_s_numbers() {
         }
     }
     // NEST marks beside it.
-    find(&tables, "NEST table of high with nec");
+    find(&tables, "NCA-extended configuration table (NEST)");
 
     // Cases per configuration.
-    let cases = find(&tables, "Cases per configuration of high");
+    let cases = find(&tables, "Cases covered by each configuration");
     for c in configurations {
         let row = cases.row(&[c["id"].as_str().unwrap()]);
         assert_eq!(row[cases.col("term")], c["term"].as_str().unwrap());
@@ -481,34 +553,32 @@ fn word_report_has_real_tables_with_the_html_s_cells() {
     let hdoc = parse_html(&html);
     let shown = html_tables(&hdoc);
     let (tables, body, pictures) = docx_tables(&docx);
-    // One Word table per report table, numbered and titled in journal style.
+    // One Word table per report table, numbered and titled in journal style; the same cells
+    // (a mark's size aside: Word's marks are the glyphs ● and ⊗ at two sizes; the breaks
+    // allowed after `*`, `+`, `;` are zero-width spaces).
     assert_eq!(tables.len(), shown.len());
     for (k, s) in shown.iter().enumerate() {
         assert!(body.contains(&format!("Table {}", k + 1)));
         assert!(body.contains(&s.caption), "{}", s.caption);
         let t = &tables[k];
-        // The header row, then the rows: the same text, but d with 2 decimals.
         assert_eq!(t[0], s.header, "{}", s.caption);
         assert_eq!(t.len(), s.rows.len() + 1, "{}", s.caption);
         for (wr, hr) in t[1..].iter().zip(&s.rows) {
             for (j, (a, b)) in wr.iter().zip(hr).enumerate() {
-                if s.header[j] == "effect size" {
-                    assert_eq!(a.split('.').nth(1).map(str::len), Some(2), "{a}");
-                    assert_agrees(a, b.parse().unwrap(), "d");
-                } else {
-                    assert_eq!(a, b, "{} column {}", s.caption, s.header[j]);
-                }
+                let a = a.replace('\u{200b}', "");
+                let b = b.replace('•', "●").replace('⊘', "⊗").replace('\u{a0}', " ");
+                assert_eq!(a, b, "{} column {}", s.caption, s.header[j]);
             }
         }
     }
-    // d of HUM (cr_fdh) with 2 decimals, as Dul's checklist asks.
+    // d of HUM (CR-FDH) with 3 decimals, as everywhere.
     let d = analysis(&json, "nec")["results"][0]["effect_size"]
         .as_f64()
         .unwrap();
-    assert!(tables
-        .iter()
-        .flatten()
-        .any(|r| r.len() > 3 && r[0] == "HUM" && r[1] == "cr_fdh" && r[3] == format!("{d:.2}")));
+    assert!(tables.iter().flatten().any(|r| r.len() > 3
+        && r[0] == "Information human capital"
+        && r[1] == "CR-FDH"
+        && r[2] == format!("{d:.3}")));
     // The plots are embedded as PNG pictures: the NCA scatter plots and the XY plot.
     assert_eq!(pictures, 2);
     assert!(body.contains("Figure 1") && body.contains("Figure 2"));
@@ -521,18 +591,26 @@ fn markdown_and_latex_reports_hold_the_tables() {
     let md = String::from_utf8(md).unwrap();
     let (tex, _) = study(Format::Latex);
     let tex = String::from_utf8(tex).unwrap();
-    for title in [
-        "Variables and measures",
+    for (k, title) in [
+        "Sets of the study: role, framework dimension, data column and label",
         "Descriptive statistics of the raw data",
-        "Calibration anchors",
-        "Cases per configuration of high",
-    ] {
-        assert!(md.contains(&format!("### {title}")), "{title}");
-        assert!(tex.contains(&format!("\\caption{{{title}")), "{title}");
+        "Calibration anchors in data units",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let n = k + 1;
+        assert!(md.contains(&format!("**Table {n}.** *{title}")), "{title}");
+        assert!(
+            tex.contains(&format!(
+                "\\caption*{{\\textbf{{Table {n}}}\\\\\\textit{{{title}"
+            )),
+            "{title}"
+        );
     }
+    assert!(md.contains("Cases covered by each configuration"));
     assert!(md.contains("## Contents") && md.contains("(#provenance)"));
     assert!(tex.contains("\\begin{document}") && tex.contains("\\end{document}"));
-    assert!(tex.contains("\\tableofcontents"));
     let label = json["sets"][0]["label"].as_str().unwrap();
     assert!(md.contains(label) && tex.contains(label));
 }
@@ -593,12 +671,14 @@ fn an_analysis_exports_to_word() {
     let _ = run_ok(dir.path().to_path_buf(), &script);
     let (tables, body, pictures) =
         docx_tables(&std::fs::read(dir.path().join("nec.docx")).unwrap());
-    // The NCA table, the two bottleneck tables and the bottleneck cases (none here).
-    assert!(tables.len() >= 3, "{}", tables.len());
+    // The compact NCA table, the two bottleneck tables and the full table (the appendix).
+    assert!(tables.len() >= 4, "{}", tables.len());
     assert_eq!(tables[0][0][0], "condition");
     assert!(body.contains("Table 1") && pictures == 1);
     let (tables, _, pictures) = docx_tables(&std::fs::read(dir.path().join("high.docx")).unwrap());
     assert_eq!(tables[0][0][0], "condition");
-    assert!(tables[0].iter().any(|r| r.iter().any(|c| c == "●")));
+    assert!(tables
+        .iter()
+        .any(|t| t.iter().any(|r| r.iter().any(|c| c == "●"))));
     assert_eq!(pictures, 1);
 }

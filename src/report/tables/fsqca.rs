@@ -4,8 +4,7 @@
 //! Guarantees: a builder only reads results; numbers stay numbers in the cells (the renderer
 //! rounds); titles and notes say what a reader needs to read the table alone.
 
-use super::super::table::{fixed3, Cell, Column, Doc, Style, Table};
-use crate::diagnostics::number;
+use super::super::table::{fixed3, tidy, Cell, Column, Doc, Style, Table};
 use crate::engine::fsqca::{ConfigRow, Model, Out, TermFit};
 use crate::eval::results::*;
 
@@ -161,9 +160,9 @@ pub fn truth_table(run: &FsqcaRun) -> Doc {
         format!(
             "truth table of {} (consistency >= {}, pri >= {}, cases >= {})",
             p.name,
-            number(p.consistency),
-            number(p.pri),
-            number(p.cases)
+            tidy(p.consistency),
+            tidy(p.pri),
+            tidy(p.cases)
         ),
         columns,
     );
@@ -294,20 +293,32 @@ pub fn solutions(run: &FsqcaRun, only: Option<crate::check::plan::SolutionKind>)
             continue;
         }
         for m in &models {
-            doc.table(2, model_table(m));
-        }
-        if kind == SolutionKind::Intermediate {
-            for i in &r.intermediate {
-                doc.line(
-                    1,
-                    format!(
-                        "{}: easy counterfactuals [{}]; difficult counterfactuals [{}]",
-                        i.from,
+            let mut t = model_table(m);
+            let from = m
+                .from
+                .as_ref()
+                .map(|f| format!(", from {f}"))
+                .unwrap_or_default();
+            t.caption = Some(format!(
+                "{} solution of {}: model {}{from}",
+                kind.name(),
+                run.plan.name,
+                m.name
+            ));
+            if kind == SolutionKind::Intermediate {
+                for i in r
+                    .intermediate
+                    .iter()
+                    .filter(|i| Some(&i.from) == m.from.as_ref())
+                {
+                    t.notes.push(format!(
+                        "Easy counterfactuals: rows [{}]; difficult counterfactuals: rows [{}].",
                         rows_list(&i.easy_counterfactuals),
                         rows_list(&i.difficult_counterfactuals)
-                    ),
-                );
+                    ));
+                }
             }
+            doc.table(2, t);
         }
         doc.blank();
     }
@@ -331,7 +342,7 @@ pub fn necessity(run: &FsqcaRun) -> Doc {
     );
     for n in &run.result.necessity {
         t.rows.push(vec![
-            Cell::text(&n.expr),
+            Cell::Set(n.expr.clone()),
             Cell::Stat(n.consistency),
             Cell::Stat(n.coverage),
             Cell::Stat(n.relevance),
@@ -412,7 +423,7 @@ pub fn configurations(run: &FsqcaRun, necessary: &[String], style: Style) -> Doc
         );
         for (j, c) in run.plan.conditions.iter().enumerate() {
             let mark = if necessary.contains(c) { " (nec.)" } else { "" };
-            let mut row = vec![Cell::Text(format!("{c}{mark}"))];
+            let mut row = vec![Cell::Set(format!("{c}{mark}"))];
             row.extend(t.configurations.iter().map(|cf| Cell::Mark(cf.cells[j])));
             table.rows.push(row);
         }
@@ -437,12 +448,7 @@ pub fn configurations(run: &FsqcaRun, necessary: &[String], style: Style) -> Doc
             fixed3(t.model.pri),
             fixed3(t.model.coverage)
         ));
-        let (c, p, ca, pa) = if style.unicode {
-            ("●", "•", "⊗", "⊘")
-        } else {
-            ("O", "o", "X", "x")
-        };
-        table.notes.push(format!("{c} core present, {p} peripheral present, {ca} core absent, {pa} peripheral absent, blank: does not matter"));
+        table.notes.push(style.marks_legend());
         if !necessary.is_empty() {
             table
                 .notes
@@ -598,9 +604,9 @@ pub fn necessity_search(r: &SearchRun) -> Doc {
         format!(
             "{}: consistency >= {}, coverage >= {}, relevance >= {}, up to {} literals",
             r.plan.text,
-            number(o.consistency),
-            number(o.coverage),
-            number(o.relevance),
+            tidy(o.consistency),
+            tidy(o.coverage),
+            tidy(o.relevance),
             o.depth
         ),
         vec![

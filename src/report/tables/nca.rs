@@ -4,8 +4,7 @@
 //! Guarantees: a builder only reads results; numbers stay numbers in the cells (the renderer
 //! rounds); titles and notes say what a reader needs to read the table alone.
 
-use super::super::table::{Cell, Column, Doc, Style, Table};
-use crate::diagnostics::number;
+use super::super::table::{tidy, Cell, Column, Doc, Style, Table};
 use crate::engine::nca::{bottleneck, effect_label};
 use crate::eval::results::*;
 
@@ -24,8 +23,8 @@ pub fn nca_summary(run: &NcaRun) -> Doc {
             "nca {}: {}  (ceiling {first}; necessary when d >= {} and p <= {})",
             p.name,
             plan_line(run),
-            number(p.d_min),
-            number(p.p_max)
+            tidy(p.d_min),
+            tidy(p.p_max)
         ),
         vec![
             Column::left("condition"),
@@ -49,7 +48,7 @@ pub fn nca_summary(run: &NcaRun) -> Doc {
                     None => "untested",
                 };
                 t.rows.push(vec![
-                    Cell::text(cond),
+                    Cell::Set(cond.clone()),
                     Cell::Int(r.n),
                     Cell::Stat(d),
                     Cell::text(effect_label(d).as_str()),
@@ -58,7 +57,7 @@ pub fn nca_summary(run: &NcaRun) -> Doc {
                 ]);
             }
             Err(e) => t.rows.push(vec![
-                Cell::text(cond),
+                Cell::Set(cond.clone()),
                 Cell::Int(0),
                 Cell::text("NA"),
                 Cell::text(e),
@@ -86,6 +85,79 @@ pub fn nca_summary(run: &NcaRun) -> Doc {
         ),
         None => {
             "no permutation test: the verdict needs p (add `permutations = 10000` and a `seed`)"
+                .into()
+        }
+    });
+    let mut doc = Doc::default();
+    doc.table(1, t);
+    doc.blank();
+    doc
+}
+
+/// The NCA table papers print (Dul's): per condition and ceiling the effect size d, its size
+/// class, the permutation p and the verdict of the block's rule (the verdict only for the
+/// deciding ceiling, which the rule is about).
+pub fn nca_compact(run: &NcaRun) -> Doc {
+    let p = &run.plan;
+    let mut t = Table::new(
+        format!("nca {}: {}", p.name, plan_line(run)),
+        vec![
+            Column::left("condition"),
+            Column::left("ceiling"),
+            Column::right("d"),
+            Column::left("size"),
+            Column::right("p"),
+            Column::left("necessary"),
+        ],
+    );
+    for (cond, r, _) in &run.conditions {
+        match r {
+            Ok(r) => {
+                for (k, c) in r.ceilings.iter().enumerate() {
+                    let verdict = match run.verdict(c) {
+                        Some(true) => "yes",
+                        Some(false) => "no",
+                        None => "",
+                    };
+                    t.rows.push(vec![
+                        if k == 0 {
+                            Cell::Set(cond.clone())
+                        } else {
+                            Cell::Empty
+                        },
+                        Cell::text(super::super::plot::ceiling_name(&c.ceiling)),
+                        Cell::Effect(c.effect_size),
+                        Cell::text(effect_label(c.effect_size).as_str()),
+                        Cell::opt_p(c.p_value),
+                        Cell::text(verdict),
+                    ]);
+                }
+            }
+            Err(e) => t.rows.push(vec![
+                Cell::Set(cond.clone()),
+                Cell::Empty,
+                Cell::text("NA"),
+                Cell::text(e),
+                Cell::text("-"),
+                Cell::text("no"),
+            ]),
+        }
+    }
+    t.notes.push(format!(
+        "Necessary when d >= {} and p <= {} ({} ceiling); d: 0 to 0.1 small, 0.1 to 0.3 medium, 0.3 to 0.5 large, above 0.5 very large (Dul, 2016).",
+        tidy(p.d_min),
+        tidy(p.p_max),
+        p.verdict_ceiling()
+            .map(|c| super::super::plot::ceiling_name(&c))
+            .unwrap_or_default()
+    ));
+    t.notes.push(match run.seed {
+        Some(s) => format!(
+            "p from a permutation test of {} permutations (seed {s}).",
+            p.permutations
+        ),
+        None => {
+            "No permutation test: the verdict needs p (add `permutations = 10000` and a `seed`)."
                 .into()
         }
     });
@@ -129,7 +201,7 @@ pub fn nca_results(run: &NcaRun) -> Doc {
             Ok(r) => {
                 for c in &r.ceilings {
                     t.rows.push(vec![
-                        Cell::text(cond),
+                        Cell::Set(cond.clone()),
                         Cell::text(c.ceiling.name()),
                         Cell::Int(r.n),
                         Cell::Effect(c.effect_size),
@@ -147,10 +219,10 @@ pub fn nca_results(run: &NcaRun) -> Doc {
                 }
                 t.notes.push(format!(
                     "{cond}: x [{}, {}], y [{}, {}]{}{}",
-                    number(r.xmin),
-                    number(r.xmax),
-                    number(r.ymin),
-                    number(r.ymax),
+                    tidy(r.xmin),
+                    tidy(r.xmax),
+                    tidy(r.ymin),
+                    tidy(r.ymax),
                     if r.scope_detail.widened {
                         ", the given scope widened to contain the data"
                     } else {
@@ -249,7 +321,7 @@ pub fn bottleneck_cases(run: &NcaRun) -> Doc {
                 run.plan.name,
                 t.ceiling.name(),
                 run.plan.outcome,
-                number(t.target),
+                tidy(t.target),
                 at.label
             ),
             vec![
@@ -270,7 +342,7 @@ pub fn bottleneck_cases(run: &NcaRun) -> Doc {
                 Cell::Digits(k.threshold, 3)
             };
             table.rows.push(vec![
-                Cell::text(c),
+                Cell::Set(c.clone()),
                 required,
                 Cell::Int(k.cases.len()),
                 Cell::Percent(100.0 * k.cases.len() as f64 / t.rows.max(1) as f64),
@@ -383,7 +455,7 @@ pub fn power(r: &PowerRun) -> Doc {
             r.plan.name,
             p.rep,
             p.test_rep,
-            number(p.p),
+            tidy(p.p),
             p.corner,
             p.seed
         ),
@@ -466,7 +538,7 @@ pub fn nca_robustness(r: &NcaRobustnessRun) -> Doc {
                     match o {
                         Ok(o) => t.rows.push(vec![
                             Cell::text(first),
-                            Cell::text(c),
+                            Cell::Set(c.clone()),
                             Cell::Stat(o.effect),
                             o.p_value.map_or(Cell::Empty, Cell::P),
                             Cell::text(if o.necessary { "yes" } else { "no" }),
@@ -475,7 +547,7 @@ pub fn nca_robustness(r: &NcaRobustnessRun) -> Doc {
                         ]),
                         Err(e) => t.rows.push(vec![
                             Cell::text(first),
-                            Cell::text(c),
+                            Cell::Set(c.clone()),
                             Cell::text(format!("no result: {e}")),
                             Cell::Empty,
                             Cell::Empty,

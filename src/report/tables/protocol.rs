@@ -4,10 +4,9 @@
 //! Guarantees: a builder only reads results; numbers stay numbers in the cells (the renderer
 //! rounds); titles and notes say what a reader needs to read the table alone.
 
-use super::super::table::{fixed3, Cell, Column, Doc, Style, Table};
+use super::super::table::{fixed3, tidy, Cell, Column, Doc, Style, Table};
 use super::fsqca::sop_text;
 use super::nca::bottleneck_cell;
-use crate::diagnostics::number;
 use crate::eval::results::*;
 
 /// Case selection for model 1 of the reported solution (SetMethods' smmr tables, corrected):
@@ -253,14 +252,14 @@ pub fn sensitivity(r: &SensitivityRun) -> Doc {
     );
     let bound = |b: Option<f64>| {
         b.map_or(Cell::text("NA"), |v| {
-            Cell::Text(number((v * 1e9).round() / 1e9))
+            Cell::Text(tidy((v * 1e9).round() / 1e9))
         })
     };
     for row in &r.rows {
         t.rows.push(vec![
             Cell::text(&row.label),
             bound(row.lower),
-            Cell::Text(number(row.setting)),
+            Cell::Text(tidy(row.setting)),
             bound(row.upper),
         ]);
     }
@@ -309,27 +308,27 @@ pub fn nest(r: &NestRun, style: Style) -> Doc {
             mc.kind,
             mc.model.name,
             r.ceiling.name(),
-            number(r.plan.level)
+            tidy(r.plan.level)
         ),
         columns,
     );
     for (j, c) in r.conditions.iter().enumerate() {
-        let mut row = vec![Cell::text(&c.condition)];
+        let mut row = vec![Cell::Set(c.condition.clone())];
         for cfg in &mc.configurations {
             let cell = cfg
                 .cells
                 .get(j)
                 .copied()
                 .unwrap_or(crate::engine::configurations::CellKind::Blank);
-            row.push(Cell::Text(if c.marks(cell) {
+            row.push(if c.marks(cell) {
                 let v = match c.required {
                     Some(crate::engine::nca::bottleneck::Cell::Value(v)) => v,
                     _ => f64::NAN,
                 };
-                format!("{} {}", if unicode { "◢" } else { "^" }, fixed3(v))
+                Cell::NcaMark(v)
             } else {
-                cell.symbol(unicode).to_string()
-            }));
+                Cell::Mark(cell)
+            });
         }
         row.push(match &c.required {
             Some(cell) => bottleneck_cell(cell, c.precision),
@@ -349,13 +348,10 @@ pub fn nest(r: &NestRun, style: Style) -> Doc {
         t.rows.push(row);
     }
     t.notes.push(format!(
-        "{} core / {} peripheral presence, {} core / {} peripheral absence, blank: does not matter; {} l: QCA says it does not matter, NCA finds the condition necessary and requires membership l for an outcome of {}",
-        crate::engine::configurations::CellKind::CorePresent.symbol(unicode),
-        crate::engine::configurations::CellKind::PeripheralPresent.symbol(unicode),
-        crate::engine::configurations::CellKind::CoreAbsent.symbol(unicode),
-        crate::engine::configurations::CellKind::PeripheralAbsent.symbol(unicode),
+        "{}; {} l: QCA says it does not matter, NCA finds the condition necessary and requires membership l for an outcome of {}",
+        style.marks_legend(),
         if unicode { "◢" } else { "^" },
-        number(r.plan.level)
+        tidy(r.plan.level)
     ));
     t.notes.push("NCA required: the bottleneck table's minimum membership (NN: no requirement, NA: the level is not reached); in degree: NCA's verdict (effect size d, permutation p); in kind: QCA's consistency of necessity >= 0.9".into());
     doc.table(1, t);
@@ -437,6 +433,10 @@ pub fn theory(r: &TheoryRun) -> Doc {
             ]);
         }
         g.notes.push("membership above 0.5 in the intersection; SetMethods' theory.evaluation never lists inconsistent most likely cases (it reads a column that does not exist), toe does (docs/methods.md §4.7)".into());
+        g.caption = Some(format!(
+            "Cases of {} in each intersection of theory and solution (model {})",
+            r.plan.analysis, m.label
+        ));
         doc.table(1, g);
         doc.blank();
     }
@@ -457,7 +457,7 @@ pub fn resample_title(r: &ResampleRun) -> String {
         ResampleMethod::Subsample { share, runs, seed } => format!(
             "subsamples of {}: {runs} runs of {} % of the cases, seed {seed}",
             r.plan.of.name,
-            number(share * 100.0)
+            tidy(share * 100.0)
         ),
     }
 }
@@ -567,6 +567,10 @@ pub fn resample(r: &ResampleRun) -> Doc {
             String::new()
         }
     ));
+    k.caption = Some(format!(
+        "Terms of {} across the runs: how often each survives",
+        r.plan.of.name
+    ));
     doc.table(1, k);
     doc.blank();
     doc
@@ -641,7 +645,7 @@ pub fn robustness(r: &RobustnessRun) -> Doc {
         fixed3(r.coverage_range.1)
     ));
     for ((label, s), d) in r.sensitivity.iter().zip(&r.plan.dims) {
-        let show = |x: f64| d.value_text(x).unwrap_or_else(|| number(x));
+        let show = |x: f64| d.value_text(x).unwrap_or_else(|| tidy(x));
         ct.notes.push(match s {
             Some((a, b)) => format!(
                 "sensitivity range of {label}: {} to {} (same solution as the analysis)",
@@ -662,6 +666,10 @@ pub fn robustness(r: &RobustnessRun) -> Doc {
     let mut doc = Doc::default();
     doc.table(1, t);
     doc.blank();
+    ct.caption = Some(format!(
+        "Configurations of {} across the variants: share and verdict",
+        r.plan.of.name
+    ));
     doc.table(1, ct);
     doc.blank();
     if let Some(m) = &r.metrics {
@@ -708,7 +716,7 @@ pub fn variant_label(r: &RobustnessRun, values: &[f64]) -> String {
             format!(
                 "{} {}",
                 d.label(),
-                d.value_text(*v).unwrap_or_else(|| number(*v))
+                d.value_text(*v).unwrap_or_else(|| tidy(*v))
             )
         })
         .collect();
