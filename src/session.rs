@@ -109,7 +109,8 @@ impl Session {
 
     /// Checks every statement of a text and goes on after one fails (an editor's
     /// diagnostics): the source's id and every error and warning, in order. A statement that
-    /// fails declares nothing, so later ones may fail for its sake.
+    /// fails declares nothing; the errors later statements get for its sake are left out
+    /// ([`Fallout`]).
     pub fn check_all(
         &mut self,
         name: &str,
@@ -122,11 +123,15 @@ impl Session {
             Err(d) => return (id, d),
         };
         let mut diags = Vec::new();
+        let mut fallout = Fallout::default();
         for stmt in &program.statements {
             let r = self.run_stmt(stmt, Mode::Check);
             diags.extend(self.take_pending());
             if let Err(d) = r {
-                diags.push(d);
+                if !fallout.explains(&d) {
+                    diags.push(d);
+                }
+                fallout.add(stmt);
             }
         }
         (id, diags)
@@ -219,6 +224,24 @@ impl Session {
     }
 
     fn run_statements(&mut self, statements: &[Stmt], mode: Mode) -> Result<String, Vec<Diag>> {
+        if mode == Mode::Check {
+            // every independent error of the script, none that only follows from another
+            let mut errors = Vec::new();
+            let mut fallout = Fallout::default();
+            for stmt in statements {
+                if let Err(d) = self.run_stmt(stmt, mode) {
+                    if !fallout.explains(&d) {
+                        errors.push(d);
+                    }
+                    fallout.add(stmt);
+                }
+            }
+            return if errors.is_empty() {
+                Ok(String::new())
+            } else {
+                Err(errors)
+            };
+        }
         let mut out = String::new();
         for stmt in statements {
             out.push_str(&self.run_stmt(stmt, mode).map_err(|d| vec![d])?);
@@ -487,5 +510,61 @@ impl Session {
     /// The JSON of one analysis, as in the document's `analyses`.
     pub fn analysis_json(&self, name: &str) -> Option<serde_json::Value> {
         report::json::analysis(&self.interp.results, name)
+    }
+}
+
+/// What failed statements would have declared: the data, the calibration, names of sets,
+/// analyses, indices, sweeps, presets, frameworks and power studies. A later error about one
+/// of them follows from the first error and is not reported again.
+#[derive(Default)]
+struct Fallout {
+    data: bool,
+    calibration: bool,
+    names: Vec<String>,
+}
+
+impl Fallout {
+    fn add(&mut self, stmt: &Stmt) {
+        use crate::syntax::ast::StmtKind as K;
+        match &stmt.kind {
+            K::Data { .. } => self.data = true,
+            K::Calibrate(_) => self.calibration = true,
+            K::Conditions { items, .. } => self
+                .names
+                .extend(items.iter().map(|i| i.def.name.node.clone())),
+            K::Outcome(def) => self.names.push(def.name.node.clone()),
+            K::Nca(a) | K::Fsqca(a) => self.names.push(a.name.node.clone()),
+            K::Index { name, .. }
+            | K::Sweep { name, .. }
+            | K::Preset { name, .. }
+            | K::Framework { name, .. }
+            | K::Power { name, .. } => self.names.push(name.node.clone()),
+            _ => {}
+        }
+    }
+
+    fn explains(&self, d: &Diag) -> bool {
+        use crate::diagnostics::codes;
+        if self.data && matches!(d.code, codes::NO_DATA | codes::UNKNOWN_COLUMN) {
+            return true;
+        }
+        if self.calibration && d.code == codes::NOT_CALIBRATED {
+            return true;
+        }
+        let unknown_name = matches!(
+            d.code,
+            codes::UNKNOWN_SET
+                | codes::UNKNOWN_ANALYSIS
+                | codes::UNKNOWN_SHOW
+                | codes::UNKNOWN_FRAMEWORK
+                | codes::UNKNOWN_CALIBRATION
+                | codes::UNKNOWN_COLUMN
+                | codes::NOT_CALIBRATED
+        );
+        unknown_name
+            && self
+                .names
+                .iter()
+                .any(|n| d.message.contains(&format!("`{n}`")))
     }
 }

@@ -6,7 +6,7 @@
 //! conditions are declared and (where it needs them) calibrated, and its name is new.
 
 use super::args::number_of;
-use super::names::{r_translation, unknown};
+use super::names::{r_translation, synonym, unknown};
 use super::plan::*;
 use super::ranges::{ranged, ranged_number};
 use super::scope::Scope;
@@ -104,7 +104,7 @@ pub fn warnings(plan: &AnalysisPlan) -> Vec<Diag> {
 }
 
 /// Known option keys of each analysis, for "did you mean".
-pub const NCA_OPTIONS: [&str; 10] = [
+pub const NCA_OPTIONS: [&str; 14] = [
     "ceilings",
     "permutations",
     "seed",
@@ -115,7 +115,20 @@ pub const NCA_OPTIONS: [&str; 10] = [
     "qr_tau",
     "target",
     "outliers",
+    "outliers_min_change",
+    "outliers_max_rows",
+    "bottleneck_x",
+    "bottleneck_y",
 ];
+
+/// A bottleneck table's unit by its name (checked before).
+fn bottleneck_unit(t: &str) -> BottleneckType {
+    match t {
+        "actual" => BottleneckType::Actual,
+        "percentile" => BottleneckType::Percentile,
+        _ => BottleneckType::Percentage,
+    }
+}
 pub const FSQCA_OPTIONS: [&str; 6] = [
     "cases",
     "consistency",
@@ -126,16 +139,25 @@ pub const FSQCA_OPTIONS: [&str; 6] = [
 ];
 
 fn unknown_option(key: &Ident, known: &[&str], block: &str) -> Diag {
+    let example = |t: &'static str| match t {
+        "consistency" => "consistency >= 0.8",
+        "cases" => "cases >= 1",
+        "pri" => "pri >= 0.7",
+        "expect" => "expect A, ~B",
+        "permutations" => "permutations = 10000",
+        "bottlenecks" => "bottlenecks = steps(10)",
+        _ => t,
+    };
+    if let Some(t) = synonym(&key.node).filter(|t| known.contains(t)) {
+        return Diag::error(
+            codes::UNKNOWN_OPTION,
+            format!("expected an option of `{block}`, found `{}`", key.node),
+        )
+        .at(key.span, "unknown option")
+        .help(format!("did you mean `{t}`? toe writes `{}`", example(t)));
+    }
     if let Some(t) = r_translation(&key.node) {
-        let example = match t {
-            "consistency" => "consistency >= 0.8",
-            "cases" => "cases >= 1",
-            "pri" => "pri >= 0.7",
-            "expect" => "expect A, ~B",
-            "permutations" => "permutations = 10000",
-            "bottlenecks" => "bottlenecks = steps(10)",
-            _ => t,
-        };
+        let example = example(t);
         return Diag::error(
             codes::R_OPTION,
             format!("expected a toe option, found R's `{}`", key.node),
@@ -276,12 +298,15 @@ fn nca_plan(a: &Analysis, span: Span) -> Result<NcaPlan, Diag> {
         p_max: 0.05,
         bottleneck_levels: Levels::Steps(10),
         bottleneck_type: BottleneckType::Percentage,
+        bottleneck_y: BottleneckType::Percentage,
         calibrated: true,
         corner: Corner::All(1),
         scope: None,
         qr_tau: 0.95,
-        target: None,
-        outliers: None,
+        targets: Vec::new(),
+        outliers: Vec::new(),
+        outliers_min_change: 0.01,
+        outliers_max_rows: 25,
         span,
     };
     if a.negated {
@@ -419,11 +444,8 @@ fn nca_plan(a: &Analysis, span: Span) -> Result<NcaPlan, Diag> {
                                     p.bottleneck_levels = Levels::List(lv);
                                 }
                                 ValueKind::Ident(t) if ["percentage", "actual", "percentile"].contains(&t.as_str()) => {
-                                    p.bottleneck_type = match t.as_str() {
-                                        "actual" => BottleneckType::Actual,
-                                        "percentile" => BottleneckType::Percentile,
-                                        _ => BottleneckType::Percentage,
-                                    };
+                                    p.bottleneck_type = bottleneck_unit(t);
+                                    p.bottleneck_y = p.bottleneck_type;
                                 }
                                 _ => {
                                     return Err(Diag::error(
@@ -434,6 +456,25 @@ fn nca_plan(a: &Analysis, span: Span) -> Result<NcaPlan, Diag> {
                                     .help("for example `bottlenecks = steps(10), actual`"))
                                 }
                             }
+                        }
+                    }
+                    "bottleneck_x" | "bottleneck_y" => {
+                        let v = single(values, key)?;
+                        let t = match &v.kind {
+                            ValueKind::Ident(t) if ["percentage", "actual", "percentile"].contains(&t.as_str()) => bottleneck_unit(t),
+                            other => {
+                                return Err(Diag::error(
+                                    codes::BAD_OPTION,
+                                    format!("expected percentage, actual or percentile for `{}`, found {}", key.node, other.describe()),
+                                )
+                                .at(v.span, "not a unit")
+                                .help("for example `bottleneck_x = percentile  bottleneck_y = actual` (R's bottleneck.x and bottleneck.y)"))
+                            }
+                        };
+                        if key.node == "bottleneck_x" {
+                            p.bottleneck_type = t;
+                        } else {
+                            p.bottleneck_y = t;
                         }
                     }
                     "on" => {
@@ -526,22 +567,50 @@ fn nca_plan(a: &Analysis, span: Span) -> Result<NcaPlan, Diag> {
                         p.qr_tau = ranged(v, "nca", "qr_tau")?;
                     }
                     "target" => {
-                        let v = single(values, key)?;
-                        let t = match &v.kind {
-                            ValueKind::Percentile(q) if (0.0..=100.0).contains(q) => NcaTarget::Percentile(*q),
-                            ValueKind::Number(x) if x.is_finite() => NcaTarget::Value(*x),
-                            other => {
-                                return Err(Diag::error(codes::BAD_OPTION, format!("expected a percentile from p0 to p100 or an outcome value, found {}", other.describe()))
-                                    .at(v.span, "not a target level")
-                                    .help("for example `target = p75` (the 75th percentile of the outcome) or `target = 60`"))
+                        // one level or a list: `target = [p75, p90]`
+                        p.targets.clear();
+                        for v in flattened(values) {
+                            let t = match &v.kind {
+                                ValueKind::Percentile(q) if (0.0..=100.0).contains(q) => NcaTarget::Percentile(*q),
+                                ValueKind::Number(x) if x.is_finite() => NcaTarget::Value(*x),
+                                other => {
+                                    return Err(Diag::error(codes::BAD_OPTION, format!("expected a percentile from p0 to p100 or an outcome value, found {}", other.describe()))
+                                        .at(v.span, "not a target level")
+                                        .help("for example `target = p75` (the 75th percentile of the outcome), `target = 60`, or several: `target = [p75, p90]`"))
+                                }
+                            };
+                            if !p.targets.iter().any(|(u, _)| *u == t) {
+                                p.targets.push((t, v.span));
                             }
-                        };
-                        p.target = Some((t, v.span));
+                        }
+                        if p.targets.is_empty() {
+                            return Err(Diag::error(codes::BAD_OPTION, "expected at least one target level, found an empty list")
+                                .at(key.span, "no target")
+                                .help("for example `target = p75` or `target = [p75, p90]`"));
+                        }
+                    }
+                    "outliers_min_change" => {
+                        let v = single(values, key)?;
+                        p.outliers_min_change = ranged(v, "nca", "outliers_min_change")?;
+                    }
+                    "outliers_max_rows" => {
+                        let v = single(values, key)?;
+                        p.outliers_max_rows = ranged(v, "nca", "outliers_max_rows")? as usize;
                     }
                     "outliers" => {
-                        let v = single(values, key)?;
-                        let k = ranged(v, "nca", "outliers")?;
-                        p.outliers = Some((k as usize, v.span));
+                        // one k or a list: `outliers = [1, 2]` searches singles, then pairs
+                        p.outliers.clear();
+                        for v in flattened(values) {
+                            let k = ranged(v, "nca", "outliers")? as usize;
+                            if !p.outliers.iter().any(|(j, _)| *j == k) {
+                                p.outliers.push((k, v.span));
+                            }
+                        }
+                        if p.outliers.is_empty() {
+                            return Err(Diag::error(codes::BAD_OPTION, "expected at least one number of outliers, found an empty list")
+                                .at(key.span, "no k")
+                                .help("for example `outliers = 1` or `outliers = [1, 2]`"));
+                        }
                     }
                     _ => {}
                 }

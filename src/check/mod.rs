@@ -12,6 +12,7 @@ pub mod calibration;
 pub mod names;
 pub mod plan;
 pub mod ranges;
+pub mod robustness;
 pub mod scope;
 mod statements;
 
@@ -114,7 +115,7 @@ pub fn check_stmt(cx: &Context, stmt: &Stmt) -> Result<Checked, Diag> {
         }
         StmtKind::Export { name, path } => Step::Export(statements::export(cx, name, path)?).into(),
         StmtKind::Robustness { of, items } => {
-            statements::robustness(scope, of, items, stmt.span)?.into()
+            robustness::robustness(scope, of, items, stmt.span)?.into()
         }
         StmtKind::Resample { of, options } => Step::Resample(Box::new(analysis::resample_plan(
             scope, of, options, stmt.span,

@@ -8,7 +8,7 @@ use crate::diagnostics::{suggestion, Diag};
 use crate::source::Span;
 
 /// R's names for toe's options, with toe's spelling.
-pub const R_HABITS: [(&str, &str); 10] = [
+pub const R_HABITS: [(&str, &str); 13] = [
     ("incl.cut", "consistency"),
     ("n.cut", "cases"),
     ("pri.cut", "pri"),
@@ -16,10 +16,27 @@ pub const R_HABITS: [(&str, &str); 10] = [
     ("test.rep", "permutations"),
     ("ceilings", "ceilings"),
     ("ceiling", "ceilings"),
-    ("bottleneck.y", "bottlenecks"),
+    ("bottleneck.y", "bottleneck_y"),
+    ("bottleneck.x", "bottleneck_x"),
     ("steps", "bottlenecks"),
     ("incl", "consistency"),
+    ("min.dif", "outliers_min_change"),
+    ("max.results", "outliers_max_rows"),
 ];
+
+/// The literature's words for toe's options (a frequency threshold is `cases`).
+pub const SYNONYMS: [(&str, &str); 6] = [
+    ("frequency", "cases"),
+    ("freq", "cases"),
+    ("n_cut", "cases"),
+    ("incl_cut", "consistency"),
+    ("pri_cut", "pri"),
+    ("permutation", "permutations"),
+];
+
+pub(crate) fn synonym(key: &str) -> Option<&'static str> {
+    SYNONYMS.iter().find(|(w, _)| *w == key).map(|(_, t)| *t)
+}
 
 pub(crate) fn r_translation(key: &str) -> Option<&'static str> {
     R_HABITS

@@ -246,16 +246,25 @@ pub struct NcaPlan {
     pub d_min: f64,
     pub p_max: f64,
     pub bottleneck_levels: Levels,
+    /// The unit of the conditions' required levels (R's `bottleneck.x`) …
     pub bottleneck_type: BottleneckType,
+    /// … and of the outcome levels (R's `bottleneck.y`); `bottlenecks = …, percentile` sets
+    /// both.
+    pub bottleneck_y: BottleneckType,
     pub calibrated: bool,
     pub corner: Corner,
     pub scope: Option<[f64; 4]>,
     pub qr_tau: f64,
-    /// `target = p75` or `target = 60`: the outcome level of the bottleneck-cases table.
-    pub target: Option<(NcaTarget, Span)>,
-    /// `outliers = k`: the outlier search removing up to k cases together, and the span
-    /// of the option (for a k above the number of cases).
-    pub outliers: Option<(usize, Span)>,
+    /// `target = p75`, `target = 60` or `target = [p75, p90]`: the outcome levels of the
+    /// bottleneck-cases tables, in order (the first is the robustness table's baseline).
+    pub targets: Vec<(NcaTarget, Span)>,
+    /// `outliers = k` or `outliers = [1, 2]`: one outlier search per k (removing up to k
+    /// cases together), each with the span of its value (for a k above the number of cases).
+    pub outliers: Vec<(usize, Span)>,
+    /// The outlier rows kept: |relative change of d| (percent, rounded to 2 decimals) at
+    /// least this (R's `min.dif`, 0.01), at most this many shown (R's `max.results`, 25).
+    pub outliers_min_change: f64,
+    pub outliers_max_rows: usize,
     pub span: Span,
 }
 
@@ -624,8 +633,66 @@ pub struct RobustnessPlan {
     /// in the order of the `vary` lines); with `separately`, one value at a time, the other
     /// dimensions at the analysis' own setting.
     pub combos: Vec<Vec<f64>>,
+    /// The `vary` line of each dimension: dimensions of one line change together.
+    pub groups: Vec<usize>,
     pub separately: bool,
     pub span: Span,
+}
+
+/// Equal settings; NaN (the analysis' own setting) equals NaN.
+pub fn same_setting(a: f64, b: f64) -> bool {
+    a == b || (a.is_nan() && b.is_nan())
+}
+
+impl RobustnessPlan {
+    /// The settings the sweep varies, each once (in the order they first appear), with the
+    /// dimensions that set it: with `separately`, a setting may be on several lines (alone,
+    /// and together with another).
+    pub fn settings(&self) -> Vec<(String, Vec<usize>)> {
+        let mut out: Vec<(String, Vec<usize>)> = Vec::new();
+        for (k, d) in self.dims.iter().enumerate() {
+            let label = d.label();
+            match out.iter_mut().find(|(l, _)| *l == label) {
+                Some((_, ks)) => ks.push(k),
+                None => out.push((label, vec![k])),
+            }
+        }
+        out
+    }
+
+    /// For each setting of [`RobustnessPlan::settings`], the dimension whose value a variant
+    /// uses: the last one that moves it from the analysis' own, else the first.
+    pub fn deciding(&self, values: &[f64]) -> Vec<usize> {
+        self.settings()
+            .into_iter()
+            .map(|(_, ks)| {
+                ks.iter()
+                    .rev()
+                    .find(|k| !same_setting(values[**k], self.dims[**k].baseline(&self.of)))
+                    .copied()
+                    .unwrap_or(ks[0])
+            })
+            .collect()
+    }
+
+    /// The variants' names, in their order: Oana & Schneider's test sets TS1…TSn, and `IS`
+    /// (the initial solution) for a variant with every setting the analysis' own.
+    pub fn names(&self) -> Vec<String> {
+        let own: Vec<f64> = self.dims.iter().map(|d| d.baseline(&self.of)).collect();
+        let mut k = 0;
+        self.combos
+            .iter()
+            .map(|c| {
+                let initial = c.iter().zip(&own).all(|(a, b)| same_setting(*a, *b));
+                if initial {
+                    "IS".to_string()
+                } else {
+                    k += 1;
+                    format!("TS{k}")
+                }
+            })
+            .collect()
+    }
 }
 
 /// `theory? EXPR for ANALYSIS`: the theory over the analysis' conditions.

@@ -102,6 +102,22 @@ pub const RANGES: &[OptionRange] = &[
     ),
     r(
         "nca",
+        "outliers_min_change",
+        Closed(0.0),
+        Closed(1000000.0),
+        false,
+        "the smallest |relative change| of d shown, in percent (R's min.dif, 0.01 by default)",
+    ),
+    r(
+        "nca",
+        "outliers_max_rows",
+        Closed(1.0),
+        Closed(1000000.0),
+        true,
+        "the outlier rows shown (R's max.results, 25 by default); the JSON keeps them all",
+    ),
+    r(
+        "nca",
         "d",
         Closed(0.0),
         Closed(1.0),
@@ -356,10 +372,12 @@ impl OptionRange {
 
 /// The range of an option (a bug if it is not in the table: the first entry stands in).
 pub fn range_of(block: &str, option: &str) -> &'static OptionRange {
-    RANGES
+    let found = RANGES
         .iter()
-        .find(|r| r.block == block && r.option == option)
-        .unwrap_or(&RANGES[0])
+        .find(|r| r.block == block && r.option == option);
+    // the names are the checker's literals: a missing row is a bug of toe, caught by tests
+    debug_assert!(found.is_some(), "no range for {block} {option}");
+    found.unwrap_or(&RANGES[0])
 }
 
 /// The number `v` if it is one and lies in the range of `block`'s `option`.

@@ -200,7 +200,20 @@ pub fn suggestion(name: &str, candidates: &[&str], what: &str) -> String {
             .map(|c| format!("`{c}`"))
             .collect();
         let more = if candidates.len() > 8 { ", …" } else { "" };
-        format!("the {what}s are {}{more}", shown.join(", "))
+        format!("the {} are {}{more}", plural(what), shown.join(", "))
+    }
+}
+
+/// The plural of a word of a message: "analyses", "indexes", "columns".
+pub fn plural(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix("sis") {
+        format!("{stem}ses")
+    } else if word.ends_with('x') || word.ends_with("ch") || word.ends_with('s') {
+        format!("{word}es")
+    } else if word.ends_with('y') && !word.ends_with("ey") && !word.ends_with("ay") {
+        format!("{}ies", &word[..word.len() - 1])
+    } else {
+        format!("{word}s")
     }
 }
 
@@ -434,5 +447,17 @@ mod tests {
     fn suggests_close_names() {
         assert_eq!(did_you_mean("HUMM", ["HUM", "WEB"]), Some("HUM"));
         assert_eq!(did_you_mean("zzz", ["HUM", "WEB"]), None);
+    }
+
+    #[test]
+    fn plurals_of_the_words_of_messages() {
+        assert_eq!(plural("analysis"), "analyses");
+        assert_eq!(plural("index"), "indexes");
+        assert_eq!(plural("column"), "columns");
+        assert_eq!(plural("calibration method"), "calibration methods");
+        assert_eq!(
+            suggestion("zzz", &["high", "nec"], "analysis"),
+            "the analyses are `high`, `nec`"
+        );
     }
 }

@@ -118,6 +118,8 @@ pub struct Pair {
     /// consistency: the typical case is the term's most typical (the deviant case its most
     /// deviant).
     pub flags: [bool; 2],
+    /// Typical–typical: each case is the most typical case of some term (SetMethods' MostTyp).
+    pub most: [bool; 2],
 }
 
 /// One literal of a term (the focal conjunct) against the other literals: its membership x,
@@ -805,6 +807,7 @@ pub fn case_selection(
                     second: d.case,
                     best: (xi - xj).abs() + (1.0 - (yi - yj)) + (1.0 - xi) + (1.0 - xj),
                     flags: [ty.most_typical, d.most_deviant],
+                    most: [ty.most_typical, false],
                 });
             }
         }
@@ -835,21 +838,38 @@ pub fn case_selection(
                         + 2.0 * (yi - xi).abs()
                         + 2.0 * (yj - xj).abs(),
                     flags: [a.unique, b.unique],
+                    most: [a.most_typical, b.most_typical],
                 });
             }
         }
         tt.sort_by(|a, b| a.best.total_cmp(&b.best));
         tt.iter_mut().for_each(|p| p.best = round3(p.best));
+        // Ordered and cut once every term's typical cases are known (MostTyp below).
+        typical_typical[k] = tt;
+        typical.extend(rows);
+        deviant_consistency.extend(dev);
+    }
+    // MostTyp of a typical–typical pair: each case is the most typical case of some term (as
+    // SetMethods reads it); the reference's order: UniqCov of each, Best, then MostTyp of each
+    // (TRUE first).
+    let most_any: Vec<usize> = typical
+        .iter()
+        .filter(|r| r.most_typical)
+        .map(|r| r.case)
+        .collect();
+    for tt in typical_typical.iter_mut() {
+        for p in tt.iter_mut() {
+            p.most = [most_any.contains(&p.first), most_any.contains(&p.second)];
+        }
         tt.sort_by(|a, b| {
             b.flags[0]
                 .cmp(&a.flags[0])
                 .then(b.flags[1].cmp(&a.flags[1]))
                 .then(a.best.total_cmp(&b.best))
+                .then(b.most[0].cmp(&a.most[0]))
+                .then(b.most[1].cmp(&a.most[1]))
         });
         tt.truncate(max_pairs);
-        typical_typical[k] = tt;
-        typical.extend(rows);
-        deviant_consistency.extend(dev);
     }
     // cases outside the solution, first in case-name order (the reference's merge)
     let by_name = byte_order(cases);
@@ -949,6 +969,7 @@ pub fn case_selection(
                     second: j,
                     best: (wi - wj).abs() + (1.0 - (y[i] - y[j])) + (1.0 - wi) + (1.0 - wj),
                     flags: [wi <= y[i], false],
+                    most: [false, false],
                 },
             ));
         }

@@ -52,7 +52,8 @@ fn contained(pi: &[u32], term: &[u32]) -> bool {
     pi.iter().zip(term).all(|(p, t)| *p == 0 || p == t)
 }
 
-/// The configurations of a model's terms. `pars` holds, for each parsimonious model the
+/// The configurations of a model's terms, grouped (see [`Configuration::term`] for the term
+/// each belongs to). `pars` holds, for each parsimonious model the
 /// terms are paired with, its prime implicants. A literal value of 1 is the absence (`~X`,
 /// or level 0 of a multi-value condition), higher values are presence.
 pub fn configurations(terms: &[Vec<u32>], pars: &[Vec<Vec<u32>>]) -> Vec<Configuration> {
@@ -110,7 +111,12 @@ pub fn configurations(terms: &[Vec<u32>], pars: &[Vec<Vec<u32>>]) -> Vec<Configu
             };
         }
     }
-    out
+    // a group's members side by side (S1a, S1b, S2, …), each group in the order of its
+    // first term; within a group, term order
+    let mut order: Vec<usize> = (0..out.len()).collect();
+    order.sort_by_key(|&t| (group_of[t], t));
+    let mut slots: Vec<Option<Configuration>> = out.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|t| slots[t].take()).collect()
 }
 
 fn letter(m: usize) -> String {

@@ -429,6 +429,11 @@ impl Table {
         self.columns.iter().position(|c| c == name)
     }
 
+    /// Whether column j holds the case ids (`id = …`).
+    pub fn is_id_column(&self, j: usize) -> bool {
+        self.id_column == Some(j)
+    }
+
     /// The text of a cell: as written for a column with text or value labels, else the
     /// number's shortest form ("" when missing).
     pub fn cell(&self, i: usize, j: usize) -> String {

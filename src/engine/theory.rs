@@ -91,6 +91,13 @@ pub struct TheoryEvaluation {
     pub groups: [Vec<usize>; 8],
     /// The four intersections as sums of products: T·S, ~T·S, T·~S, ~T·~S.
     pub expressions: [Dnf; 4],
+    /// Each case's membership in the theory T, the solution S and the four intersections
+    /// (T·S, ~T·S, T·~S, ~T·~S), in the cases' order.
+    pub theory_membership: Vec<f64>,
+    pub solution_membership: Vec<f64>,
+    /// Each term's membership, in the model's order.
+    pub term_memberships: Vec<Vec<f64>>,
+    pub intersection_memberships: [Vec<f64>; 4],
 }
 
 /// Evaluates theory `t` against a model with terms `terms` (as sums of products over the
@@ -128,11 +135,9 @@ pub fn evaluate(t: &Dnf, terms: &[Dnf], columns: &[Vec<f64>], y: &[f64]) -> Theo
     }
     let not_t = negate(t);
     let not_s = negate(&s_dnf);
+    let term_memberships: Vec<Vec<f64>> = terms.iter().map(|d| membership(d, columns)).collect();
     TheoryEvaluation {
-        terms: terms
-            .iter()
-            .map(|d| fit_row(&membership(d, columns), y))
-            .collect(),
+        terms: term_memberships.iter().map(|m| fit_row(m, y)).collect(),
         solution: fit_row(&sm, y),
         theory: fit_row(&tm, y),
         intersections: [
@@ -148,6 +153,10 @@ pub fn evaluate(t: &Dnf, terms: &[Dnf], columns: &[Vec<f64>], y: &[f64]) -> Theo
             intersect(t, &not_s),
             intersect(&not_t, &not_s),
         ],
+        theory_membership: tm,
+        solution_membership: sm,
+        term_memberships,
+        intersection_memberships: inter,
     }
 }
 

@@ -103,7 +103,7 @@ impl Interpreter {
         }
         let spec = bottleneck::BottleneckSpec {
             x: p.bottleneck_type.unit(),
-            y: p.bottleneck_type.unit(),
+            y: p.bottleneck_y.unit(),
             steps: p.bottleneck_levels.steps(),
             cutoff: 0,
         };
@@ -122,14 +122,15 @@ impl Interpreter {
                 }
             }
         }
-        let cases_at_target = match p.target {
-            Some((t, span)) => Some(self.cases_at_target(p, &conditions, &y, t, span)?),
-            None => None,
-        };
-        let outliers = match p.outliers {
-            Some((k, span)) => self.outliers(p, &conditions, &y, k, span)?,
-            None => Vec::new(),
-        };
+        let cases_at_target = p
+            .targets
+            .iter()
+            .map(|(t, span)| self.cases_at_target(p, &conditions, &y, *t, *span))
+            .collect::<Result<Vec<_>, Diag>>()?;
+        let mut outliers = Vec::new();
+        for (k, span) in &p.outliers {
+            outliers.extend(self.outliers(p, &conditions, &y, *k, *span)?);
+        }
         Ok(NcaRun {
             plan: p.clone(),
             conditions,
@@ -172,6 +173,8 @@ impl Interpreter {
         }
         let o = nca::outliers::OutlierOptions {
             k,
+            min_dif: p.outliers_min_change,
+            max_results: p.outliers_max_rows,
             ..Default::default()
         };
         let found: Vec<(String, Result<nca::outliers::Outliers, nca::NcaError>)> = jobs

@@ -53,7 +53,8 @@ pub struct NcaRun {
     /// The seed used by the permutation test (given or fresh).
     pub seed: Option<u32>,
     /// With `target`: the bottleneck cases of every ceiling with a bottleneck table.
-    pub cases_at_target: Option<CasesAtTarget>,
+    /// One per target level, in the order of `target = [...]`.
+    pub cases_at_target: Vec<CasesAtTarget>,
     /// With `outliers = k`: per condition and ceiling (not OLS), the outlier search.
     pub outliers: Vec<(String, nca::outliers::Outliers)>,
     /// Case ids of the data's rows (labels of outliers and bottleneck cases).

@@ -10,7 +10,9 @@ use super::fsqca::{analyse_excluding, complete_input};
 use super::results::{intermediate_models, RobustMetrics, RobustnessRun, Solved, Task, Variant};
 use super::Interpreter;
 use crate::check::calibration::{resolve, rule_for};
-use crate::check::plan::{CalibRule, Dim, Expect, FsqcaPlan, RobustnessPlan, Shift};
+use crate::check::plan::{
+    same_setting as same, CalibRule, Dim, Expect, FsqcaPlan, RobustnessPlan, Shift,
+};
 use crate::engine::fsqca;
 use crate::engine::robust_fit::robust_fit;
 use crate::engine::sets::solution_membership;
@@ -27,7 +29,8 @@ impl Interpreter {
                 let mut p = self.resolve_exclusions(&plan.of);
                 let mut shifts: Vec<(String, f64, Shift)> = Vec::new();
                 let mut recalibrate: Vec<(String, CalibRule)> = Vec::new();
-                for (d, v) in plan.dims.iter().zip(combo) {
+                for k in plan.deciding(combo) {
+                    let (d, v) = (&plan.dims[k], &combo[k]);
                     if v.is_nan() {
                         continue; // the analysis' own setting (`separately`)
                     }
@@ -185,11 +188,6 @@ impl Interpreter {
     }
 }
 
-/// Equal settings; NaN (the analysis' own setting) equals NaN.
-fn same(a: f64, b: f64) -> bool {
-    a == b || (a.is_nan() && b.is_nan())
-}
-
 /// The membership of every model of the solution a run reports (SetMethods' pimdata: the
 /// intermediate models when there is an intermediate solution, else the parsimonious ones).
 fn model_memberships(
@@ -299,8 +297,15 @@ fn summarise(plan: RobustnessPlan, variants: Vec<Variant>) -> RobustnessRun {
         .find(|v| v.values.iter().zip(&baseline).all(|(a, b)| same(*a, *b)))
         .and_then(|v| v.result.as_ref().ok().map(|r| r.expression.clone()));
     let mut sensitivity: Vec<(String, Option<(f64, f64)>)> = Vec::new();
-    // one value at a time: no variant holds the analysis' own settings, no range to give
-    for (k, d) in plan.dims.iter().enumerate().filter(|_| !plan.separately) {
+    // one value at a time: no variant holds the analysis' own settings, no range to give;
+    // a setting changed together with another has no range of its own either
+    let alone = |k: usize| plan.groups.iter().filter(|g| **g == plan.groups[k]).count() == 1;
+    for (k, d) in plan
+        .dims
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| !plan.separately && alone(*k))
+    {
         let mut along: Vec<(f64, bool)> = variants
             .iter()
             .filter(|v| {

@@ -3,8 +3,8 @@
 //! `rob.ncutrange` and `rob.calibrange` (docs/methods.md §8.3).
 //!
 //! Guarantees: the steps are repeated floating-point additions as in the reference (so the
-//! bounds carry its float noise); a run that cannot be analysed or calibrated ends that
-//! direction; after the most runs a bound is NA (`None`); nothing else is rounded.
+//! bounds carry its float noise); a bound is NA (`None`) when no change is found — after the
+//! most runs, or when a run cannot be analysed or calibrated first; nothing else is rounded.
 
 use super::fsqca::{analyse_excluding, complete_input};
 use super::results::{intermediate_models, SensitivityRow, SensitivityRun};
@@ -29,7 +29,9 @@ fn model1(input: &FsqcaInput, p: &FsqcaPlan) -> Option<Vec<String>> {
 
 /// One direction of a search: from `start`, step by `step` (negative: down) while model 1 stays
 /// `base`. `stop_before(t)` ends the search before analysing t, `stop_after(t)` after it.
-/// Returns the bound (last value before the change) or `None` (NA) after `runs` steps.
+/// Returns the bound (last value before the change), or `None` (NA) when no change is found:
+/// after `runs` steps, or when a step cannot be analysed or calibrated (two anchors equal or
+/// out of order) before the solution changed.
 fn search(
     start: f64,
     step: f64,
@@ -45,7 +47,7 @@ fn search(
         if stop_before(t) {
             break;
         }
-        let Some(s) = analyse(t) else { break };
+        let s = analyse(t)?;
         let same = s.as_slice() == base;
         if (t - start).abs() >= runs as f64 * step.abs() {
             return None;

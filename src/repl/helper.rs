@@ -38,11 +38,19 @@ impl Names {
             .collect();
     }
 
-    /// Completions of `prefix`, sorted, without duplicates.
-    pub fn complete(&self, prefix: &str) -> Vec<String> {
+    /// Completions of `prefix`, sorted, without duplicates; at the start of a statement the
+    /// queries come with their `?` (`necessary?`, `sufficient?`, `theory?`).
+    pub fn complete(&self, prefix: &str, at_start: bool) -> Vec<String> {
+        let word = |w: &str| -> String {
+            if at_start && matches!(w, "necessary" | "sufficient" | "theory") {
+                format!("{w}?")
+            } else {
+                w.to_string()
+            }
+        };
         let mut out: Vec<String> = crate::syntax::vocabulary::WORDS
             .iter()
-            .map(|w| w.0.to_string())
+            .map(|w| word(w.0))
             .chain(self.sets.iter().cloned())
             .chain(self.columns.iter().cloned())
             .chain(self.analyses.iter().cloned())
@@ -97,10 +105,11 @@ impl Completer for ToeHelper {
             .map(|(i, c)| i + c.len_utf8())
             .unwrap_or(0);
         let prefix = &before[start..];
+        let at_start = before[..start].trim().is_empty();
         let pairs = self
             .names
             .borrow()
-            .complete(prefix)
+            .complete(prefix, at_start)
             .into_iter()
             .map(|w| Pair {
                 display: w.clone(),
@@ -225,10 +234,14 @@ mod tests {
             columns: vec!["gdp_pc".into()],
             analyses: vec!["high".into()],
         };
-        assert_eq!(n.complete("H"), vec!["HOME", "HUM"]);
-        assert_eq!(n.complete("gd"), vec!["gdp_pc"]);
-        assert_eq!(n.complete("calib"), vec!["calibrate", "calibration"]);
-        assert_eq!(n.complete("hi"), vec!["high"]);
+        assert_eq!(n.complete("H", false), vec!["HOME", "HUM"]);
+        assert_eq!(n.complete("gd", false), vec!["gdp_pc"]);
+        assert_eq!(n.complete("calib", true), vec!["calibrate", "calibration"]);
+        assert_eq!(n.complete("hi", false), vec!["high"]);
+        // A query at the start of a statement, with its `?`; the rule's word elsewhere.
+        assert_eq!(n.complete("necessa", true), vec!["necessary?"]);
+        assert_eq!(n.complete("suffic", true), vec!["sufficient?"]);
+        assert_eq!(n.complete("necessa", false), vec!["necessary"]);
     }
 
     #[test]

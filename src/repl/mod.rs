@@ -100,9 +100,24 @@ fn report(session: &mut Session, result: Result<String, Vec<crate::diagnostics::
     out
 }
 
-/// Loads a script into the session (`toe repl study.toe` and `:load`).
+/// Loads a script into the session (`toe repl study.toe` and `:load`); a second study or data
+/// set is refused with the advice to `:reset` first.
 pub fn load(session: &mut Session, path: &Path) -> String {
-    let result = session.run_file(path, Mode::Run);
+    use crate::diagnostics::codes;
+    let result = session.run_file(path, Mode::Run).map_err(|diags| {
+        diags
+            .into_iter()
+            .map(|d| {
+                if d.code == codes::DUPLICATE_STUDY || d.code == codes::DUPLICATE_DATA {
+                    d.help(
+                        "the session already holds a study: `:reset` first, then `:load` the other",
+                    )
+                } else {
+                    d
+                }
+            })
+            .collect()
+    });
     report(session, result)
 }
 
@@ -121,7 +136,8 @@ fn meta(session: &mut Session, cmd: &str) -> Step {
         }
         ":load" if arg.is_empty() => Step::Output("usage: :load file.toe\n".into()),
         ":load" => {
-            let p = session.interp.base_dir.join(arg.trim_matches('"'));
+            // Relative to the folder the REPL was started in, as a shell resolves it.
+            let p = PathBuf::from(arg.trim_matches('"'));
             Step::Output(load(session, &p))
         }
         ":ast" if arg.is_empty() => Step::Output("usage: :ast STATEMENT\n".into()),

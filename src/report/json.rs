@@ -46,6 +46,16 @@ pub fn analysis(results: &Results, name: &str) -> Option<JsonValue> {
         .or_else(|| results.fsqca.get(name).map(fsqca))
 }
 
+/// A model's label as the JSON writes it everywhere: `"model": "M1"` and `"from": "C1P1"`
+/// (the parsimonious model an intermediate one comes from; null for the others), whether the
+/// label came as "C1P1-M1" or "M1".
+fn model_ref(label: &str) -> (JsonValue, JsonValue) {
+    match label.rsplit_once('-') {
+        Some((from, model)) => (model.into(), from.into()),
+        None => (label.into(), JsonValue::Null),
+    }
+}
+
 /// The NCA results as docs/output.md writes them.
 pub fn nca(run: &NcaRun) -> JsonValue {
     let p = &run.plan;
@@ -109,6 +119,7 @@ pub fn nca(run: &NcaRun) -> JsonValue {
                 .enumerate()
                 .map(|(k, level)| {
                     let mut values = Map::new();
+                    let mut counts = Map::new();
                     for ((cond, _), col) in analysed.iter().zip(&t.columns) {
                         let v = match col.cells.get(k) {
                             Some(bottleneck::Cell::Value(v)) => num(*v),
@@ -116,11 +127,19 @@ pub fn nca(run: &NcaRun) -> JsonValue {
                             _ => "NA".into(),
                         };
                         values.insert(cond.to_string(), v);
+                        if let Some(n) = col.cases.get(k) {
+                            counts.insert(cond.to_string(), num(*n));
+                        }
                     }
-                    json!({ "outcome": num(*level), "values": values })
+                    let mut row = json!({ "outcome": num(*level), "values": values });
+                    if !counts.is_empty() {
+                        // Percentile tables: the cases below each required level.
+                        row["cases"] = JsonValue::Object(counts);
+                    }
+                    row
                 })
                 .collect();
-            json!({ "ceiling": t.ceiling.name(), "type": p.bottleneck_type.name(), "rows": rows })
+            json!({ "ceiling": t.ceiling.name(), "type": p.bottleneck_type.name(), "outcome_type": p.bottleneck_y.name(), "rows": rows })
         })
         .collect();
     let ids = run.cases_ids();
@@ -155,27 +174,44 @@ pub fn nca(run: &NcaRun) -> JsonValue {
         "results": results,
         "bottlenecks": bottlenecks,
         "outliers": outliers,
-        "bottleneck_cases": run.cases_at_target.as_ref().map(|at| {
-            let ids = |rows: &[usize]| case_names(run.cases_ids(), rows);
+        "bottleneck_cases": bottleneck_cases(run),
+    })
+}
+
+/// The bottleneck cases at each target level (null without `target`): `target` is the first
+/// level, `targets` every level, and each table names its level.
+fn bottleneck_cases(run: &NcaRun) -> JsonValue {
+    let Some(first) = run.cases_at_target.first() else {
+        return JsonValue::Null;
+    };
+    let ids = |rows: &[usize]| case_names(run.cases_ids(), rows);
+    let tables: Vec<JsonValue> = run
+        .cases_at_target
+        .iter()
+        .flat_map(|at| at.tables.iter().map(move |t| (at, t)))
+        .map(|(at, t)| {
             json!({
                 "target": at.label,
-                "tables": at.tables.iter().map(|t| json!({
-                    "ceiling": t.ceiling.name(),
-                    "target_value": num(t.target),
-                    "rows": t.rows,
-                    "conditions": at.conditions.iter().zip(&t.conditions).map(|(c, k)| json!({
-                        "condition": c,
-                        "required": if k.threshold.is_nan() { "NA".into() } else if k.threshold.is_infinite() { "NN".into() } else { num(k.threshold) },
-                        "count": k.cases.len(),
-                        "percent": num(100.0 * k.cases.len() as f64 / t.rows.max(1) as f64),
-                        "cases": ids(&k.cases),
-                        "single_count": k.single.len(),
-                        "single_cases": ids(&k.single),
-                    })).collect::<Vec<_>>(),
-                    "any_cases": ids(&t.any),
+                "ceiling": t.ceiling.name(),
+                "target_value": num(t.target),
+                "rows": t.rows,
+                "conditions": at.conditions.iter().zip(&t.conditions).map(|(c, k)| json!({
+                    "condition": c,
+                    "required": if k.threshold.is_nan() { "NA".into() } else if k.threshold.is_infinite() { "NN".into() } else { num(k.threshold) },
+                    "count": k.cases.len(),
+                    "percent": num(100.0 * k.cases.len() as f64 / t.rows.max(1) as f64),
+                    "cases": ids(&k.cases),
+                    "single_count": k.single.len(),
+                    "single_cases": ids(&k.single),
                 })).collect::<Vec<_>>(),
+                "any_cases": ids(&t.any),
             })
-        }),
+        })
+        .collect();
+    json!({
+        "target": first.label,
+        "targets": run.cases_at_target.iter().map(|at| at.label.clone()).collect::<Vec<_>>(),
+        "tables": tables,
     })
 }
 
@@ -254,7 +290,8 @@ fn configurations(run: &FsqcaRun) -> JsonValue {
 
 /// The panel diagnostics of one expression.
 pub fn cluster_fit(f: &crate::engine::clusters::ClusterFit) -> JsonValue {
-    let one = |x: &crate::engine::clusters::Fit2| json!({ "consistency": num(x.consistency), "coverage": num(x.coverage), "cases": x.n });
+    // The sums the fit is made of (Σmin(X, Y), ΣX, ΣY), as SetMethods' cluster() keeps them.
+    let one = |x: &crate::engine::clusters::Fit2| json!({ "consistency": num(x.consistency), "coverage": num(x.coverage), "cases": x.n, "sum_min": num(x.sum_min), "sum_x": num(x.sum_x), "sum_y": num(x.sum_y) });
     let groups = |v: &[(String, crate::engine::clusters::Fit2)]| {
         JsonValue::Object(v.iter().map(|(g, x)| (g.clone(), one(x))).collect())
     };
@@ -285,12 +322,18 @@ fn clusters(c: &Clusters) -> JsonValue {
             .collect()
     };
     let first = c.models.first();
+    let (model, from) = first.map(|m| model_ref(&m.label)).unwrap_or_default();
     json!({
         "cluster": c.cluster,
         "unit": c.unit,
-        "model": first.map(|m| format!("{} {}", c.kind, m.label)),
+        "solution": c.kind,
+        "model": model,
+        "from": from,
         "terms": first.map(terms).unwrap_or_default(),
-        "models": c.models.iter().map(|m| json!({ "model": m.label, "terms": terms(m) })).collect::<Vec<_>>(),
+        "models": c.models.iter().map(|m| {
+            let (model, from) = model_ref(&m.label);
+            json!({ "model": model, "from": from, "terms": terms(m) })
+        }).collect::<Vec<_>>(),
     })
 }
 
@@ -357,6 +400,7 @@ pub fn fsqca(run: &FsqcaRun) -> JsonValue {
         "dropped_cases": run.dropped,
         "necessity": necessity,
         "truth_table": tt,
+        "remainders": row_json(r.truth_table.n_remainders),
         "solutions": {
             "complex": models(&r.complex),
             "parsimonious": models(&r.parsimonious),
@@ -374,6 +418,20 @@ pub fn fsqca(run: &FsqcaRun) -> JsonValue {
         "simplifying_assumptions_listed": r.simplifying_assumptions_listed,
         "easy_counterfactuals": ec,
         "easy_counterfactuals_count": r.intermediate.first().map(|i| row_json(i.easy_counterfactuals_count)).unwrap_or(JsonValue::Null),
+        // Every parsimonious model's simplifying assumptions, every (complex, parsimonious)
+        // pair's easy and difficult counterfactuals (the fields above: the first of each).
+        "simplifying_assumptions_by_model": r.parsimonious.models.iter().enumerate().map(|(k, m)| json!({
+            "model": m.name,
+            "rows": r.simplifying_assumptions.get(k).map(|v| v.iter().map(config_json).collect::<Vec<_>>()).unwrap_or_default(),
+            "count": r.simplifying_assumptions_count.get(k).map(|c| row_json(*c)).unwrap_or(JsonValue::Null),
+        })).collect::<Vec<_>>(),
+        "counterfactuals": r.intermediate.iter().map(|i| json!({
+            "from": i.from,
+            "easy": i.easy_counterfactuals.iter().map(config_json).collect::<Vec<_>>(),
+            "easy_count": row_json(i.easy_counterfactuals_count),
+            "difficult": i.difficult_counterfactuals.iter().map(config_json).collect::<Vec<_>>(),
+            "difficult_count": row_json(i.difficult_counterfactuals_count),
+        })).collect::<Vec<_>>(),
         "contradictory_simplifying_assumptions": csa,
         "contradictory_simplifying_assumptions_note": r.contradictory_simplifying_assumptions_note,
         "exclude": p.exclude.iter().map(|x| x.text.clone()).collect::<Vec<_>>(),
@@ -407,6 +465,12 @@ fn case_selection(run: &FsqcaRun, m: &ModelCases) -> JsonValue {
             })
             .collect()
     };
+    let which = |f: [bool; 2]| match f {
+        [true, true] => "both",
+        [true, false] => "typ1",
+        [false, true] => "typ2",
+        [false, false] => "none",
+    };
     let pairs = |list: &[crate::engine::case_selection::Pair]| -> Vec<JsonValue> {
         list.iter().map(|p| json!({ "first": name(p.first), "second": name(p.second), "best": num(p.best), "flags": p.flags })).collect()
     };
@@ -419,14 +483,20 @@ fn case_selection(run: &FsqcaRun, m: &ModelCases) -> JsonValue {
         };
         classes.insert(key, c.iter().map(|x| x.name()).collect::<Vec<_>>().into());
     }
+    let (model, from) = model_ref(&m.label);
     json!({
-        "model": m.label,
+        "model": model,
+        "from": from,
         "typical": cs.typical.iter().map(|r| json!({ "case": name(r.case), "term": term(r.term), "term_membership": num(r.term_membership), "outcome": num(r.outcome), "unique": r.unique, "best": num(r.best), "most_typical": r.most_typical })).collect::<Vec<_>>(),
         "deviant_consistency": cs.deviant_consistency.iter().map(|r| json!({ "case": name(r.case), "term": term(r.term), "term_membership": num(r.term_membership), "outcome": num(r.outcome), "best": num(r.best), "most_deviant": r.most_deviant })).collect::<Vec<_>>(),
         "deviant_coverage": outside(&cs.deviant_coverage, true),
         "irrelevant": outside(&cs.irrelevant, false),
         "typical_deviant_pairs": cs.typical_deviant.iter().enumerate().map(|(k, l)| (term(k), JsonValue::from(pairs(l)))).collect::<Map<String, JsonValue>>(),
-        "typical_typical_pairs": cs.typical_typical.iter().enumerate().map(|(k, l)| (term(k), JsonValue::from(pairs(l)))).collect::<Map<String, JsonValue>>(),
+        // With SetMethods' UniqCov and MostTyp columns ("typ1", "typ2", "both", "none").
+        "typical_typical_pairs": cs.typical_typical.iter().enumerate().map(|(k, l)| (term(k), JsonValue::from(l.iter().map(|p| json!({
+            "first": name(p.first), "second": name(p.second), "best": num(p.best), "flags": p.flags,
+            "unique_coverage": which(p.flags), "most_typical": which(p.most),
+        })).collect::<Vec<_>>()))).collect::<Map<String, JsonValue>>(),
         "coverage_irrelevant_pairs": cs.coverage_irrelevant.iter().map(|(r, l)| json!({ "row": nums(r), "pairs": pairs(l) })).collect::<Vec<_>>(),
         "classes": classes,
         "typical_irrelevant_pairs": cs.typical_irrelevant.iter().enumerate().map(|(k, l)| (term(k), JsonValue::from(l.iter().map(|p| json!({
@@ -517,15 +587,26 @@ pub fn nca_robustness(r: &NcaRobustnessRun) -> JsonValue {
 
 /// A robustness sweep, kind "robustness".
 pub fn robustness(r: &RobustnessRun) -> JsonValue {
-    let labels: Vec<String> = r.plan.dims.iter().map(|d| d.label()).collect();
+    let labels: Vec<String> = r.plan.settings().into_iter().map(|(l, _)| l).collect();
     let variants: Vec<JsonValue> = r
         .variants
         .iter()
-        .map(|v| {
-            let params: Map<String, JsonValue> = labels.iter().cloned().zip(v.values.iter().map(|x| num(*x))).collect();
+        .zip(r.plan.names())
+        .map(|(v, name)| {
+            // a number, or the value as the report names it (a calibration by its anchors)
+            let params: Map<String, JsonValue> = labels
+                .iter()
+                .cloned()
+                .zip(r.plan.deciding(&v.values).into_iter().map(|k| {
+                    match r.plan.dims[k].value_text(v.values[k]) {
+                        Some(t) => JsonValue::String(t),
+                        None => num(v.values[k]),
+                    }
+                }))
+                .collect();
             match &v.result {
-                Ok(s) => json!({ "params": params, "solution": s.expression, "terms": s.terms, "consistency": num(s.consistency), "coverage": num(s.coverage) }),
-                Err(e) => json!({ "params": params, "error": e }),
+                Ok(s) => json!({ "name": name, "params": params, "solution": s.expression, "terms": s.terms, "consistency": num(s.consistency), "coverage": num(s.coverage) }),
+                Err(e) => json!({ "name": name, "params": params, "error": e }),
             }
         })
         .collect();
@@ -565,7 +646,9 @@ fn robust_metrics(r: &RobustnessRun, m: &RobustMetrics) -> JsonValue {
         "per_model": m.per_model.iter().map(|(l, f)| {
             let mut j = figures(f);
             if let Some(o) = j.as_object_mut() {
-                o.insert("model".into(), l.clone().into());
+                let (model, from) = model_ref(l);
+                o.insert("model".into(), model);
+                o.insert("from".into(), from);
                 o.insert("min_ts".into(), nums(&f.min_ts));
                 o.insert("max_ts".into(), nums(&f.max_ts));
             }
@@ -574,7 +657,8 @@ fn robust_metrics(r: &RobustnessRun, m: &RobustMetrics) -> JsonValue {
         "per_test": m.per_variant.iter().map(|(k, f)| {
             let mut j = figures(f);
             if let Some(o) = j.as_object_mut() {
-                o.insert("setting".into(), r.variants.get(*k).map(|v| super::tables::variant_label(r, &v.values)).unwrap_or_default().into());
+                o.insert("name".into(), r.plan.names().get(*k).cloned().unwrap_or_default().into());
+                o.insert("setting".into(), r.variants.get(*k).map(|v| super::tables::variant_settings(r, &v.values)).unwrap_or_default().into());
             }
             j
         }).collect::<Vec<_>>(),
@@ -656,6 +740,7 @@ pub fn nest(r: &NestRun) -> JsonValue {
     json!({
         "fsqca": r.plan.fsqca, "nca": r.plan.nca, "level": num(r.plan.level), "ceiling": r.ceiling.name(),
         "model": r.configurations.as_ref().map(|m| m.model.name.clone()),
+        "from": r.configurations.as_ref().and_then(|m| m.model.from.clone()),
         "solution": r.configurations.as_ref().map(|m| m.kind),
         "conditions": r.conditions.iter().map(|c| json!({
             "condition": c.condition, "required": required(c),
@@ -689,8 +774,10 @@ pub fn theory(r: &TheoryRun) -> JsonValue {
         "solution": r.kind,
         "models": r.models.iter().map(|m| {
             let e = &m.evaluation;
+            let (model, from) = model_ref(&m.label);
             json!({
-                "model": m.label,
+                "model": model,
+                "from": from,
                 "expression": m.expression,
                 "terms": m.terms.iter().zip(&e.terms).map(|(t, f)| {
                     let mut j = fit(f);
@@ -708,6 +795,18 @@ pub fn theory(r: &TheoryRun) -> JsonValue {
                     j
                 }).collect::<Vec<_>>(),
                 "cases": GROUPS.iter().zip(&e.groups).map(|((k, _), v)| ((*k).to_string(), json!(case_names(&r.cases, v)))).collect::<Map<String, JsonValue>>(),
+                // Each case's membership (in the order of `case_ids`) in T, S and the four
+                // intersections: SetMethods' theory.evaluation membership columns.
+                "case_ids": r.cases,
+                "memberships": {
+                    "terms": m.terms.iter().zip(&e.term_memberships).map(|(t, v)| (t.clone(), nums(v))).collect::<Map<String, JsonValue>>(),
+                    "T": nums(&e.theory_membership),
+                    "S": nums(&e.solution_membership),
+                    "T*S": nums(&e.intersection_memberships[0]),
+                    "~T*S": nums(&e.intersection_memberships[1]),
+                    "T*~S": nums(&e.intersection_memberships[2]),
+                    "~T*~S": nums(&e.intersection_memberships[3]),
+                },
             })
         }).collect::<Vec<_>>(),
     })
@@ -718,7 +817,10 @@ pub fn resample(r: &ResampleRun) -> JsonValue {
     use crate::check::plan::ResampleMethod;
     let models = |m: &[ResampledModel]| -> Vec<JsonValue> {
         m.iter()
-            .map(|m| json!({ "model": m.label, "expression": m.expression, "terms": m.terms, "consistency": num(m.consistency), "pri": num(m.pri), "coverage": num(m.coverage) }))
+            .map(|m| {
+                let (model, from) = model_ref(&m.label);
+                json!({ "model": model, "from": from, "expression": m.expression, "terms": m.terms, "consistency": num(m.consistency), "pri": num(m.pri), "coverage": num(m.coverage) })
+            })
             .collect()
     };
     let retention = |list: &[Retention]| -> Vec<JsonValue> {
@@ -861,6 +963,16 @@ pub fn document(
                 },
             );
             m.insert("raw".into(), nums(&set.raw));
+            // The cases at exactly 0.5 (the 0.5 rule's warning names them too).
+            if let (Some(mem), Some(d)) = (&set.membership, &s.data) {
+                let half: Vec<&str> = mem
+                    .iter()
+                    .zip(&d.table.ids)
+                    .filter(|(v, _)| **v == 0.5)
+                    .map(|(_, id)| id.as_str())
+                    .collect();
+                m.insert("half_memberships".into(), json!(half));
+            }
             if let Some(mem) = &set.membership {
                 let k = crate::engine::skew::skew(mem);
                 let outside: Vec<JsonValue> = set

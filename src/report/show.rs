@@ -147,7 +147,9 @@ fn data(scope: &Scope) -> Doc {
         let mut row = vec![Cell::text(id)];
         for &j in &cols {
             let v = data.table.values[[i, j]];
-            row.push(if data.table.text[j].is_some() && v.is_nan() {
+            row.push(if data.table.is_id_column(j) {
+                Cell::text(id)
+            } else if data.table.text[j].is_some() && v.is_nan() {
                 Cell::text("?")
             } else if data.table.value_labelled[j] && !v.is_nan() {
                 // SPSS and Stata value labels, as those packages show them.

@@ -356,11 +356,14 @@ pub enum RobustItem {
     Sweep(Ident),
 }
 
-/// `vary KEY [of TARGET] in|by [ … ] [percentile points]`.
+/// `vary KEY [of TARGET] in|by [ … ] [percentile points]`; with more keys (`vary KEY, KEY in
+/// [[…, …], …]`) each value is a list holding one value per key, changed together.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Vary {
     pub key: Ident,
     pub of: Option<Target>,
+    /// The further keys of a line that changes several settings at once, in order.
+    pub also: Vec<(Ident, Option<Target>)>,
     pub by: bool,
     pub values: Vec<Value>,
     pub points: bool,

@@ -607,16 +607,25 @@ impl Lowerer {
 
     fn lower_vary(&mut self, p: P) -> Vary {
         let span = self.span(&p);
-        let mut key = Spanned::new(String::new(), span);
-        let mut of = None;
+        let mut keys: Vec<(Ident, Option<Target>)> = Vec::new();
         let mut by = false;
         let mut values = Vec::new();
         let mut points = false;
-        for (i, c) in p.into_inner().enumerate() {
+        for c in p.into_inner() {
             match c.as_rule() {
-                Rule::ident if i == 0 => key = self.ident(c),
-                Rule::star => of = Some(Target::Star(self.span(&c))),
-                Rule::name => of = Some(Target::Name(self.ident(c))),
+                Rule::vary_key => {
+                    let mut key = Spanned::new(String::new(), span);
+                    let mut of = None;
+                    for k in c.into_inner() {
+                        match k.as_rule() {
+                            Rule::ident => key = self.ident(k),
+                            Rule::star => of = Some(Target::Star(self.span(&k))),
+                            Rule::name => of = Some(Target::Name(self.ident(k))),
+                            _ => {}
+                        }
+                    }
+                    keys.push((key, of));
+                }
                 Rule::vary_by => by = true,
                 Rule::vary_in => by = false,
                 Rule::list => values = c.into_inner().map(|v| self.lower_value(v)).collect(),
@@ -624,9 +633,14 @@ impl Lowerer {
                 _ => {}
             }
         }
+        let mut keys = keys.into_iter();
+        let (key, of) = keys
+            .next()
+            .unwrap_or_else(|| (Spanned::new(String::new(), span), None));
         Vary {
             key,
             of,
+            also: keys.collect(),
             by,
             values,
             points,

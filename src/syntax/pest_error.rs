@@ -53,6 +53,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         }
         Rule::vary | Rule::sweep_ref => "`vary …` or a sweep",
         Rule::vary_in | Rule::vary_by => "`in` or `by`",
+        Rule::vary_key => "a setting to vary",
         Rule::points => "`percentile points`",
         Rule::keyword => "a keyword",
         _ => return None,
@@ -88,6 +89,121 @@ pub const KEYWORDS: [&str; 26] = [
     "sufficient",
     "framework",
 ];
+
+/// The words a statement starts with (`necessary` and `sufficient` with their `?`).
+const STATEMENTS: [&str; 22] = [
+    "study",
+    "data",
+    "index",
+    "conditions",
+    "outcome",
+    "calibrate",
+    "calibration",
+    "nca",
+    "fsqca",
+    "necessary",
+    "sufficient",
+    "theory",
+    "show",
+    "export",
+    "use",
+    "robustness",
+    "framework",
+    "sweep",
+    "power",
+    "sensitivity",
+    "nest",
+    "resample",
+];
+
+/// The innermost bracket left open before `pos` (strings and comments skipped): its offset
+/// and the bracket.
+fn open_bracket(text: &str, pos: usize) -> Option<(usize, char)> {
+    let bytes = text.as_bytes();
+    let end = pos.min(bytes.len());
+    let mut stack: Vec<(usize, char)> = Vec::new();
+    let mut i = 0;
+    while i < end {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < end && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'#' => {
+                while i < end && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'{' | b'[' | b'(' => stack.push((i, bytes[i] as char)),
+            b'}' | b']' | b')' => {
+                stack.pop();
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    stack.pop()
+}
+
+/// 1-based line of a byte offset.
+fn line_of(text: &str, pos: usize) -> usize {
+    text.get(..pos).map_or(0, |t| t.matches('\n').count()) + 1
+}
+
+/// A block left open before a new statement (or the end of the input): the diagnostic points
+/// at the open bracket, not at the statement the parser stumbled over.
+fn unclosed(text: &str, pos: usize, found: &str, source: u32) -> Option<Diag> {
+    let line_start = text.get(..pos)?.rfind('\n').map_or(0, |i| i + 1);
+    let line = text.get(line_start..)?;
+    let indent = line.len() - line.trim_start().len();
+    let word: String = line
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let after = line.trim_start().get(word.len()..).unwrap_or("");
+    let starts_statement = STATEMENTS.contains(&word.as_str())
+        && (!matches!(word.as_str(), "necessary" | "sufficient") || after.starts_with('?'));
+    let at_end = found == "the end of the input";
+    if !at_end && !starts_statement {
+        return None;
+    }
+    let (open, bracket) = open_bracket(text, pos)?;
+    let open_line = line_of(text, open);
+    if !at_end && line_of(text, line_start) <= open_line {
+        return None;
+    }
+    let close = match bracket {
+        '{' => '}',
+        '[' => ']',
+        _ => ')',
+    };
+    let what = if at_end {
+        "the end of the input".to_string()
+    } else {
+        format!("`{word}` on line {}", line_of(text, line_start))
+    };
+    let mut d = Diag::error(
+        codes::SYNTAX,
+        format!("expected `{close}` to close the `{bracket}` of line {open_line}, found {what}"),
+    )
+    .at(
+        Span::new(source, open, open + 1),
+        "opened here, never closed",
+    );
+    if !at_end {
+        let s = line_start + indent;
+        d = d.note(
+            Span::new(source, s, s + word.len()),
+            "a new statement starts here",
+        );
+    }
+    Some(d.help(format!(
+        "add `{close}` where the block of line {open_line} ends"
+    )))
+}
 
 /// What stands at `pos`: a word, a symbol, the end of the line or of the input.
 pub fn found_at(text: &str, pos: usize) -> (String, usize) {
@@ -156,6 +272,12 @@ pub fn convert(err: pest::error::Error<Rule>, text: &str, source: u32) -> Diag {
     }
     expected.sort();
     expected.dedup();
+    // R's `<-` is read only to say that toe writes `=`; it is never offered as valid.
+    expected.retain(|e| e != "`<-`");
+    // an option's operator: `=`, or a comparison, not every comparison spelled out
+    if expected.iter().any(|e| e == "a comparison like `>=`") {
+        expected.retain(|e| !matches!(e.as_str(), "`<=`" | "`<`" | "`>=`" | "`>`"));
+    }
     // "end of input" where a statement could continue really means "a new line".
     if expected.len() > 1 {
         expected.retain(|e| e != "end of input");
@@ -180,9 +302,50 @@ pub fn convert(err: pest::error::Error<Rule>, text: &str, source: u32) -> Diag {
             "keywords cannot name data, sets or analyses; write e.g. `{word}_1` or `my_{word}`"
         ));
     }
-    let expected: Vec<&str> = expected.iter().map(|s| s.as_str()).collect();
     let (found, len) = found_at(text, pos);
+    if let Some(d) = unclosed(text, pos, &found, source) {
+        return d;
+    }
     let span = Span::new(source, pos, pos + len);
+    let rest = text.get(pos..).unwrap_or("");
+    // `10%` for a percentile anchor
+    let digits = before.len()
+        - before
+            .trim_end_matches(|c: char| c.is_ascii_digit() || c == '.')
+            .len();
+    if rest.starts_with('%') && digits > 0 {
+        let number = &before[before.len() - digits..];
+        return Diag::error(
+            codes::SYNTAX,
+            format!("expected a percentile like `p{number}`, found `{number}%`"),
+        )
+        .at(Span::new(source, pos - digits, pos + 1), "not a percentile")
+        .help("percentiles are written with a `p`: `p10`, `p50`, `p90`");
+    }
+    // A statement expected, a word found: the statements by name, and a did-you-mean.
+    let statements = expected
+        .iter()
+        .filter(|e| STATEMENTS.iter().any(|k| e.trim_matches('`') == *k))
+        .count();
+    if statements >= 5 && len > 0 && found.starts_with('`') {
+        let word = found.trim_matches('`');
+        let help = match crate::diagnostics::did_you_mean(word, STATEMENTS) {
+            Some(k) => format!("did you mean `{k}`?"),
+            None if rest.trim_start_matches(|c: char| c.is_alphanumeric() || c == '_').trim_start().starts_with("<-")
+                || rest.trim_start_matches(|c: char| c.is_alphanumeric() || c == '_').trim_start().starts_with('=') =>
+            {
+                "toe has no variables: a line starts with a keyword such as `data`, `conditions`, `calibrate`, `nca`, `fsqca` or `show`".to_string()
+            }
+            None => "a statement starts with a keyword such as `data`, `conditions`, `calibrate`, `nca`, `fsqca` or `show` (docs/language.md)".to_string(),
+        };
+        return Diag::error(
+            codes::SYNTAX,
+            format!("expected a statement, found {found}"),
+        )
+        .at(span, "not a statement")
+        .help(help);
+    }
+    let expected: Vec<&str> = expected.iter().map(|s| s.as_str()).collect();
     let expected_text = match expected.len() {
         0 => "something else".to_string(),
         1 => expected[0].to_string(),
@@ -191,7 +354,6 @@ pub fn convert(err: pest::error::Error<Rule>, text: &str, source: u32) -> Diag {
             format!("{} or {}", first.join(", "), last)
         }
     };
-    let rest = text.get(pos..).unwrap_or("");
     let help = if rest.starts_with("==") {
         "comparisons in options are written `>=` (at least), e.g. `consistency >= 0.8`".to_string()
     } else if rest.starts_with("<-") {
@@ -200,6 +362,8 @@ pub fn convert(err: pest::error::Error<Rule>, text: &str, source: u32) -> Diag {
         "set expressions use `*` for and, `+` for or, `~` for not".to_string()
     } else if rest.starts_with('!') {
         "negation is written `~`, as in the QCA literature".to_string()
+    } else if expected.contains(&"a comparison like `>=`") {
+        "an option is written `name = value`, a threshold `name >= value` (e.g. `consistency >= 0.8`)".to_string()
     } else if found == "the end of the input" {
         "a block or a list was left open: close it with `}`, `]` or `)`".to_string()
     } else {

@@ -1,7 +1,8 @@
 //! Conformance of the `fsqca` block end to end: each QCA fixture is written as a `.toe`
 //! script, run, and its JSON (truth table rows with OUT, n, consistency, PRI and cases; every
-//! model of the complex, parsimonious and intermediate solutions with its fit, term by term)
-//! compared with R's QCA 3.23 within 1e-9. The engine is tested in depth in
+//! model of the complex, parsimonious and intermediate solutions with its fit, term by term;
+//! the simplifying assumptions of every parsimonious model, the easy and difficult
+//! counterfactuals of every pair) compared with R's QCA 3.23 within 1e-9. The engine is tested in depth in
 //! `conformance_qca.rs`; this test proves the language drives it with the same settings.
 //! Named exceptions: `out_bug.json` (a reference bug, docs/methods.md §4.1, not reproduced); HC's
 //! spec asks for `all.sol`, which the language does not expose (its truth table is compared);
@@ -229,6 +230,41 @@ fn fsqca_blocks_match_r_qca() {
                 "big20: the departure is announced"
             );
             continue;
+        }
+        // Simplifying assumptions of every parsimonious model (QCA's `SA$M1`, `SA$M2`, …).
+        let rows = |v: &Value| -> Vec<u64> {
+            v.as_array()
+                .map(|a| a.iter().filter_map(|r| r["row"].as_u64()).collect())
+                .unwrap_or_default()
+        };
+        if let Some(sa) = out["parsimonious"]["SA"].as_object() {
+            let ours = a["simplifying_assumptions_by_model"]
+                .as_array()
+                .expect("sa");
+            assert_eq!(ours.len(), sa.len(), "{ds}: SA by model");
+            for m in ours {
+                let theirs = &sa[m["model"].as_str().expect("model")];
+                assert_eq!(rows(&m["rows"]), rows(theirs), "{ds} {}: SA", m["model"]);
+                assert_eq!(m["count"].as_u64(), Some(rows(theirs).len() as u64));
+                compared += 1;
+            }
+        }
+        if comparable_intermediate {
+            // Easy and difficult counterfactuals of every (complex, parsimonious) pair.
+            let pairs = out["intermediate"]["solutions"].as_array().expect("pairs");
+            let ours = a["counterfactuals"].as_array().expect("counterfactuals");
+            assert_eq!(ours.len(), pairs.len(), "{ds}: counterfactuals");
+            for (o, r) in ours.iter().zip(pairs) {
+                assert_eq!(o["from"], r["label"], "{ds}");
+                assert_eq!(rows(&o["easy"]), rows(&r["EC"]), "{ds} {}: EC", r["label"]);
+                assert_eq!(
+                    rows(&o["difficult"]),
+                    rows(&r["DC"]),
+                    "{ds} {}: DC",
+                    r["label"]
+                );
+                compared += 2;
+            }
         }
         if comparable_intermediate {
             let theirs: Vec<&Value> = out["intermediate"]["solutions"]

@@ -9,6 +9,14 @@
 use crate::support::*;
 use serde_json::Value;
 
+/// A model's label as SetMethods prints it ("C1P1-M1"), from the JSON's `model` and `from`.
+fn model_label(m: &serde_json::Value) -> String {
+    match m["from"].as_str() {
+        Some(f) => format!("{f}-{}", m["model"].as_str().unwrap_or("")),
+        None => m["model"].as_str().unwrap_or("").to_string(),
+    }
+}
+
 fn script(csv: &str, id: bool, incl: f64, expect: Option<&str>) -> String {
     format!(
         "data p = csv(\"setmethods/{csv}\"{})\nconditions {{ A = A  B = B  C = C  D = D }}\noutcome Y = Y\ncalibrate {{ * fuzzy }}\nfsqca f: Y given A, B, C, D {{\n  consistency >= {incl}\n{}  cluster = YEAR\n  unit = UNIT\n}}\n",
@@ -20,7 +28,7 @@ fn script(csv: &str, id: bool, incl: f64, expect: Option<&str>) -> String {
 /// Compares one block of the fixture (pooled, between[], within[], dBP, dWP) with toe's.
 fn compare(what: &str, want: &Value, got: &Value, checked: &mut usize) {
     let num = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
-    for field in ["consistency", "coverage"] {
+    for field in ["consistency", "coverage", "sum_min", "sum_x", "sum_y"] {
         assert!(
             close(num(&got["pooled"][field]), num(&want["pooled"][field])),
             "{what} pooled {field}: {} vs {}",
@@ -43,7 +51,7 @@ fn compare(what: &str, want: &Value, got: &Value, checked: &mut usize) {
             assert_eq!(order[k], label, "{what} {side} order");
             let mine = &got[key][label];
             assert_eq!(mine["cases"], g["n"], "{what} {side} {label} n");
-            for field in ["consistency", "coverage"] {
+            for field in ["consistency", "coverage", "sum_min", "sum_x", "sum_y"] {
                 assert!(
                     close(num(&mine[field]), num(&g[field])),
                     "{what} {side} {label} {field}: {} vs {}",
@@ -72,7 +80,7 @@ fn check_models(out: &Value, clusters: &Value) -> usize {
     assert_eq!(mine.len(), models.len(), "every model of the solution");
     for (want, got) in models.iter().zip(mine) {
         let label = want["label"].as_str().expect("label");
-        assert_eq!(got["model"], label);
+        assert_eq!(model_label(got), label);
         let terms = got["terms"].as_array().expect("terms");
         for t in want["terms_diag"].as_array().expect("terms") {
             let expr = t["expr"].as_str().expect("expr");
@@ -698,7 +706,7 @@ fn robustness_metrics_agree_with_corrected_rob_fit() {
     let all = &out["corrected_all_models"];
     let got = &metrics["per_model"][0];
     let want = &all["per_initial_model"][0];
-    assert_eq!(got["model"], want["label"]);
+    assert_eq!(model_label(got), want["label"].as_str().unwrap());
     for (a, b) in numbers(&got["min_ts"]).iter().zip(numbers(&all["minTS"])) {
         assert!(close(*a, b));
     }
@@ -773,7 +781,7 @@ fn robustness_metrics_agree_with_corrected_rob_fit() {
         }
     }
     assert!(
-        shown.contains("sensitive to consistency 0.88; cases 2"),
+        shown.contains("sensitive to TS2 (consistency 0.88); TS3 (cases 2)"),
         "{shown}"
     );
 }
@@ -804,7 +812,7 @@ fn leave_one_out_agrees() {
             let (g, w) = (got.as_array().unwrap(), want["models"].as_array().unwrap());
             assert_eq!(g.len(), w.len(), "{what}");
             for (a, b) in g.iter().zip(w) {
-                assert_eq!(a["model"], b["label"], "{what}");
+                assert_eq!(model_label(a), b["label"].as_str().unwrap(), "{what}");
                 assert_eq!(a["expression"], b["expression"], "{what}");
                 for (mine, theirs) in [
                     ("consistency", "inclS"),
@@ -967,8 +975,41 @@ fn theory_evaluation_agrees() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .find(|m| m["model"] == label.as_str())
+                .find(|m| model_label(m) == label)
                 .unwrap_or_else(|| panic!("{at}"));
+            // The membership columns (theory.evaluation's data): each term, the solution, the
+            // theory, the four intersections, case by case.
+            let data = &e["data"];
+            let ids: Vec<&str> = got["case_ids"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap())
+                .collect();
+            let mem = &got["memberships"];
+            for (c, col) in data["columns"].as_array().unwrap().iter().enumerate() {
+                let col = col.as_str().unwrap();
+                let mine = match col {
+                    "Sol.Formula" => &mem["S"],
+                    "Theory" => &mem["T"],
+                    "T*S" | "~T*S" | "T*~S" | "~T*~S" => &mem[col],
+                    "Outcome" => continue,
+                    term => &mem["terms"][term],
+                };
+                let _ = c;
+                for (r, case) in data["rownames"].as_array().unwrap().iter().enumerate() {
+                    let i = ids
+                        .iter()
+                        .position(|x| *x == case.as_str().unwrap())
+                        .unwrap_or_else(|| panic!("{at}: case {case}"));
+                    let want = data["data"][col][r].as_f64().unwrap();
+                    let have = mine[i]
+                        .as_f64()
+                        .unwrap_or_else(|| panic!("{at} {col} {case}"));
+                    assert!(close(have, want), "{at} {col} {case}: {have} vs {want}");
+                    checked += 1;
+                }
+            }
             let fit = &e["fit_unrounded"];
             let rows: Vec<&str> = fit["rownames"]
                 .as_array()
@@ -1050,7 +1091,7 @@ fn theory_evaluation_agrees() {
                         .as_array()
                         .unwrap()
                         .iter()
-                        .find(|x| x["model"] == m["label"])
+                        .find(|x| model_label(x) == m["label"].as_str().unwrap())
                         .unwrap();
                     for row in m["rows"].as_array().unwrap() {
                         let mine = match row["term"].as_str().unwrap() {
@@ -1267,20 +1308,23 @@ fn case_selection_agrees_with_smmr() {
             if let Some(p) = smmr_block(&out, true, 5, &format!("Term {term}")) {
                 // the reference re-orders with the unfiltered distances (bug 10): its NA rows
                 // are dropped and rows of equal distance may come in another order
-                let mut want: Vec<(String, String, String)> = column(p, "TYP1")
+                // With the MostTyp column ("typ1", "typ2", "both", "none").
+                let mut want: Vec<(String, String, String, String)> = column(p, "TYP1")
                     .into_iter()
                     .zip(column(p, "TYP2"))
                     .zip(column(p, "Best"))
-                    .filter(|((a, _), _)| !a.is_null())
-                    .map(|((a, b), d)| {
+                    .zip(column(p, "MostTyp"))
+                    .filter(|(((a, _), _), _)| !a.is_null())
+                    .map(|(((a, b), d), m)| {
                         (
                             format!("{:.3}", d.as_f64().unwrap()),
                             a.to_string(),
                             b.to_string(),
+                            m.to_string(),
                         )
                     })
                     .collect();
-                let mut got: Vec<(String, String, String)> = cs["typical_typical_pairs"]
+                let mut got: Vec<(String, String, String, String)> = cs["typical_typical_pairs"]
                     [term.as_str()]
                 .as_array()
                 .unwrap()
@@ -1291,10 +1335,11 @@ fn case_selection_agrees_with_smmr() {
                         format!("{:.3}", q["best"].as_f64().unwrap()),
                         q["first"].to_string(),
                         q["second"].to_string(),
+                        q["most_typical"].to_string(),
                     )
                 })
                 .collect();
-                let bests = |v: &[(String, String, String)]| {
+                let bests = |v: &[(String, String, String, String)]| {
                     v.iter().map(|x| x.0.clone()).collect::<Vec<_>>()
                 };
                 assert_eq!(bests(&got), bests(&want), "{name} {term}");

@@ -309,6 +309,10 @@ fn with_option(block: &str, option: &str) -> String {
         ("nca", "steps") => "nca n: Y needs X { bottlenecks = steps(@) }",
         ("nca", "qr_tau") => "nca n: Y needs X { ceilings = [qr]  qr_tau = @ }",
         ("nca", "outliers") => "nca n: Y needs X { outliers = @ }",
+        ("nca", "outliers_min_change") => {
+            "nca n: Y needs X { outliers = 1  outliers_min_change = @ }"
+        }
+        ("nca", "outliers_max_rows") => "nca n: Y needs X { outliers = 1  outliers_max_rows = @ }",
         ("nca", "d") => "nca n: Y needs X { necessary when d >= @ and p <= 0.1 }",
         ("nca", "p") => "nca n: Y needs X { necessary when d >= 0.1 and p <= @ }",
         ("fsqca", o) => return format!("fsqca f: Y given X {{ {o} >= @ }}"),

@@ -341,7 +341,8 @@ fn fsqca_protocol_runs_every_step_like_setmethods() {
     let analyses = doc["analyses"].as_array().unwrap();
     let rob = analyses.iter().find(|a| a["kind"] == "robustness").unwrap();
     assert_eq!(rob["metrics"]["tests"], 3);
-    assert_eq!(rob["metrics"]["per_model"][0]["model"], "C1P1-M1");
+    assert_eq!(rob["metrics"]["per_model"][0]["model"], "M1");
+    assert_eq!(rob["metrics"]["per_model"][0]["from"], "C1P1");
     let loo = analyses.iter().find(|a| a["kind"] == "resample").unwrap();
     assert_eq!(loo["runs_detail"].as_array().unwrap().len(), 51);
     assert_eq!(

@@ -149,3 +149,30 @@ fn fmt_check_reports_and_fmt_rewrites() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// What the project ships is in the canonical layout: every example, stdlib module and the
+/// paper study, and the README's ```toe snippets (CI runs this test: `toe fmt --check` passes
+/// on all of them).
+#[test]
+fn shipped_scripts_are_formatted() {
+    let mut files = Vec::new();
+    for d in ["examples", "stdlib", "tests/paper"] {
+        toe_files(&root().join(d), &mut files);
+    }
+    assert!(files.len() >= 12, "{files:?}");
+    let mut texts: Vec<(String, String)> = files
+        .iter()
+        .map(|p| (p.display().to_string(), std::fs::read_to_string(p).unwrap()))
+        .collect();
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    for (k, block) in readme.split("```toe\n").skip(1).enumerate() {
+        let code = block.split("```").next().unwrap_or_default();
+        texts.push((format!("README.md block {}", k + 1), code.to_string()));
+    }
+    let unformatted: Vec<&str> = texts
+        .iter()
+        .filter(|(_, t)| toe::syntax::format::format(t) != *t)
+        .map(|(n, _)| n.as_str())
+        .collect();
+    assert!(unformatted.is_empty(), "run `toe fmt` on {unformatted:?}");
+}

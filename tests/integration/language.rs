@@ -531,8 +531,8 @@ fn robustness_runs_every_variant_and_matches_single_runs() {
     let shifted = study
         .replace("consistency >= 0.80", "consistency >= 0.85")
         .replace(
-            "direct(e = p25, c = p50, i = p75)",
-            "direct(e = p30, c = p55, i = p80)",
+            "direct(e = p25, c = p50, i = p75, nudge = 0.001)",
+            "direct(e = p30, c = p55, i = p80, nudge = 0.001)",
         );
     let (single, _) = run_ok(base, &shifted);
     let m = &analysis(&single, "high")["solutions"]["intermediate"][0];
@@ -837,7 +837,11 @@ fsqca f: SURV given DEV, URB, LIT, IND, STB {
     let r = robustness(&s).pop().expect("sweep");
     let variants = r["variants"].as_array().expect("variants");
     assert_eq!(variants.len(), 3);
-    for (code, written) in [(1.0, "STB"), (0.0, "~STB"), (0.5, "STB | ~STB")] {
+    for (code, written) in [
+        ("present", "STB"),
+        ("absent", "~STB"),
+        ("either", "STB | ~STB"),
+    ] {
         let single = study.replace("IND, STB\n}", &format!("IND, {written}\n}}"));
         let (one, _) = run_ok(fixture(""), &single);
         let m = &analysis(&one, "f")["solutions"]["intermediate"][0];

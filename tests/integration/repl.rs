@@ -70,13 +70,16 @@ fn line_handler_pairs() {
             "necessary? A for Y",
             Want::Contains("toe::check::unknown_set"),
         ),
-        (
-            ":load study.toe",
-            Want::Contains("toe::run::half_membership"),
-        ),
-        ("sufficient? A for Y", Want::Contains("pri")),
-        (":quit", Want::Quit),
+        (":load", Want::Contains("usage: :load file.toe")),
     ];
+    let study = format!(":load {}", dir.path().join("study.toe").display());
+    let pairs = pairs.into_iter().chain([
+        (study.as_str(), Want::Contains("toe::run::half_membership")),
+        ("sufficient? A for Y", Want::Contains("pri")),
+        // A second study: refused, with the way out.
+        (study.as_str(), Want::Contains("`:reset` first")),
+        (":quit", Want::Quit),
+    ]);
     for (input, want) in pairs {
         let got = handle(&mut s, &mut buf, input);
         match (want, got) {
@@ -143,11 +146,27 @@ fn real_binary_through_a_pty() {
         .expect("`show pl<TAB>` completed to `show plan`");
     p.exp_string("toe> ").expect("prompt");
     pause();
+    // A query completes with its `?`: `necessa` + TAB becomes `necessary? `.
+    p.send("necessa").expect("send");
+    p.flush().expect("flush");
+    pause();
+    p.send("\t").expect("tab");
+    p.flush().expect("flush");
+    pause();
+    p.send(" A for Y\r").expect("the rest");
+    p.flush().expect("flush");
+    p.exp_string("relevance")
+        .expect("`necessa<TAB>` completed to `necessary?`");
+    p.exp_string("toe> ").expect("prompt");
+    pause();
+    // `:load` resolves from the folder the REPL started in; a second study says `:reset`.
+    line(&mut p, ":load study.toe", "`:reset` first");
     p.send_control('d').expect("ctrl-d");
     p.exp_eof().expect("exit");
     let saved = std::fs::read_to_string(&history).expect("history file written");
     assert!(saved.contains("necessary? A for Y"), "{saved}");
-    // History survives a restart: Up recalls the last line, which fails in a fresh session.
+    // History survives a restart: Up recalls the last line, which loads the study in a fresh
+    // session.
     let mut p = spawn();
     p.exp_string("toe> ").expect("prompt");
     p.send("\x1b[A").expect("up");
@@ -155,8 +174,9 @@ fn real_binary_through_a_pty() {
     std::thread::sleep(std::time::Duration::from_millis(200));
     p.send("\r").expect("enter");
     p.flush().expect("flush");
-    p.exp_string("show plan").expect("recalled from history");
-    p.exp_string("data (none)")
+    p.exp_string(":load study.toe")
+        .expect("recalled from history");
+    p.exp_string("half_membership")
         .expect("ran it in the fresh session");
     p.send_line(":quit").expect("quit");
     p.exp_eof().expect("exit");

@@ -56,6 +56,15 @@ pub fn analysis(s: &Session, name: &str) -> serde_json::Value {
         .unwrap_or_else(|| panic!("no results of `{name}`"))
 }
 
+/// The first entry of `kind` among the `analyses` of the session's document for `text`.
+pub fn of_kind(s: &Session, text: &str, kind: &str) -> serde_json::Value {
+    let doc = s.document("t.toe", text.as_bytes());
+    doc["analyses"]
+        .as_array()
+        .and_then(|a| a.iter().find(|a| a["kind"] == kind).cloned())
+        .unwrap_or_else(|| panic!("no `{kind}` in {doc:#}"))
+}
+
 /// The JSON of every query so far.
 pub fn queries(s: &Session) -> Vec<serde_json::Value> {
     s.results()

@@ -71,15 +71,19 @@ fn show_tables_of_a_seven_condition_study() {
     }
     script.push_str("show nca of nec\n");
     let (s, out) = run_ok(base, &script);
-    // The configuration table groups by core: HUM*WEB*POL (core HUM, POL) and WEB*ORG*POL
-    // (core WEB, ORG, POL) differ in their core, so S1 and S2.
+    // The configuration table groups by core: HUM*WEB*POL and HUM*FIS*DEM*POL*ECO share the
+    // core HUM, POL (S1a, S1b, side by side), WEB*ORG*POL (core WEB, ORG, POL) is S2 and
+    // HUM*FIS*~ORG*DEM*ECO (core DEM) S3.
     let c = analysis(&s, "high")["configurations"]
         .as_array()
         .expect("configurations")
         .clone();
-    assert_eq!(c.len(), 2);
+    let ids: Vec<&str> = c.iter().map(|x| x["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["S1a", "S1b", "S2", "S3"]);
     assert_eq!(c[0]["core"], serde_json::json!(["HUM", "POL"]));
-    assert_eq!(c[1]["core"], serde_json::json!(["WEB", "ORG", "POL"]));
+    assert_eq!(c[1]["core"], serde_json::json!(["HUM", "POL"]));
+    assert_eq!(c[2]["core"], serde_json::json!(["WEB", "ORG", "POL"]));
+    assert_eq!(c[3]["core"], serde_json::json!(["DEM"]));
     insta::assert_snapshot!(out);
 }
 

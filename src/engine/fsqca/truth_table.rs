@@ -302,8 +302,10 @@ pub fn build(data: &Data, outcome: &[f64], opts: &FsqcaOptions) -> TruthTable {
             },
         )
         .collect();
+    // A configuration whose cases all sit at 0.5 in some condition has no case above 0.5: R's
+    // QCA lists it (OUT "?", n 0), but it is not observed; it counts as a remainder.
     let total: u128 = data.levels.iter().map(|l| *l as u128).product();
-    let observed = rows.len() as u128;
+    let observed = rows.iter().filter(|r| r.n > 0).count() as u128;
     TruthTable {
         conditions: data.names.clone(),
         levels: data.levels.clone(),

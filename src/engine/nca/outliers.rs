@@ -129,12 +129,14 @@ impl Search<'_> {
         if let Some(c) = r.ceiling(&self.ceiling) {
             out.extend(c.peers.iter().map(|p| p.index));
         }
-        let g = &self.base;
+        // The cases at the data's own extremes (the empirical scope: R reads Xmin … Ymax off
+        // the summary's empirical values), also under a theoretical scope.
+        let e = &self.base.scope_detail.emp;
         for (col, v) in [
-            (self.x, g.xmin),
-            (self.x, g.xmax),
-            (self.y, g.ymin),
-            (self.y, g.ymax),
+            (self.x, e[0]),
+            (self.x, e[1]),
+            (self.y, e[2]),
+            (self.y, e[3]),
         ] {
             let at: Vec<usize> = (0..col.len())
                 .filter(|i| alive(*i) && col[*i] == v)

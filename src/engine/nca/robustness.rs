@@ -131,8 +131,9 @@ pub fn run_variant(xs: &[&[f64]], y: &[f64], v: &Variant) -> Result<VariantOutco
                 .first()
                 .ok_or_else(|| "no bottleneck column".to_string())?;
             let required = col.x_actual.first().copied().unwrap_or(f64::NAN);
+            // "NN" (no level required) is NA, as Dul's table reads it (`as.numeric("NN")`).
             let cases = match col.cells.first() {
-                Some(Cell::NN) => 0.0,
+                Some(Cell::NN) => f64::NAN,
                 _ => col.cases.first().copied().unwrap_or(f64::NAN),
             };
             Ok(ConditionOutcome {

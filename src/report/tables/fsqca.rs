@@ -37,7 +37,9 @@ fn solution_lines(doc: &mut Doc, label: &str, models: &[Model]) {
 pub fn fsqca_summary(run: &FsqcaRun) -> Doc {
     let p = &run.plan;
     let r = &run.result;
-    let count = |o: Out| r.truth_table.rows.iter().filter(|t| t.out == o).count();
+    // A row without a case above 0.5 (n = 0) is listed as R lists it, but is not observed.
+    let observed = r.truth_table.rows.iter().filter(|t| t.n > 0);
+    let count = |o: Out| observed.clone().filter(|t| t.out == o).count();
     let mut doc = Doc::default();
     doc.line(
         0,
@@ -49,15 +51,21 @@ pub fn fsqca_summary(run: &FsqcaRun) -> Doc {
             p.conditions.join(", ")
         ),
     );
+    let unseen = r.truth_table.rows.len() - observed.clone().count();
     doc.line(
         1,
         format!(
-            "truth table: {} observed rows ({} positive, {} negative, {} contradictions, {} below the frequency cut)",
-            r.truth_table.rows.len(),
+            "truth table: {} observed rows ({} positive, {} negative, {} contradictions, {} below the frequency cut){}",
+            observed.clone().count(),
             count(Out::One),
             count(Out::Zero),
             count(Out::Contradiction),
             count(Out::Remainder),
+            match unseen {
+                0 => String::new(),
+                1 => "; 1 row without a case above 0.5 (a remainder)".to_string(),
+                k => format!("; {k} rows without a case above 0.5 (remainders)"),
+            }
         ),
     );
     solution_lines(&mut doc, "complex", &r.complex.models);

@@ -269,12 +269,22 @@ pub fn bottlenecks(run: &NcaRun) -> Doc {
     for t in &run.bottlenecks {
         let mut columns = vec![Column::right(p.outcome.clone())];
         columns.extend(names.iter().map(|s| Column::right(*s)));
+        let units = if p.bottleneck_type == p.bottleneck_y {
+            p.bottleneck_type.name().to_string()
+        } else {
+            format!(
+                "conditions {}, {} {}",
+                p.bottleneck_type.name(),
+                p.outcome,
+                p.bottleneck_y.name()
+            )
+        };
         let mut table = Table::new(
             format!(
                 "bottlenecks of {} ({}, {}): {} needed for {}",
                 p.name,
                 t.ceiling.name(),
-                p.bottleneck_type.name(),
+                units,
                 if p.bottleneck_type.name() == "actual" {
                     "condition level"
                 } else {
@@ -284,21 +294,36 @@ pub fn bottlenecks(run: &NcaRun) -> Doc {
             ),
             columns,
         );
+        let percentile = p.bottleneck_type.name() == "percentile";
         for (k, level) in t.levels.display.iter().enumerate() {
             let mut row = vec![Cell::Num(*level)];
             for col in &t.columns {
-                row.push(
-                    col.cells
-                        .get(k)
-                        .map(|c| bottleneck_cell(c, col.precision))
-                        .unwrap_or(Cell::Empty),
-                );
+                let cell = col
+                    .cells
+                    .get(k)
+                    .map(|c| bottleneck_cell(c, col.precision))
+                    .unwrap_or(Cell::Empty);
+                // Percentiles carry the number of cases below the level, as R prints them:
+                // "22.9 (11)".
+                row.push(match (percentile, col.cases.get(k)) {
+                    (true, Some(n)) if !matches!(cell, Cell::Empty) => Cell::Text(format!(
+                        "{} ({})",
+                        super::super::table::shown(&cell, Style::default()),
+                        tidy(*n)
+                    )),
+                    _ => cell,
+                });
             }
             table.rows.push(row);
         }
         table
             .notes
             .push("NN = not necessary, NA = not available (beyond the observed range)".into());
+        if percentile {
+            table
+                .notes
+                .push("In brackets: the number of cases below the required level".into());
+        }
         doc.table(1, table);
         doc.blank();
     }
@@ -310,11 +335,12 @@ pub fn bottlenecks(run: &NcaRun) -> Doc {
 /// back.
 pub fn bottleneck_cases(run: &NcaRun) -> Doc {
     let mut doc = Doc::default();
-    let Some(at) = &run.cases_at_target else {
-        return doc;
-    };
     let names = |rows: &[usize]| case_names(run.cases_ids(), rows).join(", ");
-    for t in &at.tables {
+    for (at, t) in run
+        .cases_at_target
+        .iter()
+        .flat_map(|at| at.tables.iter().map(move |t| (at, t)))
+    {
         let mut table = Table::new(
             format!(
                 "bottleneck cases of {} ({}) at {} = {} ({})",

@@ -163,45 +163,56 @@ pub fn case_selection(run: &FsqcaRun) -> Doc {
             Column::left("first"),
             Column::left("second"),
             Column::right("best"),
+            Column::left("most typical"),
         ],
     );
-    let mut pair = |label: String, kind: String, first: usize, second: usize, best: f64| {
-        p.rows.push(vec![
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    let pair = |label: String, kind: String, first: usize, second: usize, best: f64| {
+        vec![
             Cell::Text(label),
             Cell::Text(kind),
             Cell::Text(name(first)),
             Cell::Text(name(second)),
             Cell::Stat(best),
-        ])
+            Cell::Empty,
+        ]
     };
     for (k, list) in cs.typical_deviant.iter().enumerate() {
         for q in list {
             let kind = "typical – deviant consistency".to_string();
-            pair(term(k), kind, q.first, q.second, q.best);
+            rows.push(pair(term(k), kind, q.first, q.second, q.best));
         }
     }
     for (k, list) in cs.typical_typical.iter().enumerate() {
         for q in list {
-            pair(
+            let mut row = pair(
                 term(k),
                 "typical – typical".into(),
                 q.first,
                 q.second,
                 q.best,
             );
+            // Which of the two is the term's most typical case (SetMethods' MostTyp).
+            row[5] = Cell::text(match q.most {
+                [true, true] => "both",
+                [true, false] => "first",
+                [false, true] => "second",
+                [false, false] => "neither",
+            });
+            rows.push(row);
         }
     }
     for (k, list) in cs.typical_irrelevant.iter().enumerate() {
         for q in list {
             let kind = "typical – irrelevant".to_string();
-            pair(term(k), kind, q.typical, q.irrelevant, q.best);
+            rows.push(pair(term(k), kind, q.typical, q.irrelevant, q.best));
         }
     }
     for (k, fcs) in cs.focal_pairs.iter().enumerate() {
         for (fc, list) in fcs {
             for q in list {
                 let kind = format!("typical – typical, FC {fc}");
-                pair(term(k), kind, q.first, q.second, q.best);
+                rows.push(pair(term(k), kind, q.first, q.second, q.best));
             }
         }
     }
@@ -209,7 +220,7 @@ pub fn case_selection(run: &FsqcaRun) -> Doc {
         for (fc, list) in fcs {
             for q in list {
                 let kind = format!("typical – irrelevant, FC {fc}");
-                pair(term(k), kind, q.typical, q.irrelevant, q.best);
+                rows.push(pair(term(k), kind, q.typical, q.irrelevant, q.best));
             }
         }
     }
@@ -220,9 +231,10 @@ pub fn case_selection(run: &FsqcaRun) -> Doc {
             .collect();
         for q in list {
             let kind = "deviant coverage – irrelevant".to_string();
-            pair(format!("row {r}"), kind, q.first, q.second, q.best);
+            rows.push(pair(format!("row {r}"), kind, q.first, q.second, q.best));
         }
     }
+    p.rows = rows;
     p.notes.push("SetMethods' smmr distances (match = TRUE, cases 3, 5, 6, 1, 2 and 4), up to 5 pairs each; docs/methods.md §4.8".into());
     doc.table(1, p);
     doc.blank();
@@ -579,8 +591,10 @@ pub fn resample(r: &ResampleRun) -> Doc {
 /// A robustness sweep: every variant, the configurations' shares, ranges, sensitivity
 /// ranges and the robust core.
 pub fn robustness(r: &RobustnessRun) -> Doc {
-    let labels: Vec<String> = r.plan.dims.iter().map(|d| d.label()).collect();
-    let mut columns: Vec<Column> = labels.iter().map(|l| Column::right(l.clone())).collect();
+    let labels: Vec<String> = r.plan.settings().into_iter().map(|(l, _)| l).collect();
+    let names = r.plan.names();
+    let mut columns = vec![Column::left("test set")];
+    columns.extend(labels.iter().map(|l| Column::right(l.clone())));
     columns.extend([
         Column::left("solution"),
         Column::right("consistency"),
@@ -595,13 +609,14 @@ pub fn robustness(r: &RobustnessRun) -> Doc {
         ),
         columns,
     );
-    for v in &r.variants {
-        let mut row: Vec<Cell> = v
-            .values
-            .iter()
-            .zip(&r.plan.dims)
-            .map(|(x, d)| d.value_text(*x).map_or(Cell::Num(*x), Cell::Text))
-            .collect();
+    for (v, name) in r.variants.iter().zip(&names) {
+        let mut row = vec![Cell::text(name)];
+        row.extend(r.plan.deciding(&v.values).into_iter().map(|k| {
+            let x = v.values[k];
+            r.plan.dims[k]
+                .value_text(x)
+                .map_or(Cell::Num(x), Cell::Text)
+        }));
         match &v.result {
             Ok(s) => {
                 row.push(Cell::Text(if s.expression.is_empty() {
@@ -644,8 +659,9 @@ pub fn robustness(r: &RobustnessRun) -> Doc {
         fixed3(r.coverage_range.0),
         fixed3(r.coverage_range.1)
     ));
-    for ((label, s), d) in r.sensitivity.iter().zip(&r.plan.dims) {
-        let show = |x: f64| d.value_text(x).unwrap_or_else(|| tidy(x));
+    for (label, s) in &r.sensitivity {
+        let d = r.plan.dims.iter().find(|d| d.label() == *label);
+        let show = |x: f64| d.and_then(|d| d.value_text(x)).unwrap_or_else(|| tidy(x));
         ct.notes.push(match s {
             Some((a, b)) => format!(
                 "sensitivity range of {label}: {} to {} (same solution as the analysis)",
@@ -687,12 +703,13 @@ pub fn configuration_verdict(r: &RobustnessRun, term: &str) -> String {
     let missing: Vec<String> = r
         .variants
         .iter()
-        .filter(|v| {
+        .enumerate()
+        .filter(|(_, v)| {
             v.result
                 .as_ref()
                 .is_ok_and(|s| !s.terms.iter().any(|t| t == term))
         })
-        .map(|v| variant_label(r, &v.values))
+        .map(|(k, _)| variant_label(r, k))
         .collect();
     match missing.len() {
         0 => "robust".into(),
@@ -701,22 +718,29 @@ pub fn configuration_verdict(r: &RobustnessRun, term: &str) -> String {
     }
 }
 
-/// A variant's settings as the report names them: `consistency 0.75, cases 1`; with
-/// `separately`, only the setting that differs from the analysis.
-pub fn variant_label(r: &RobustnessRun, values: &[f64]) -> String {
-    let own: Vec<f64> = r.plan.dims.iter().map(|d| d.baseline(&r.plan.of)).collect();
+/// A variant as the report names it: its test set and settings, `TS1 (consistency 0.75,
+/// cases 1)`; with `separately`, only the settings that differ from the analysis'.
+pub fn variant_label(r: &RobustnessRun, k: usize) -> String {
+    let name = r.plan.names().get(k).cloned().unwrap_or_default();
+    let values = r.variants.get(k).map_or(&[][..], |v| &v.values[..]);
+    format!("{name} ({})", variant_settings(r, values))
+}
+
+/// A variant's settings: `consistency 0.75, cases 1`; with `separately`, only the settings
+/// that differ from the analysis'.
+pub fn variant_settings(r: &RobustnessRun, values: &[f64]) -> String {
+    use crate::check::plan::same_setting;
     let parts: Vec<String> = r
         .plan
-        .dims
-        .iter()
-        .zip(values)
-        .zip(&own)
-        .filter(|((_, v), o)| !r.plan.separately || !(**v == **o || (v.is_nan() && o.is_nan())))
-        .map(|((d, v), _)| {
+        .deciding(values)
+        .into_iter()
+        .map(|k| (&r.plan.dims[k], values[k]))
+        .filter(|(d, v)| !r.plan.separately || !same_setting(*v, d.baseline(&r.plan.of)))
+        .map(|(d, v)| {
             format!(
                 "{} {}",
                 d.label(),
-                d.value_text(*v).unwrap_or_else(|| tidy(*v))
+                d.value_text(v).unwrap_or_else(|| tidy(v))
             )
         })
         .collect();
@@ -776,12 +800,7 @@ fn robustness_metrics(r: &RobustnessRun, m: &RobustMetrics) -> Vec<Table> {
         columns("test solution"),
     );
     for (k, f) in &m.per_variant {
-        let mut row = vec![Cell::Text(
-            r.variants
-                .get(*k)
-                .map(|v| variant_label(r, &v.values))
-                .unwrap_or_default(),
-        )];
+        let mut row = vec![Cell::Text(variant_label(r, *k))];
         row.extend(cells(f));
         b.rows.push(row);
     }
