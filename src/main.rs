@@ -14,7 +14,7 @@ use toe::{Mode, Session};
 #[derive(Parser)]
 #[command(
     name = "toe",
-    version,
+    version = toe::api::VERSION,
     about = "Configurational studies (NCA and fsQCA) in a small, exact language"
 )]
 struct Cli {

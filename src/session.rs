@@ -45,6 +45,9 @@ pub struct Session {
     /// text and folder) for the run to take again, and the exports' targets.
     ahead: Option<Ahead>,
     preloaded: Vec<(String, PathBuf, std::sync::Arc<crate::check::plan::DataSet>)>,
+    /// When set, the document of every statement that ran, in order (what the embedding API
+    /// renders as Markdown or HTML).
+    pub docs: Option<Vec<table::Doc>>,
 }
 
 /// What checking ahead collects.
@@ -73,6 +76,7 @@ impl Session {
             depth: 0,
             ahead: None,
             preloaded: Vec::new(),
+            docs: None,
         };
         for (name, _) in STDLIB {
             // A failure here is a bug, caught by a test.
@@ -338,13 +342,20 @@ impl Session {
         if mode == Mode::Check {
             return Ok(String::new());
         }
-        match self.interp.execute(step)? {
-            Outcome::Export(e) => self.export(&e),
-            o => Ok(table::text(
-                &report::outcome(&self.interp.scope, &self.interp.results, &o, self.style),
-                self.style,
-            )),
+        let doc = match self.interp.execute(step)? {
+            Outcome::Export(e) => {
+                let line = self.export(&e)?;
+                let mut d = table::Doc::default();
+                d.line(0, line.trim_end().to_string());
+                d
+            }
+            o => report::outcome(&self.interp.scope, &self.interp.results, &o, self.style),
+        };
+        let text = table::text(&doc, self.style);
+        if let Some(docs) = &mut self.docs {
+            docs.push(doc);
         }
+        Ok(text)
     }
 
     /// The data set the check ahead loaded for this very statement, if any.

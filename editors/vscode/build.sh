@@ -4,6 +4,7 @@
 set -e
 cd "$(dirname "$0")"
 npm install --no-audit --no-fund
+npm run test:resolve
 npm run test:grammar
 npm run test:examples
 npm run package

@@ -1,12 +1,19 @@
-// The client side of the toe extension: starts `toe lsp` for .toe files.
+// The client side of the toe extension: finds the toe program (resolve.js: the setting,
+// ~/.cargo/bin, then the PATH, refusing ncurses' `toe`) and starts `toe lsp` for .toe files.
 const vscode = require("vscode");
 const { LanguageClient } = require("vscode-languageclient/node");
+const { findToe } = require("./resolve");
 
 let client;
 
 function activate(context) {
-  const command = vscode.workspace.getConfiguration("toe").get("path") || "toe";
-  const serverOptions = { command, args: ["lsp"] };
+  const configured = vscode.workspace.getConfiguration("toe").get("path") || "";
+  const found = findToe(configured);
+  if (found.error) {
+    vscode.window.showErrorMessage(found.error);
+    return undefined;
+  }
+  const serverOptions = { command: found.command, args: ["lsp"] };
   const clientOptions = {
     documentSelector: [{ scheme: "file", language: "toe" }],
     synchronize: {

@@ -66,6 +66,8 @@ pub mod codes {
     pub const CONSTANT_COLUMN: &str = "toe::data::constant_column";
     pub const ALL_MISSING: &str = "toe::data::all_missing";
     pub const UNKNOWN_SHEET: &str = "toe::data::unknown_sheet";
+    /// A table handed over in memory (the R and Python packages) that is not a table.
+    pub const BAD_DATA_FRAME: &str = "toe::data::bad_data_frame";
     // run: warnings and failures while evaluating.
     pub const HALF_MEMBERSHIP: &str = "toe::run::half_membership";
     pub const NUDGED: &str = "toe::run::nudged";

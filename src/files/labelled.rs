@@ -150,11 +150,6 @@ fn spss_columns(bytes: Vec<u8>) -> Result<Columns, LoadError> {
                     }
                     _ => None,
                 };
-                let text = arrow::util::display::ArrayFormatter::try_new(
-                    col.as_ref(),
-                    &Default::default(),
-                )
-                .map_err(|e| LoadError::Workbook(e.to_string()))?;
                 let str_missing: Vec<&str> = missing
                     .iter()
                     .filter_map(|m| match m {
@@ -167,7 +162,7 @@ fn spss_columns(bytes: Vec<u8>) -> Result<Columns, LoadError> {
                         if col.is_null(i) {
                             return Cell::Empty;
                         }
-                        let s = text.value(i).to_string();
+                        let s = arrow_text(col.as_ref(), i);
                         let t = s.trim_end();
                         if str_missing.contains(&t) {
                             Cell::Empty
@@ -187,6 +182,90 @@ fn spss_columns(bytes: Vec<u8>) -> Result<Columns, LoadError> {
         .map(|h| meta.label(h).filter(|l| !l.is_empty()).map(str::to_string))
         .collect();
     Ok((headers, labels, columns, sha256))
+}
+
+/// A cell of a column that is not numbers, as SPSS shows it: text as it is, a date as
+/// `YYYY-MM-DD`, a date-time as `YYYY-MM-DDTHH:MM:SS` (fractions of a second when there are),
+/// a time or a duration as `HH:MM:SS`.
+fn arrow_text(col: &dyn arrow::array::Array, i: usize) -> String {
+    use arrow::array::AsArray;
+    use arrow::datatypes::*;
+    let clock = |secs: i64, nanos: i64| {
+        let (h, m, s) = (
+            secs.div_euclid(3600),
+            secs.rem_euclid(3600) / 60,
+            secs.rem_euclid(60),
+        );
+        if nanos == 0 {
+            format!("{h:02}:{m:02}:{s:02}")
+        } else {
+            let f = format!("{:09}", nanos);
+            format!("{h:02}:{m:02}:{s:02}.{}", f.trim_end_matches('0'))
+        }
+    };
+    // (seconds, nanoseconds) of a count in a unit
+    let split = |v: i64, unit: &TimeUnit| -> (i64, i64) {
+        let per = match unit {
+            TimeUnit::Second => 1,
+            TimeUnit::Millisecond => 1_000,
+            TimeUnit::Microsecond => 1_000_000,
+            TimeUnit::Nanosecond => 1_000_000_000,
+        };
+        (v.div_euclid(per), v.rem_euclid(per) * (1_000_000_000 / per))
+    };
+    let stamp = |v: i64, unit: &TimeUnit| {
+        let (secs, nanos) = split(v, unit);
+        let day = super::rows::civil_from_days(secs.div_euclid(86_400));
+        format!("{day}T{}", clock(secs.rem_euclid(86_400), nanos))
+    };
+    match col.data_type() {
+        DataType::Utf8 => col.as_string::<i32>().value(i).to_string(),
+        DataType::LargeUtf8 => col.as_string::<i64>().value(i).to_string(),
+        DataType::Utf8View => col.as_string_view().value(i).to_string(),
+        DataType::Date32 => {
+            super::rows::civil_from_days(col.as_primitive::<Date32Type>().value(i) as i64)
+        }
+        DataType::Date64 => stamp(
+            col.as_primitive::<Date64Type>().value(i),
+            &TimeUnit::Millisecond,
+        ),
+        DataType::Timestamp(unit, _) => {
+            let v = match unit {
+                TimeUnit::Second => col.as_primitive::<TimestampSecondType>().value(i),
+                TimeUnit::Millisecond => col.as_primitive::<TimestampMillisecondType>().value(i),
+                TimeUnit::Microsecond => col.as_primitive::<TimestampMicrosecondType>().value(i),
+                TimeUnit::Nanosecond => col.as_primitive::<TimestampNanosecondType>().value(i),
+            };
+            stamp(v, unit)
+        }
+        DataType::Duration(unit) => {
+            let v = match unit {
+                TimeUnit::Second => col.as_primitive::<DurationSecondType>().value(i),
+                TimeUnit::Millisecond => col.as_primitive::<DurationMillisecondType>().value(i),
+                TimeUnit::Microsecond => col.as_primitive::<DurationMicrosecondType>().value(i),
+                TimeUnit::Nanosecond => col.as_primitive::<DurationNanosecondType>().value(i),
+            };
+            let (secs, nanos) = split(v, unit);
+            clock(secs, nanos)
+        }
+        DataType::Time32(unit) => {
+            let v = match unit {
+                TimeUnit::Second => col.as_primitive::<Time32SecondType>().value(i) as i64,
+                _ => col.as_primitive::<Time32MillisecondType>().value(i) as i64,
+            };
+            let (secs, nanos) = split(v, unit);
+            clock(secs, nanos)
+        }
+        DataType::Time64(unit) => {
+            let v = match unit {
+                TimeUnit::Microsecond => col.as_primitive::<Time64MicrosecondType>().value(i),
+                _ => col.as_primitive::<Time64NanosecondType>().value(i),
+            };
+            let (secs, nanos) = split(v, unit);
+            clock(secs, nanos)
+        }
+        other => format!("({other})"),
+    }
 }
 
 fn stata_columns(bytes: Vec<u8>, dates_as_numbers: bool) -> Result<Columns, LoadError> {

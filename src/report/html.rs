@@ -150,6 +150,36 @@ pub fn table(t: &Table, style: Style) -> String {
     s
 }
 
+/// The style of a fragment: the report's tables, scoped to the fragment.
+const FRAGMENT_CSS: &str = "\
+.toe-output table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin: 0.4rem 0 1.2rem 0; }
+.toe-output caption { text-align: left; caption-side: top; padding: 0 0 0.3rem 0; font-style: italic; }
+.toe-output caption .n { display: block; font-weight: bold; font-style: normal; }
+.toe-output th, .toe-output td { padding: 0.15rem 0.6rem; text-align: right; white-space: nowrap; vertical-align: top; border: none; }
+.toe-output th:first-child, .toe-output td:first-child, .toe-output .l { text-align: left; }
+.toe-output .w { white-space: normal; }
+.toe-output tbody th { font-weight: normal; }
+.toe-output thead th { border-top: 2px solid currentColor; border-bottom: 1px solid currentColor; }
+.toe-output tbody tr:last-child > * { border-bottom: 2px solid currentColor; }
+.toe-output p.note { font-size: 0.88em; margin: 0.3rem 0 0 0; white-space: normal; }
+.toe-output .core { font-size: 1.35em; } .toe-output .peri { font-size: 0.8em; }
+.toe-output pre { margin: 0.4rem 0; }
+";
+
+/// What statements printed, as an HTML fragment (a notebook cell, a knitted page): each
+/// table as in the report, the lines between tables in a `<pre>` block, one scoped style.
+pub fn fragment(docs: &[super::table::Doc], style: Style) -> String {
+    use super::table::Piece;
+    let body: String = super::table::pieces(docs)
+        .into_iter()
+        .map(|p| match p {
+            Piece::Lines(lines) => format!("<pre>{}</pre>\n", escape(&lines.join("\n"))),
+            Piece::Table(t) => table(t, style),
+        })
+        .collect();
+    format!("<div class=\"toe-output\">\n<style>\n{FRAGMENT_CSS}</style>\n{body}</div>\n")
+}
+
 fn section(sec: &Section, style: Style, s: &mut String) {
     s.push_str(&format!(
         "<section aria-labelledby=\"{id}\">\n<h2 id=\"{id}\">{}</h2>\n",

@@ -60,6 +60,20 @@ pub fn table(t: &Table, style: Style) -> String {
     s
 }
 
+/// What statements printed, as Markdown for a notebook or an R Markdown / Quarto document:
+/// each table a pipe table, the lines between tables in a fenced text block (their
+/// indentation kept).
+pub fn fragment(docs: &[super::table::Doc], style: Style) -> String {
+    use super::table::Piece;
+    super::table::pieces(docs)
+        .into_iter()
+        .map(|p| match p {
+            Piece::Lines(lines) => format!("```text\n{}\n```\n\n", lines.join("\n")),
+            Piece::Table(t) => table(t, style),
+        })
+        .collect()
+}
+
 fn section(sec: &Section, style: Style, s: &mut String) {
     s.push_str(&format!(
         "<a id=\"{}\"></a>\n\n## {}\n\n",

@@ -135,6 +135,35 @@ pub enum Block {
     Blank,
 }
 
+/// A piece of what statements printed: a run of lines (indented by their depth) or a table.
+pub enum Piece<'a> {
+    Lines(Vec<String>),
+    Table(&'a Table),
+}
+
+/// The documents of a run as pieces, in order: consecutive lines gathered, blanks dropped
+/// (what the Markdown and HTML fragments render).
+pub fn pieces(docs: &[Doc]) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut lines: Vec<String> = Vec::new();
+    for b in docs.iter().flat_map(|d| &d.blocks) {
+        match b {
+            Block::Line(depth, l) => lines.push(format!("{}{l}", "  ".repeat(*depth))),
+            Block::Table(_, t) => {
+                if !lines.is_empty() {
+                    out.push(Piece::Lines(std::mem::take(&mut lines)));
+                }
+                out.push(Piece::Table(t));
+            }
+            Block::Blank => {}
+        }
+    }
+    if !lines.is_empty() {
+        out.push(Piece::Lines(lines));
+    }
+    out
+}
+
 /// A document: what a statement prints, or what an export writes.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Doc {

@@ -1,0 +1,4 @@
+library(testthat)
+library(toe)
+
+test_check("toe")
