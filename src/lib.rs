@@ -20,11 +20,12 @@
 //! | diagnostics | [`diagnostics`] | | [`diagnostics::Diag`] with a stable code |
 //! | driver | [`session`] | all arrows in order, for `toe run`, `toe check`, `toe report` and the REPL | |
 //! | editors | [`lsp`] | `toe lsp`: the session's checks served to an editor | |
+//! | studio | [`studio`] | `toe studio`: a local page whose clicks write the script; the api and the language server behind it | |
 //! | embedding | [`api`] | a study from text or a file (or a table in memory), run: results, JSON, data frames, rendered output | [`api::Study`], [`api::Run`], [`api::Frame`] |
 //!
 //! Imports go one way: `engine` imports nothing outside itself; `check` knows syntax and
 //! the engine's types; `eval` knows the plan and the engine, never the report; `report` knows
-//! results (`eval::results`), the plan and the engine; only `session`, `api`, `repl`, `lsp` and the command
+//! results (`eval::results`), the plan and the engine; only `session`, `api`, `repl`, `lsp`, `studio` and the command
 //! line see every stage. A test derives the import graph and fails on a cycle.
 
 pub mod api;
@@ -38,6 +39,7 @@ pub mod repl;
 pub mod report;
 pub mod session;
 pub mod source;
+pub mod studio;
 pub mod syntax;
 
 pub use session::{Mode, Session};

@@ -70,6 +70,18 @@ enum Command {
     Lsp,
     /// Explores a study line by line; loads the script first if one is given.
     Repl { script: Option<PathBuf> },
+    /// The study in a browser: a local page (127.0.0.1, with a token) whose clicks write the
+    /// script, with live diagnostics, the data's columns and the report of every change.
+    Studio {
+        /// The study's script (study.toe in the current folder by default; created when saved).
+        script: Option<PathBuf>,
+        /// The port (a free one by default).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Print the address without opening a browser.
+        #[arg(long)]
+        no_browser: bool,
+    },
 }
 
 fn color(plain: bool) -> bool {
@@ -349,6 +361,11 @@ fn main() -> ExitCode {
         } => report(&script, &output, plain, decimals),
         Command::Fmt { files, check } => fmt(&files, check),
         Command::Lsp => toe::lsp::serve_stdio(),
+        Command::Studio {
+            script,
+            port,
+            no_browser,
+        } => toe::studio::serve(script, port, !no_browser),
         Command::Repl { script } => {
             let base = script
                 .as_deref()

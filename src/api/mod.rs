@@ -203,6 +203,12 @@ impl Study {
         &self.text
     }
 
+    /// The session (after [`Study::check`]: the declared sets, their calibrations and
+    /// memberships).
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
     /// Hands the study a table in memory as its data (the script needs no `data` statement;
     /// one in the script replaces it). Columns must have equal lengths and distinct names;
     /// the id column must be complete and unique.

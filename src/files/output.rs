@@ -256,15 +256,83 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 }
 
 /// A path with links and relative parts resolved; for a file that does not exist, its
-/// folder's resolved path and its name.
+/// longest existing folder resolved and the rest of the path applied to it part by part —
+/// folders an export will create cannot be links, so `sub/../d.csv` with no `sub` yet is
+/// `d.csv`, as it will be once `sub` is created.
 pub fn resolved(p: &Path) -> Option<PathBuf> {
+    use std::path::Component;
     if let Ok(c) = p.canonicalize() {
         return Some(c);
     }
     let end = final_target(p);
-    let dir = match end.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
+    let mut existing = end.clone();
+    let mut rest: Vec<std::ffi::OsString> = Vec::new();
+    let base = loop {
+        if let Ok(c) = existing.canonicalize() {
+            break c;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = if parent.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    parent.to_path_buf()
+                };
+            }
+            // `..` or `.` at the end of what is left: resolve it as a component below
+            _ => {
+                let last = existing.components().next_back()?;
+                rest.push(last.as_os_str().to_os_string());
+                existing = existing
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or_else(|| PathBuf::from("."));
+                if existing == Path::new(".") && rest.len() > 64 {
+                    return None;
+                }
+            }
+        }
     };
-    Some(dir.canonicalize().ok()?.join(end.file_name()?))
+    let mut out = base;
+    for part in rest.iter().rev() {
+        match Path::new(part).components().next() {
+            Some(Component::ParentDir) => {
+                out.pop();
+            }
+            Some(Component::CurDir) | None => {}
+            Some(_) => out.push(part),
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A target through a folder that does not exist yet resolves as it will once the
+    /// folder is made: `new/../d.csv` is `d.csv` (so an export there is seen to be the data).
+    #[test]
+    fn a_path_through_a_missing_folder_resolves_to_where_it_will_write() {
+        let dir = tempfile::tempdir().expect("tmp");
+        std::fs::write(dir.path().join("d.csv"), "a\n1\n").expect("file");
+        let root = dir.path().canonicalize().expect("canonical");
+        let through = dir.path().join("new").join("..").join("d.csv");
+        assert_eq!(resolved(&through), Some(root.join("d.csv")));
+        assert!(same_file(&through, &dir.path().join("d.csv")));
+        let deeper = dir
+            .path()
+            .join("a")
+            .join("b")
+            .join("..")
+            .join("..")
+            .join("x.csv");
+        assert_eq!(resolved(&deeper), Some(root.join("x.csv")));
+        assert_eq!(
+            resolved(&dir.path().join("a").join("x.csv")),
+            Some(root.join("a").join("x.csv"))
+        );
+    }
 }

@@ -10,8 +10,8 @@
 //! status 1 ([`transport`]); positions are LSP's (lines, UTF-16 units).
 
 mod document;
-mod features;
-mod position;
+pub mod features;
+pub mod position;
 pub mod transport;
 
 pub use document::{analyse, uri_path, Doc};

@@ -31,5 +31,6 @@ mod report;
 mod robustness_nca;
 mod rough_edges;
 mod runs;
+mod studio;
 mod support;
 mod tables;
