@@ -19,9 +19,9 @@ impl Progress for Bar {
     fn start(&self, task: &Task) {
         let (len, template, message) = match task {
             Task::Permutations(name, permutations, conditions) => (
-                *conditions,
-                "{msg} [{bar:30}] {pos}/{len} conditions, {elapsed} (about {eta} left)",
-                format!("nca {name}: {permutations} permutations"),
+                permutations.saturating_mul(*conditions),
+                "{msg} [{bar:30}] {percent}%, {elapsed} (about {eta} left)",
+                format!("nca {name}: {permutations} permutations of {conditions} conditions"),
             ),
             Task::Variants(name, variants) => (
                 *variants,

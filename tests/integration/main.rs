@@ -23,6 +23,7 @@ mod format;
 mod generate;
 mod intermediate_cubes;
 mod language;
+mod large_n;
 mod lsp;
 mod paper;
 mod protocol_gaps;

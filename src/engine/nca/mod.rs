@@ -44,6 +44,132 @@ pub use permutation::{permutations, CeilingTest, PermutationOptions, Permutation
 /// Analyse one condition `x` against the outcome `y` (complete cases are
 /// taken; pairs with a NaN are dropped and reported in `notes`).
 pub fn analyse(x: &[f64], y: &[f64], opts: &NcaOptions) -> Result<NcaResult, NcaError> {
+    analyse_conditions(&[x], y, std::slice::from_ref(opts), &|_| {})
+        .pop()
+        .unwrap_or(Err(NcaError::NoCases))
+}
+
+/// Analyse several conditions against one outcome, each with its options (`opts[k]` for
+/// `xs[k]`; the defaults where `opts` is shorter): the same results as [`analyse`] on each,
+/// but conditions with the same complete cases and the same test share every permutation
+/// (drawn once, read by each: the reference re-seeds each condition with the same seed, so
+/// they are the same draws). Conditions whose test has no seed share one fresh seed.
+/// `tick(k)` is told of every k permutations done (a progress bar's steps: the
+/// permutations times the conditions tested).
+pub fn analyse_conditions(
+    xs: &[&[f64]],
+    y: &[f64],
+    opts: &[NcaOptions],
+    tick: &(dyn Fn(usize) + Sync),
+) -> Vec<Result<NcaResult, NcaError>> {
+    let default = NcaOptions::default();
+    let opts_of = |k: usize| opts.get(k).unwrap_or(&default);
+    let fresh = opts
+        .iter()
+        .any(|o| o.permutations > 0 && o.seed.is_none())
+        .then(permutation::fresh_seed);
+    let mut observed: Vec<Result<Observed, NcaError>> = xs
+        .iter()
+        .enumerate()
+        .map(|(k, x)| observe(x, y, opts_of(k)))
+        .collect();
+    // groups: the same test options and the same complete cases
+    let mut groups: Vec<(PermutationOptions, Vec<usize>)> = Vec::new();
+    for (k, r) in observed.iter().enumerate() {
+        let o = opts_of(k);
+        let Ok((_, kept)) = r else { continue };
+        if o.permutations == 0 {
+            continue;
+        }
+        let popts = PermutationOptions {
+            permutations: o.permutations,
+            seed: o.seed.or(fresh),
+            offset: o.offset,
+            p_confidence: o.p_confidence,
+            p_threshold: o.p_threshold,
+            keep_permutations: o.keep_permutations,
+            keep_null_effects: o.keep_null_effects,
+        };
+        let same = |m: &usize| matches!(&observed[*m], Ok((_, other)) if other == kept);
+        match groups
+            .iter_mut()
+            .find(|(p, members)| *p == popts && members.first().is_some_and(same))
+        {
+            Some((_, members)) => members.push(k),
+            None => groups.push((popts, vec![k])),
+        }
+    }
+    let mut tests: Vec<Option<PermutationTest>> = vec![None; xs.len()];
+    for (popts, members) in &groups {
+        let preps: Vec<(Prepared, Vec<(Ceiling, f64)>)> = members
+            .iter()
+            .filter_map(|&k| {
+                let (r, _) = observed[k].as_ref().ok()?;
+                let prep = Prepared {
+                    x: &r.x,
+                    scope: r.scope_detail,
+                    flip_x: r.flip_x,
+                    flip_y: r.flip_y,
+                    qr_tau: opts_of(k).qr_tau,
+                };
+                let tested = r
+                    .ceilings
+                    .iter()
+                    .filter(|c| !c.ceiling.is_reference_only())
+                    .map(|c| (c.ceiling, c.effect_size))
+                    .collect();
+                Some((prep, tested))
+            })
+            .collect();
+        let group: Vec<permutation::Member> = preps
+            .iter()
+            .map(|(prep, observed)| permutation::Member { prep, observed })
+            .collect();
+        let Some(Ok((first, _))) = members.first().map(|&k| &observed[k]) else {
+            continue;
+        };
+        let done = permutation::run_group(&group, &first.y, popts, tick);
+        for (&k, t) in members.iter().zip(done) {
+            tests[k] = Some(t);
+        }
+    }
+    for (r, t) in observed.iter_mut().zip(tests) {
+        if let (Ok((r, _)), Some(t)) = (r, t) {
+            attach_test(r, t);
+        }
+    }
+    observed.into_iter().map(|r| r.map(|(r, _)| r)).collect()
+}
+
+/// The p-values of a test in the result of its condition.
+fn attach_test(r: &mut NcaResult, t: PermutationTest) {
+    for c in r.ceilings.iter_mut() {
+        if let Some(ct) = t
+            .tests
+            .iter()
+            .find(|ct| ct.ceiling.name() == c.ceiling.name())
+        {
+            c.p_value = ct.p_value;
+            c.p_accuracy = ct.p_accuracy;
+            c.test = Some(ct.clone());
+        }
+    }
+    if r.ceilings
+        .iter()
+        .any(|c| !c.effect_defined && c.test.is_some())
+    {
+        r.notes
+            .push("no p-value where the effect size is undefined".to_string());
+    }
+    r.test = Some(t);
+}
+
+/// A condition's result without its test, and the positions of its complete cases (None when
+/// every case is complete).
+type Observed = (NcaResult, Option<Vec<usize>>);
+
+/// Everything of one condition but its test, and the positions of its complete cases.
+fn observe(x: &[f64], y: &[f64], opts: &NcaOptions) -> Result<Observed, NcaError> {
     let (flip_x, flip_y) = corner_flips(opts.corner)?;
     let (xs, ys, kept) = complete_cases_indexed(x, y)?;
     let dropped = x.len() - xs.len();
@@ -180,42 +306,6 @@ pub fn analyse(x: &[f64], y: &[f64], opts: &NcaOptions) -> Result<NcaResult, Nca
             effect_defined: effect_size.is_finite(),
         });
     }
-    let mut test = None;
-    if opts.permutations > 0 {
-        let popts = PermutationOptions {
-            permutations: opts.permutations,
-            seed: opts.seed,
-            offset: opts.offset,
-            p_confidence: opts.p_confidence,
-            p_threshold: opts.p_threshold,
-            keep_permutations: opts.keep_permutations,
-            keep_null_effects: opts.keep_null_effects,
-        };
-        let observed: Vec<(Ceiling, f64)> = results
-            .iter()
-            .filter(|r| !r.ceiling.is_reference_only())
-            .map(|r| (r.ceiling, r.effect_size))
-            .collect();
-        let t = permutation::run(&prep, &ys, &observed, &popts);
-        for r in results.iter_mut() {
-            if let Some(ct) = t
-                .tests
-                .iter()
-                .find(|ct| ct.ceiling.name() == r.ceiling.name())
-            {
-                r.p_value = ct.p_value;
-                r.p_accuracy = ct.p_accuracy;
-                r.test = Some(ct.clone());
-            }
-        }
-        if results
-            .iter()
-            .any(|r| !r.effect_defined && r.test.is_some())
-        {
-            notes.push("no p-value where the effect size is undefined".to_string());
-        }
-        test = Some(t);
-    }
     // report peers by their position in the caller's input
     let remap = |v: &mut Vec<Peer>| {
         for p in v.iter_mut() {
@@ -229,7 +319,7 @@ pub fn analyse(x: &[f64], y: &[f64], opts: &NcaOptions) -> Result<NcaResult, Nca
     let mut vrs = vrs;
     remap(&mut fdh);
     remap(&mut vrs);
-    Ok(NcaResult {
+    let result = NcaResult {
         n,
         scope: sc.area,
         scope_detail: sc,
@@ -245,9 +335,12 @@ pub fn analyse(x: &[f64], y: &[f64], opts: &NcaOptions) -> Result<NcaResult, Nca
         vrs_peers: vrs,
         x: xs,
         y: ys,
-        test,
+        test: None,
         notes,
-    })
+    };
+    // all cases complete (the usual case): no list of positions kept
+    let kept = (kept.len() != x.len()).then_some(kept);
+    Ok((result, kept))
 }
 
 /// The verdict rule: necessary when d >= d_min and p <= p_max. Without a

@@ -2,16 +2,18 @@
 //! §3.4).
 //!
 //! Guarantees: with the same seed, the same permutations and p-values as R's
-//! NCA 5.0.1 for every condition (each condition re-seeded on its own);
-//! permutation i depends only on (offset, i), so the parallel run (rayon) is
-//! bit-for-bit independent of the number of threads; x is sorted once and a
-//! permutation only reorders y, so each permutation costs O(n log n) at most
-//! (O(n) without ties in x). Never panics.
+//! NCA 5.0.1 for every condition (each condition re-seeded on its own, so conditions with
+//! the same complete cases share each draw: drawn once, read by all); permutation i
+//! depends only on (offset, i), so the parallel run (rayon) is bit-for-bit independent of
+//! the number of threads; x is sorted once per condition and a permutation only reorders
+//! y, so each permutation costs one pass over the cases per condition (ties sorted only
+//! where they can change a peer; large samples screened, see `peers::Screen`), with
+//! buffers reused from one permutation to the next. Never panics.
 
 use rayon::prelude::*;
 use std::collections::HashSet;
 
-use super::peers::{peers_in_order, Peer, XOrder};
+use super::peers::{peers_in_order, peers_presorted, Peer, Screen, XOrder};
 use super::prepare::{needs_vrs, zone_for, Prepared};
 use super::rrng::RRng;
 use super::types::Ceiling;
@@ -165,72 +167,158 @@ fn distinct_perms(offset: u32, h: usize, rep: usize, rng: &mut RRng) -> Vec<Vec<
     out
 }
 
+/// One condition of a group that shares its permutations (same complete cases, so the
+/// same outcome values and the same draws): what stays fixed while y is permuted.
+pub(crate) struct Member<'a> {
+    pub prep: &'a Prepared<'a>,
+    /// The observed effect of each tested ceiling.
+    pub observed: &'a [(Ceiling, f64)],
+}
+
+/// What a member needs per permutation, computed once.
+struct Plan<'a> {
+    member: &'a Member<'a>,
+    ceilings: Vec<Ceiling>,
+    vrs: bool,
+    way: Way,
+}
+
+enum Way {
+    /// Every ceiling is read off the peers: x in its order, once (`peers_presorted`).
+    Peers {
+        order: Vec<u32>,
+        x: Vec<f64>,
+        ties: Vec<(usize, usize)>,
+    },
+    /// A ceiling needs every case (QR, OLS, COLS …): y permuted in case order.
+    Cases(XOrder),
+}
+
+impl<'a> Plan<'a> {
+    fn new(member: &'a Member<'a>) -> Self {
+        let p = member.prep;
+        let ceilings: Vec<Ceiling> = member.observed.iter().map(|(c, _)| *c).collect();
+        let vrs = needs_vrs(&ceilings);
+        let xo = XOrder::new(p.x, p.flip_x, p.flip_y);
+        let from_peers = ceilings.iter().all(|c| {
+            matches!(
+                c,
+                Ceiling::CeFdh | Ceiling::CrFdh | Ceiling::CeVrs | Ceiling::CrVrs
+            )
+        });
+        let way = if from_peers && p.x.len() <= u32::MAX as usize {
+            Way::Peers {
+                x: xo.order.iter().map(|&i| p.x[i]).collect(),
+                order: xo.order.iter().map(|&i| i as u32).collect(),
+                ties: xo.ties,
+            }
+        } else {
+            Way::Cases(xo)
+        };
+        Plan {
+            member,
+            ceilings,
+            vrs,
+            way,
+        }
+    }
+}
+
+/// A worker's buffers, reused from one permutation to the next.
 struct Buffers {
     rng: RRng,
     pool: Vec<u32>,
     perm: Vec<u32>,
+    /// y permuted, in case order.
     y: Vec<f64>,
+    /// The outcome's values as a pool to draw from.
+    y_pool: Vec<f64>,
     order: Vec<usize>,
+    scratch: Vec<usize>,
+    /// The screens of the permuted outcome, for upper and lower ceilings.
+    screens: [Screen; 2],
     fdh: Vec<Peer>,
     vrs: Vec<Peer>,
 }
 
-fn effects_of(
-    prep: &Prepared,
-    xo: &XOrder,
-    y_org: &[f64],
-    perm: &[u32],
-    ceilings: &[Ceiling],
-    vrs_needed: bool,
-    b: &mut Buffers,
-) -> PermEffects {
-    b.y.clear();
-    b.y.extend(perm.iter().map(|&k| y_org[(k as usize) - 1]));
-    xo.order_with_y(&b.y, &mut b.order);
-    peers_in_order(
-        prep.x,
-        &b.y,
-        &b.order,
-        prep.flip_x,
-        prep.flip_y,
-        false,
-        &mut b.fdh,
-    );
-    if vrs_needed {
-        peers_in_order(
-            prep.x,
-            &b.y,
-            &b.order,
-            prep.flip_x,
-            prep.flip_y,
-            true,
-            &mut b.vrs,
-        );
+impl Buffers {
+    fn new(seed: u32, h: usize) -> Self {
+        Buffers {
+            rng: RRng::new(seed),
+            pool: Vec::with_capacity(h),
+            perm: Vec::with_capacity(h),
+            y: Vec::with_capacity(h),
+            y_pool: Vec::new(),
+            order: Vec::new(),
+            scratch: Vec::new(),
+            screens: [Screen::default(), Screen::default()],
+            fdh: Vec::new(),
+            vrs: Vec::new(),
+        }
     }
-    let area = prep.scope.area;
-    let area_ok = area.is_finite() && area > 0.0;
-    let mut stops = 0u64;
-    let effects = ceilings
-        .iter()
-        .enumerate()
-        .map(|(k, c)| {
-            let (z, line) = zone_for(c, prep, &b.y, &b.fdh, &b.vrs);
-            if *c == Ceiling::Qr && reference_stops_on(line, &prep.scope) && k < 64 {
-                stops |= 1 << k;
-            }
-            if area_ok {
-                z / area
-            } else {
-                f64::NAN
-            }
-        })
-        .collect();
-    (effects, stops)
 }
 
-/// A permutation's effects per ceiling, and a bit per ceiling on which the
-/// reference stops.
-type PermEffects = (Vec<f64>, u64);
+/// The effects of one permutation (in `b.perm`) for every member, appended to `effects`
+/// (members in order, ceilings in order); a bit per ceiling where the reference stops.
+/// `b.y` is the permuted outcome (from `b.perm` when the values were not drawn directly);
+/// `screens[flip_y]` the threshold of a [`Screen`] for the members with that flip.
+fn effects_of(
+    plans: &[Plan],
+    y_org: &[f64],
+    screens: &[Option<f64>; 2],
+    b: &mut Buffers,
+    effects: &mut Vec<f64>,
+    stops: &mut Vec<u64>,
+) {
+    if !b.perm.is_empty() {
+        b.y.clear();
+        b.y.resize(b.perm.len(), 0.0);
+        for (v, &k) in b.y.iter_mut().zip(&b.perm) {
+            *v = y_org[(k as usize) - 1];
+        }
+    }
+    for (fy, t) in screens.iter().enumerate() {
+        if let Some(t) = t {
+            b.screens[fy].fill(&b.y, *t, fy == 1);
+        }
+    }
+    for plan in plans {
+        let prep = plan.member.prep;
+        match &plan.way {
+            Way::Peers { order, x, ties } => {
+                let flips = (prep.flip_x, prep.flip_y);
+                let fy = prep.flip_y as usize;
+                let screen = screens[fy].map(|_| &b.screens[fy]);
+                let (fdh, scratch) = (&mut b.fdh, &mut b.scratch);
+                peers_presorted(x, order, &b.y, ties, flips, false, screen, fdh, scratch);
+                if plan.vrs {
+                    peers_presorted(
+                        x, order, &b.y, ties, flips, true, screen, &mut b.vrs, scratch,
+                    );
+                }
+            }
+            Way::Cases(xo) => {
+                xo.order_with_y(&b.y, &mut b.order);
+                let (fx, fy) = (prep.flip_x, prep.flip_y);
+                peers_in_order(prep.x, &b.y, &b.order, fx, fy, false, &mut b.fdh);
+                if plan.vrs {
+                    peers_in_order(prep.x, &b.y, &b.order, fx, fy, true, &mut b.vrs);
+                }
+            }
+        }
+        let area = prep.scope.area;
+        let area_ok = area.is_finite() && area > 0.0;
+        let mut stop = 0u64;
+        for (k, c) in plan.ceilings.iter().enumerate() {
+            let (z, line) = zone_for(c, prep, &b.y, &b.fdh, &b.vrs);
+            if *c == Ceiling::Qr && reference_stops_on(line, &prep.scope) && k < 64 {
+                stop |= 1 << k;
+            }
+            effects.push(if area_ok { z / area } else { f64::NAN });
+        }
+        stops.push(stop);
+    }
+}
 
 /// R's NCA 5.0.1 stops when a QR line is horizontal at exactly the scope's
 /// lowest or highest outcome (its line-to-points helper divides by the zero
@@ -391,74 +479,179 @@ fn summarise(
     }
 }
 
-/// Run the test on prepared loop data (used by `analyse`).
-pub(crate) fn run(
-    prep: &Prepared,
+/// From this many cases on, a permutation's outcome is screened ([`Screen`]).
+const SCREENED_FROM: usize = 4096;
+
+/// Below this many cases the distinct permutations are kept and compared whole; above it
+/// by a 128-bit digest (and whole again if two digests meet).
+const STORED_BELOW: usize = 64;
+
+/// One permutation's results: the effects of every member's ceilings, a word of reference
+/// stops per member, the permutation if asked for, and its digest (distinct draws).
+struct Row {
+    effects: Vec<f64>,
+    stops: Vec<u64>,
+    perm: Option<Vec<u32>>,
+    digest: u128,
+}
+
+fn draw(b: &mut Buffers, offset: u32, i: u64, h: usize) {
+    b.rng.reseed((offset as u64 + i) as u32);
+    b.rng.sample_perm_into(h, &mut b.pool, &mut b.perm);
+}
+
+/// Permutation i of the outcome itself, drawn straight from its values (`b.perm` is
+/// left empty: nobody asked for the case numbers).
+fn draw_values(b: &mut Buffers, offset: u32, i: u64, y_org: &[f64]) {
+    b.rng.reseed((offset as u64 + i) as u32);
+    b.perm.clear();
+    b.y_pool.clear();
+    b.y_pool.extend_from_slice(y_org);
+    b.rng.sample_from(y_org.len(), &mut b.y_pool, &mut b.y);
+}
+
+/// Two 64-bit FNV-1a style hashes of a permutation, with different primes.
+fn digest(perm: &[u32]) -> u128 {
+    let (mut a, mut b): (u64, u64) = (0xcbf2_9ce4_8422_2325, 0x8422_2325_cbf2_9ce4);
+    for &v in perm {
+        a = (a ^ v as u64).wrapping_mul(0x0100_0000_01b3);
+        b = (b ^ v as u64)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .rotate_left(29);
+    }
+    ((a as u128) << 64) | b as u128
+}
+
+/// The test of every member of a group of conditions with the same complete cases (and so
+/// the same outcome values `y`): each permutation is drawn once and read by all of them,
+/// exactly as if each condition were tested on its own (the reference re-seeds every
+/// condition with the same seed). `tick(k)`: one more permutation done for k conditions.
+pub(crate) fn run_group(
+    members: &[Member],
     y: &[f64],
-    observed: &[(Ceiling, f64)],
     popts: &PermutationOptions,
-) -> PermutationTest {
-    let h = prep.x.len();
+    tick: &(dyn Fn(usize) + Sync),
+) -> Vec<PermutationTest> {
+    let h = y.len();
     let seed = popts.seed.unwrap_or_else(fresh_seed);
     let offset = popts.offset.unwrap_or_else(|| offset_for(seed));
     let rep = effective_rep(h, popts.permutations);
-    let ceilings: Vec<Ceiling> = observed.iter().map(|(c, _)| *c).collect();
-    let vrs_needed = needs_vrs(&ceilings);
-    let xo = XOrder::new(prep.x, prep.flip_x, prep.flip_y);
-    let new_buf = || Buffers {
-        rng: RRng::new(seed),
-        pool: Vec::with_capacity(h),
-        perm: Vec::with_capacity(h),
-        y: Vec::with_capacity(h),
-        order: Vec::with_capacity(h),
-        fdh: Vec::new(),
-        vrs: Vec::new(),
+    let plans: Vec<Plan> = members.iter().map(Plan::new).collect();
+    let width: usize = plans.iter().map(|p| p.ceilings.len()).sum();
+    // screens pay from a few thousand cases on
+    let screens: [Option<f64>; 2] = [false, true].map(|fy| {
+        let used = plans
+            .iter()
+            .any(|p| matches!(p.way, Way::Peers { .. }) && p.member.prep.flip_y == fy);
+        (used && h >= SCREENED_FROM).then(|| Screen::threshold(y, fy))
+    });
+    let keep = popts.keep_permutations;
+    let new_buf = || Buffers::new(seed, h);
+    let row = |b: &mut Buffers| -> Row {
+        let mut effects = Vec::with_capacity(width);
+        let mut stops = Vec::with_capacity(plans.len());
+        effects_of(&plans, y, &screens, b, &mut effects, &mut stops);
+        tick(plans.len());
+        Row {
+            effects,
+            stops,
+            perm: keep.then(|| b.perm.clone()),
+            digest: 0,
+        }
     };
 
-    // (permutation if kept, (effects per ceiling, reference stops)), in
-    // permutation order
-    let rows: Vec<(Option<Vec<u32>>, PermEffects)> = if rep <= 720 {
+    let rows: Vec<Row> = if rep <= 720 && h < STORED_BELOW {
         let mut rng = RRng::new(seed);
         let perms = distinct_perms(offset, h, rep, &mut rng);
         perms
             .into_par_iter()
             .map_init(new_buf, |b, p| {
-                let e = effects_of(prep, &xo, y, &p, &ceilings, vrs_needed, b);
-                (popts.keep_permutations.then_some(p), e)
+                b.perm = p;
+                row(b)
             })
             .collect()
+    } else if rep <= 720 {
+        distinct_rows(offset, h, rep, &new_buf, &row)
     } else {
         (1..=rep as u64)
             .into_par_iter()
             .map_init(new_buf, |b, i| {
-                b.rng.reseed((offset as u64 + i) as u32);
-                let mut p = std::mem::take(&mut b.perm);
-                b.rng.sample_perm_into(h, &mut b.pool, &mut p);
-                let e = effects_of(prep, &xo, y, &p, &ceilings, vrs_needed, b);
-                let kept = popts.keep_permutations.then(|| p.clone());
-                b.perm = p;
-                (kept, e)
+                if keep {
+                    draw(b, offset, i, h);
+                } else {
+                    draw_values(b, offset, i, y);
+                }
+                row(b)
             })
             .collect()
     };
+
     let rep_drawn = rows.len();
-    let mut tests = Vec::with_capacity(ceilings.len());
-    for (k, (c, obs)) in observed.iter().enumerate() {
-        let sims: Vec<f64> = rows.iter().map(|r| r.1 .0[k]).collect();
-        let mut t = summarise(*c, *obs, sims, rep_drawn, h, popts);
-        t.reference_stops = rows.iter().filter(|r| (r.1 .1 >> k) & 1 == 1).count();
-        tests.push(t);
+    let mut col = 0;
+    let mut out = Vec::with_capacity(members.len());
+    for (m, (member, plan)) in members.iter().zip(&plans).enumerate() {
+        let tests = member
+            .observed
+            .iter()
+            .enumerate()
+            .map(|(k, (c, obs))| {
+                let sims: Vec<f64> = rows.iter().map(|r| r.effects[col + k]).collect();
+                let mut t = summarise(*c, *obs, sims, rep_drawn, h, popts);
+                t.reference_stops = rows.iter().filter(|r| (r.stops[m] >> k) & 1 == 1).count();
+                t
+            })
+            .collect();
+        col += plan.ceilings.len();
+        out.push(PermutationTest {
+            seed,
+            offset,
+            rep: rep_drawn,
+            permutations: keep.then(|| rows.iter().filter_map(|r| r.perm.clone()).collect()),
+            tests,
+        });
     }
-    let permutations = if popts.keep_permutations {
-        Some(rows.into_iter().filter_map(|r| r.0).collect())
-    } else {
-        None
+    out
+}
+
+/// The reference's distinct permutations (draws 1, 2, … skipping any seen before, at
+/// most `rep · 101 + 1000` draws) without keeping them: drawn in parallel batches,
+/// compared by digest, and whole where two digests meet.
+fn distinct_rows(
+    offset: u32,
+    h: usize,
+    rep: usize,
+    new_buf: &(dyn Fn() -> Buffers + Sync),
+    row: &(dyn Fn(&mut Buffers) -> Row + Sync),
+) -> Vec<Row> {
+    let max_draws = (rep as u64) * 101 + 1000;
+    let mut kept: Vec<Row> = Vec::with_capacity(rep);
+    let mut seen: std::collections::HashMap<u128, Vec<u64>> = Default::default();
+    let mut next = 1u64;
+    let same = |i: u64, j: u64| {
+        let mut rng = RRng::new(0);
+        perm_for(offset, i, h, &mut rng) == perm_for(offset, j, h, &mut rng)
     };
-    PermutationTest {
-        seed,
-        offset,
-        rep: rep_drawn,
-        permutations,
-        tests,
+    while kept.len() < rep && next <= max_draws {
+        let last = (next + (rep - kept.len()) as u64 - 1).min(max_draws);
+        let batch: Vec<(u64, Row)> = (next..=last)
+            .into_par_iter()
+            .map_init(new_buf, |b, i| {
+                draw(b, offset, i, h);
+                let d = digest(&b.perm);
+                let mut r = row(b);
+                r.digest = d;
+                (i, r)
+            })
+            .collect();
+        next = last + 1;
+        for (i, r) in batch {
+            let earlier = seen.entry(r.digest).or_default();
+            if earlier.iter().any(|&j| same(i, j)) {
+                continue;
+            }
+            earlier.push(i);
+            kept.push(r);
+        }
     }
+    kept
 }

@@ -239,12 +239,21 @@ impl RRng {
     /// `sample(h, m)` without replacement (1-based, R's partial Fisher–Yates for h ≤ 10^7):
     /// the first m draws of [`RRng::sample_perm`], the stream advanced by those m only.
     pub fn sample_into(&mut self, h: usize, m: usize, pool: &mut Vec<u32>, out: &mut Vec<u32>) {
+        pool.clear();
+        pool.extend(1..=h as u32);
+        self.sample_from(m, pool, out);
+    }
+
+    /// R's partial Fisher–Yates on any pool: the items `sample(length(pool), m)` picks, in
+    /// the order drawn (the pool is consumed). With the pool `1..=h` these are the case
+    /// numbers of [`RRng::sample_into`]; with the outcome's values, the permuted outcome
+    /// itself, without a list of case numbers to read it through.
+    pub fn sample_from<T: Copy>(&mut self, m: usize, pool: &mut [T], out: &mut Vec<T>) {
+        let h = pool.len();
         let m = m.min(h);
         if h >= 128 {
             self.materialize();
         }
-        pool.clear();
-        pool.extend(0..h as u32);
         out.clear();
         out.reserve(m);
         let mut n = h;
@@ -260,11 +269,23 @@ impl RRng {
                         break dv;
                     }
                 }
+            } else if n <= 1 << 31 {
+                // 16 to 31 bits: two 16-bit chunks per try (rbits's k = 0 and 16)
+                let bits = usize::BITS - (n - 1).leading_zeros();
+                let mask = (1u64 << bits) - 1;
+                loop {
+                    let hi = u64::from(self.word() >> 16);
+                    let lo = u64::from(self.word() >> 16);
+                    let dv = ((hi << 16) | lo) & mask;
+                    if (dv as usize) < n {
+                        break dv as usize;
+                    }
+                }
             } else {
                 self.unif_index_int(n as u64) as usize
             };
             let j = j.min(n - 1);
-            out.push(pool[j] + 1);
+            out.push(pool[j]);
             n -= 1;
             pool[j] = pool[n];
         }

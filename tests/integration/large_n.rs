@@ -1,0 +1,136 @@
+//! Large-n work (#27) must not change a single number: the permutation test's p-values and
+//! every permuted effect, bit for bit, as the build before the large-n work computed them
+//! (`tests/data/large_n/permutations.txt`, written by that build with `TOE_BLESS=1`).
+//!
+//! The data are the shared synthetic generator's (`generate::nca_data`), 10³ and 10⁴ cases,
+//! continuous and rounded to two decimals (so that x and y have long runs of ties), in the
+//! upper-left and the lower-right corner, with all four envelopment ceilings. Each line of
+//! the fixture is `label ceiling p n_ge n_sims digest`, where `p` is Rust's round-trip
+//! spelling of the f64 and `digest` an FNV-1a hash of the bits of every permuted effect in
+//! permutation order.
+
+use super::generate::nca_data;
+use std::fmt::Write as _;
+use toe::engine::nca::{analyse, analyse_conditions, Ceiling, NcaOptions};
+
+const FIXTURE: &str = "tests/data/large_n/permutations.txt";
+
+fn digest(values: &[f64]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for v in values {
+        for b in v.to_bits().to_le_bytes() {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+struct Case {
+    label: String,
+    xs: Vec<Vec<f64>>,
+    y: Vec<f64>,
+    opts: NcaOptions,
+}
+
+fn round2(v: &[f64]) -> Vec<f64> {
+    v.iter().map(|x| (x * 100.0).round() / 100.0).collect()
+}
+
+fn cases() -> Vec<Case> {
+    let mut out = Vec::new();
+    for (n, perms) in [(1000usize, 1000usize), (1000, 300), (10_000, 60)] {
+        for rounded in [false, true] {
+            for corner in [1u8, 4] {
+                let (x1, y) = nca_data(n, 7 + n as u64);
+                let (x2, _) = nca_data(n, 11 + n as u64);
+                // a third condition with a few missing values: fewer complete cases
+                let mut x3 = nca_data(n, 13 + n as u64).0;
+                for i in (0..n).step_by(97) {
+                    x3[i] = f64::NAN;
+                }
+                let (xs, y) = if rounded {
+                    (vec![round2(&x1), round2(&x2), round2(&x3)], round2(&y))
+                } else {
+                    (vec![x1, x2, x3], y)
+                };
+                out.push(Case {
+                    label: format!(
+                        "n{n}_perm{perms}_{}_corner{corner}",
+                        if rounded { "ties" } else { "continuous" }
+                    ),
+                    xs,
+                    y,
+                    opts: NcaOptions {
+                        ceilings: vec![
+                            Ceiling::CeFdh,
+                            Ceiling::CrFdh,
+                            Ceiling::CeVrs,
+                            Ceiling::CrVrs,
+                        ],
+                        corner,
+                        permutations: perms,
+                        seed: Some(20_261_207),
+                        keep_null_effects: true,
+                        ..NcaOptions::default()
+                    },
+                });
+            }
+        }
+    }
+    out
+}
+
+fn line(label: &str, k: usize, r: &toe::engine::nca::NcaResult, out: &mut String) {
+    for c in &r.ceilings {
+        let t = c.test.as_ref().expect("a test was asked for");
+        let _ = writeln!(
+            out,
+            "{label}_x{k} {} {:?} {} {} {:016x}",
+            c.ceiling.name(),
+            c.p_value,
+            t.n_sims_ge_observed,
+            t.n_sims,
+            digest(&t.null_effects)
+        );
+    }
+}
+
+#[test]
+fn permutation_tests_are_bit_for_bit_those_of_the_build_before() {
+    let mut one_by_one = String::new();
+    let mut together = String::new();
+    for case in cases() {
+        for (k, x) in case.xs.iter().enumerate() {
+            let r = analyse(x, &case.y, &case.opts).expect("the data are valid");
+            line(&case.label, k + 1, &r, &mut one_by_one);
+        }
+        let xs: Vec<&[f64]> = case.xs.iter().map(|v| v.as_slice()).collect();
+        let opts = vec![case.opts.clone(); xs.len()];
+        for (k, r) in analyse_conditions(&xs, &case.y, &opts, &|_| {})
+            .into_iter()
+            .enumerate()
+        {
+            line(
+                &case.label,
+                k + 1,
+                &r.expect("the data are valid"),
+                &mut together,
+            );
+        }
+    }
+    if std::env::var_os("TOE_BLESS").is_some() {
+        std::fs::create_dir_all("tests/data/large_n").unwrap();
+        std::fs::write(FIXTURE, &one_by_one).unwrap();
+    }
+    let expected = std::fs::read_to_string(FIXTURE).expect("the fixture exists");
+    assert_eq!(expected.lines().count(), 3 * 2 * 2 * 3 * 4);
+    for (want, got) in expected.lines().zip(one_by_one.lines()) {
+        assert_eq!(got, want, "one condition at a time");
+    }
+    assert_eq!(one_by_one.lines().count(), expected.lines().count());
+    for (want, got) in expected.lines().zip(together.lines()) {
+        assert_eq!(got, want, "conditions sharing their permutations");
+    }
+    assert_eq!(together.lines().count(), expected.lines().count());
+}
