@@ -68,7 +68,7 @@ impl Interpreter {
         let p = &self.resolve_exclusions(p);
         let ids = self.case_ids();
         let (columns, y) = self.fsqca_columns(p);
-        let (input, dropped) = complete_input(p, &ids, &columns, &y);
+        let (input, dropped) = complete_input(p, ids, columns, y);
         if !dropped.is_empty() {
             self.warn(runtime::missing_values(&p.name, &dropped, p.span));
         }
@@ -214,13 +214,23 @@ fn cluster_figures(
 /// and the ids of the dropped ones. `y` is the outcome as analysed (negated if need be).
 pub fn complete_input(
     p: &FsqcaPlan,
-    ids: &[String],
-    columns: &[Vec<f64>],
-    y: &[f64],
+    ids: Vec<String>,
+    columns: Vec<Vec<f64>>,
+    y: Vec<f64>,
 ) -> (FsqcaInput, Vec<String>) {
-    let keep: Vec<usize> = (0..y.len())
-        .filter(|&i| !y[i].is_nan() && columns.iter().all(|c| !c[i].is_nan()))
-        .collect();
+    let complete = |i: usize| !y[i].is_nan() && columns.iter().all(|c| !c[i].is_nan());
+    if (0..y.len()).all(complete) {
+        // every case complete (the usual case): the columns are moved, not copied
+        let input = FsqcaInput {
+            conditions: p.conditions.clone(),
+            memberships: columns,
+            outcome_name: p.outcome.clone(),
+            outcome: y,
+            cases: ids,
+        };
+        return (input, Vec::new());
+    }
+    let keep: Vec<usize> = (0..y.len()).filter(|&i| complete(i)).collect();
     let dropped: Vec<String> = (0..y.len())
         .filter(|i| keep.binary_search(i).is_err())
         .map(|i| ids[i].clone())

@@ -106,7 +106,7 @@ impl Interpreter {
         let p = self.resolve_exclusions(&plan.of);
         let ids = self.case_ids();
         let (columns, y) = self.fsqca_columns(&p);
-        let (input, _) = complete_input(&p, &ids, &columns, &y);
+        let (input, _) = complete_input(&p, ids, columns, y);
         let expect = p.expect.is_some();
         let (full, _, _) = analyse_excluding(&input, &p)
             .map_err(|e| crate::diagnostics::runtime::fsqca_failed(&p.name, &e, plan.span))?;

@@ -184,7 +184,7 @@ impl Interpreter {
         if p.negated {
             y = y.iter().map(|v| 1.0 - v).collect();
         }
-        Ok(complete_input(p, ids, &columns, &y).0)
+        Ok(complete_input(p, ids.to_vec(), columns, y).0)
     }
 }
 

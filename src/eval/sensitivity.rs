@@ -64,7 +64,7 @@ impl Interpreter {
         let p = self.resolve_exclusions(&plan.of);
         let ids = self.case_ids();
         let (columns, y) = self.fsqca_columns(&p);
-        let (input, _) = complete_input(&p, &ids, &columns, &y);
+        let (input, _) = complete_input(&p, ids.clone(), columns.clone(), y.clone());
         let base = model1(&input, &p).unwrap_or_default();
         let never = |_: f64| false;
         let mut rows = Vec::new();
@@ -161,7 +161,7 @@ impl Interpreter {
                                     }
                                 }
                             }
-                            let (inp, _) = complete_input(&p, &ids, &cols, &yy);
+                            let (inp, _) = complete_input(&p, ids.clone(), cols, yy);
                             model1(&inp, &p)
                         };
                         // only the crossover stops at the observed range

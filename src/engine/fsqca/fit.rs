@@ -24,7 +24,7 @@ pub fn necessity_table(data: &Data) -> Vec<NecessityRow> {
     for j in 0..data.k {
         let col = &data.memberships[j];
         let mut push = |expr: String, literal: u32, x: Vec<f64>| {
-            let n = sets::necessity(&x, &data.outcome);
+            let n = sets::necessity(&x, data.outcome);
             out.push(NecessityRow {
                 expr,
                 condition: j,
@@ -82,7 +82,7 @@ impl Memberships {
 
 /// Data and truth table of one analysis, to compute solutions and their fit.
 pub struct Context<'a> {
-    pub data: &'a Data,
+    pub data: &'a Data<'a>,
     pub tt: &'a TruthTable,
 }
 
@@ -139,7 +139,7 @@ impl<'a> Context<'a> {
         pos: &[&TruthTableRow],
     ) -> (Vec<TermFit>, Vec<f64>) {
         let get = |j: usize| memb.get(self, pis, idx[j]);
-        let fit = sets::fit_of_terms(idx.len(), &get, &self.data.outcome);
+        let fit = sets::fit_of_terms(idx.len(), &get, self.data.outcome);
         let terms = idx
             .iter()
             .zip(fit.terms)
@@ -223,7 +223,7 @@ impl<'a> Context<'a> {
             .zip(names)
             .map(|(idx, name)| {
                 let (terms, whole) = self.terms_fit(idx, &prime_implicants, &memb, pos);
-                let s = sets::sufficiency(&whole, &self.data.outcome);
+                let s = sets::sufficiency(&whole, self.data.outcome);
                 Model {
                     name,
                     from: from.map(str::to_string),

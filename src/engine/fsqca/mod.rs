@@ -87,7 +87,7 @@ pub fn analyse_with(
             return Err(FsqcaError::ExpectationLength(e.len(), data.k));
         }
     }
-    let tt = truth_table::build(&data, &data.outcome, opts);
+    let tt = truth_table::build(&data, data.outcome, opts);
     let necessity = fit::necessity_table(&data);
     let ctx = fit::Context::new(&data, &tt);
 

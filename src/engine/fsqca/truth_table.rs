@@ -13,20 +13,19 @@ use rayon::prelude::*;
 
 use super::types::{ConfigRow, FsqcaError, FsqcaInput, FsqcaOptions, MAX_CONDITIONS, TOL};
 
-/// Validated input data.
+/// Validated input data (the input's columns and case names are read where they are).
 #[derive(Debug, Clone)]
-pub struct Data {
+pub struct Data<'a> {
     pub k: usize,
     pub n: usize,
     pub names: Vec<String>,
-    pub cases: Vec<String>,
-    pub memberships: Vec<Vec<f64>>,
-    pub outcome: Vec<f64>,
+    pub cases: &'a [String],
+    pub memberships: &'a [Vec<f64>],
+    pub outcome: &'a [f64],
     pub fuzzy: Vec<bool>,
     pub levels: Vec<u32>,
     /// Whether any crisp condition has more than two levels (term strings use `X[v]`).
     pub multi_value: bool,
-    /// Rule-1 configuration of each case.
     /// Every case's configuration, k values per case (see [`Data::case_config`]).
     case_configs: Vec<u32>,
     /// Case has some fuzzy membership equal to 0.5 (within tol).
@@ -35,8 +34,8 @@ pub struct Data {
     pub weights: Vec<u128>,
 }
 
-impl Data {
-    pub fn new(input: &FsqcaInput) -> Result<Data, FsqcaError> {
+impl<'a> Data<'a> {
+    pub fn new(input: &'a FsqcaInput) -> Result<Data<'a>, FsqcaError> {
         let k = input.memberships.len();
         if k == 0 {
             return Err(FsqcaError::NoConditions);
@@ -115,9 +114,9 @@ impl Data {
             k,
             n,
             names: (0..k).map(name).collect(),
-            cases: input.cases.clone(),
-            memberships: input.memberships.clone(),
-            outcome: input.outcome.clone(),
+            cases: &input.cases,
+            memberships: &input.memberships,
+            outcome: &input.outcome,
             fuzzy,
             levels,
             multi_value,

@@ -253,9 +253,9 @@ impl Screen {
 }
 
 /// [`peers_in_order`] for cases visited in x's order `order` (as [`XOrder`] sorts them),
-/// with `x` already in that order and `y` in case order (read as `y[order[j]]`, so a
-/// permuted y is never copied into x's order), where `ties` are the runs of equal x: the
-/// same peers, with `index` the position in that order. Within a run the reference visits
+/// with `x` and `y` in case order (read as `x[order[j]]`, `y[order[j]]`, so a permuted y is
+/// never copied into x's order), where `ties` are the runs of equal x: the same peers,
+/// with `index` the position in that order. Within a run the reference visits
 /// the cases by ±y; only those the last peer before the run lets in are sorted, because
 /// the cases it keeps out come first in that order and change nothing (a case is let in
 /// when it improves on the last peer or equals it, and both hold for every case after
@@ -277,6 +277,7 @@ pub fn peers_presorted(
     out.clear();
     let n = x.len().min(order.len());
     let at = |j: usize| y[order[j] as usize];
+    let x_at = |j: usize| x[order[j] as usize];
     let sy = sgn(flip_y);
     let screen = screen.filter(|s| s.flip_y == flip_y && s.bits.len() * 64 >= y.len());
     let settled = |last_y: f64| screen.is_some_and(|s| s.settled(last_y));
@@ -307,7 +308,7 @@ pub fn peers_presorted(
             match out.last() {
                 None => out.push(Peer {
                     index: j,
-                    x: x[j],
+                    x: x_at(j),
                     y: at(j),
                 }),
                 Some(last) => {
@@ -324,8 +325,8 @@ pub fn peers_presorted(
                             yc > last.y
                         }
                     };
-                    if next || (!far && is_equal(last.x, x[j])) {
-                        visit(out, j, x[j], y[i], flip_x, flip_y, vrs);
+                    if next || (!far && is_equal(last.x, x_at(j))) {
+                        visit(out, j, x_at(j), y[i], flip_x, flip_y, vrs);
                         far = false;
                     } else {
                         far = true;
@@ -343,7 +344,7 @@ pub fn peers_presorted(
             // the first run: every case (its first is the first peer)
             None => scratch.extend(j..e),
             Some(last) => {
-                let x_eq = !far && is_equal(last.x, x[j]);
+                let x_eq = !far && is_equal(last.x, x_at(j));
                 far = !x_eq;
                 let settled = settled(last.y);
                 scratch.extend((j..e).filter(|&k| {
@@ -362,11 +363,11 @@ pub fn peers_presorted(
             if out.is_empty() {
                 out.push(Peer {
                     index: k,
-                    x: x[k],
+                    x: x_at(k),
                     y: at(k),
                 });
             } else {
-                visit(out, k, x[k], at(k), flip_x, flip_y, vrs);
+                visit(out, k, x_at(k), at(k), flip_x, flip_y, vrs);
             }
         }
         if !scratch.is_empty() {
@@ -443,7 +444,6 @@ mod tests {
             let (x, y) = data(n, seed);
             for (flip_x, flip_y) in [(false, false), (true, false), (false, true), (true, true)] {
                 let xo = XOrder::new(&x, flip_x, flip_y);
-                let xs: Vec<f64> = xo.order.iter().map(|&i| x[i]).collect();
                 let order: Vec<u32> = xo.order.iter().map(|&i| i as u32).collect();
                 let mut screen = Screen::default();
                 screen.fill(&y, Screen::threshold(&y, flip_y), flip_y);
@@ -453,7 +453,7 @@ mod tests {
                         let (mut got, mut scratch) = (Vec::new(), Vec::new());
                         let flips = (flip_x, flip_y);
                         peers_presorted(
-                            &xs,
+                            &x,
                             &order,
                             &y,
                             &xo.ties,

@@ -187,7 +187,6 @@ enum Way {
     /// Every ceiling is read off the peers: x in its order, once (`peers_presorted`).
     Peers {
         order: Vec<u32>,
-        x: Vec<f64>,
         ties: Vec<(usize, usize)>,
     },
     /// A ceiling needs every case (QR, OLS, COLS …): y permuted in case order.
@@ -208,7 +207,6 @@ impl<'a> Plan<'a> {
         });
         let way = if from_peers && p.x.len() <= u32::MAX as usize {
             Way::Peers {
-                x: xo.order.iter().map(|&i| p.x[i]).collect(),
                 order: xo.order.iter().map(|&i| i as u32).collect(),
                 ties: xo.ties,
             }
@@ -285,7 +283,8 @@ fn effects_of(
     for plan in plans {
         let prep = plan.member.prep;
         match &plan.way {
-            Way::Peers { order, x, ties } => {
+            Way::Peers { order, ties } => {
+                let x = prep.x;
                 let flips = (prep.flip_x, prep.flip_y);
                 let fy = prep.flip_y as usize;
                 let screen = screens[fy].map(|_| &b.screens[fy]);
