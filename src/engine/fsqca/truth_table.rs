@@ -151,11 +151,11 @@ impl<'a> Data<'a> {
             if self.fuzzy[j] {
                 if level == 1 {
                     for (a, x) in acc.iter_mut().zip(col) {
-                        *a = a.min(*x);
+                        *a = lesser(*a, *x);
                     }
                 } else {
                     for (a, x) in acc.iter_mut().zip(col) {
-                        *a = a.min(1.0 - *x);
+                        *a = lesser(*a, 1.0 - *x);
                     }
                 }
             } else {
@@ -229,9 +229,21 @@ pub struct TruthTable {
     pub n_remainders: u128,
 }
 
-/// Cases per block of the truth table's pass (10 conditions × 4096 cases × 8 bytes stay in
-/// a core's cache).
-const BLOCK: usize = 4096;
+/// The smaller of two memberships (never NaN: [`Data::new`] refuses them). As `f64::min`
+/// for every value but the sign of a zero, which no sum, ratio or comparison here can see;
+/// unlike `f64::min` it is one instruction, and vectorised.
+#[inline(always)]
+fn lesser(a: f64, b: f64) -> f64 {
+    if b < a {
+        b
+    } else {
+        a
+    }
+}
+
+/// Cases per block of the truth table's pass (10 conditions × 256 cases × 8 bytes stay in a
+/// core's first-level cache).
+const BLOCK: usize = 256;
 
 /// A row's sums over the cases, in data order.
 #[derive(Clone, Default)]
@@ -278,18 +290,21 @@ pub fn build(data: &Data, outcome: &[f64], opts: &FsqcaOptions) -> TruthTable {
                 let acc = &mut acc[..end - start];
                 for (s, (_, cfg, _)) in sums.iter_mut().zip(rows) {
                     data.row_membership(cfg, start..end, acc);
-                    for (t, &m) in acc.iter().enumerate() {
-                        let i = start + t;
-                        s.sm += m;
-                        s.smy += m.min(outcome[i]);
-                        s.smyny += m.min(ymin[i]);
+                    let (yb, mb) = (&outcome[start..end], &ymin[start..end]);
+                    // the sums in registers for the block (same additions, same order)
+                    let (mut sm, mut smy, mut smyny) = (s.sm, s.smy, s.smyny);
+                    for (t, ((&m, &y), &ym)) in acc.iter().zip(yb).zip(mb).enumerate() {
+                        sm += m;
+                        smy += lesser(m, y);
+                        smyny += lesser(m, ym);
                         if m > 0.5 {
                             s.n += 1;
-                            if outcome[i] < 0.5 {
-                                s.dcc.push(i);
+                            if y < 0.5 {
+                                s.dcc.push(start + t);
                             }
                         }
                     }
+                    (s.sm, s.smy, s.smyny) = (sm, smy, smyny);
                 }
                 start = end;
             }
