@@ -90,7 +90,7 @@ impl Interpreter {
             for cfg in &mc.configurations {
                 let term = mc.model.terms.get(cfg.term);
                 let cases: Vec<String> = term
-                    .map(|t| t.cases.iter().flatten().cloned().collect())
+                    .map(|t| t.cases.iter().flat_map(|g| g.iter()).cloned().collect())
                     .unwrap_or_default();
                 for (j, cell) in cfg.cells.iter().enumerate() {
                     let cond = &conditions[j];

@@ -236,7 +236,7 @@ fn model_json(m: &Model) -> JsonValue {
                 "pri": num(t.pri),
                 "coverage": num(t.coverage),
                 "unique_coverage": opt_num(t.unique_coverage),
-                "cases": t.cases.iter().flatten().collect::<Vec<_>>(),
+                "cases": t.cases.iter().flat_map(|g| g.iter()).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -280,7 +280,7 @@ fn configurations(run: &FsqcaRun) -> JsonValue {
                     "consistency": num(term.consistency), "pri": num(term.pri),
                     "coverage": num(term.coverage),
                     "unique_coverage": opt_num(term.unique_coverage),
-                    "cases": term.cases.iter().flatten().collect::<Vec<_>>(),
+                    "cases": term.cases.iter().flat_map(|g| g.iter()).collect::<Vec<_>>(),
                     "no_core": c.no_core,
                 })
             })
@@ -364,7 +364,7 @@ pub fn fsqca(run: &FsqcaRun) -> JsonValue {
         .map(|t| {
             json!({
                 "row": row_json(t.row), "config": t.config, "out": t.out.as_str(), "n": t.n,
-                "consistency": num(t.consistency), "pri": num(t.pri), "cases": t.cases,
+                "consistency": num(t.consistency), "pri": num(t.pri), "cases": &*t.cases,
             })
         })
         .collect();

@@ -299,7 +299,7 @@ fn compare(
         c.num(&format!("{l} PRI"), o.pri, &r["PRI"]);
         c.eq(
             &format!("{l} cases"),
-            o.cases.clone(),
+            o.cases.to_vec(),
             str_list(&r["cases"]),
         );
         c.eq(&format!("{l} dcc"), o.dcc.clone(), str_list(&r["dcc"]));

@@ -256,8 +256,9 @@ pub fn intermediate(
     budget: &mut ListBudget,
 ) -> Vec<IntermediateSolution> {
     let positive: HashSet<u128> = pos.iter().map(|r| r.row).collect();
-    let mut out = Vec::new();
-    let mut cache: HashMap<Vec<Cube>, Solution> = HashMap::new();
+    let mut out: Vec<IntermediateSolution> = Vec::new();
+    // the same implicants give the same solution: where it was first found in `out`
+    let mut cache: HashMap<Vec<Cube>, usize> = HashMap::new();
     let no_sa = Counted::default();
     for (ci, cm) in complex.models.iter().enumerate() {
         let cpis: Vec<&Implicant> = cm
@@ -303,8 +304,8 @@ pub fn intermediate(
             let mut bcf = space.prime_implicants(&f);
             bcf.sort_unstable();
             let solution = match cache.get(&bcf) {
-                Some(sol) => {
-                    let mut sol: Solution = Clone::clone(sol);
+                Some(&first) => {
+                    let mut sol: Solution = Clone::clone(&out[first].solution);
                     for m in &mut sol.models {
                         m.from = Some(label.clone());
                     }
@@ -321,9 +322,8 @@ pub fn intermediate(
                         &positive,
                         minimizer,
                     );
-                    let sol = ctx.solution(pis, pos, all_sol, Some(&label));
-                    cache.insert(bcf, sol.clone());
-                    sol
+                    cache.insert(bcf, out.len());
+                    ctx.solution(pis, pos, all_sol, Some(&label))
                 }
             };
             out.push(IntermediateSolution {

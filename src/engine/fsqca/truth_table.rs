@@ -208,8 +208,9 @@ pub struct TruthTableRow {
     pub n: usize,
     pub consistency: f64,
     pub pri: f64,
-    /// Rule-1 members, excluding cases with a membership of 0.5 (data order).
-    pub cases: Vec<String>,
+    /// Rule-1 members, excluding cases with a membership of 0.5 (data order); shared with
+    /// the terms that cover the row (10⁶ cases are listed once, not once per term).
+    pub cases: std::sync::Arc<[String]>,
     /// Indices of those cases.
     pub case_indices: Vec<usize>,
     /// Deviant cases consistency: row membership > 0.5 and outcome < 0.5.

@@ -221,8 +221,9 @@ pub struct TermFit {
     pub coverage: f64,
     /// Against the other terms of the same model; `None` for a one-term model.
     pub unique_coverage: Option<f64>,
-    /// Cases of the positive rows the term covers, one group per row (row order).
-    pub cases: Vec<Vec<String>>,
+    /// Cases of the positive rows the term covers, one group per row (row order; each the
+    /// row's own list, shared).
+    pub cases: Vec<std::sync::Arc<[String]>>,
 }
 
 impl TermFit {
