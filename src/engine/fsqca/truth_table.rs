@@ -2,7 +2,8 @@
 //!
 //! Guarantees: rows are placed with the 0.5 rule (a fuzzy value of exactly 0.5 goes to the
 //! 0 side), n counts memberships strictly above 0.5, consistency and PRI are summed over
-//! all cases in case order, OUT follows the cuts with tolerance 1.49e-8 (contradictions
+//! all cases in case order (in cache-sized blocks of cases, the same additions in the same
+//! order as one pass per row), OUT follows the cuts with tolerance 1.49e-8 (contradictions
 //! "C" with two cuts). Only observed rows are kept (so memory is bounded by the cases,
 //! not by 2^k); row numbers are u128. The QCA 3.23 mislabelling bug with two cuts and
 //! rows under the frequency cut (docs/methods.md §9) is deliberately not reproduced.

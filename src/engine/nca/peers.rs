@@ -3,9 +3,10 @@
 //! Reproduces the reference's `p_peers` exactly (docs/methods.md §3.1): cases ordered
 //! as R's `order(±x, ±y)` (stable), relative tie tolerance 1e-6 (`p_is_equal`),
 //! strict improvement rule, duplicate peers kept, and the VRS pop rule with
-//! its two twists. Also provides a presorted-x helper so that a permutation
-//! (which only reorders y) costs O(n + Σ g log g) for tie groups of size g,
-//! never a full re-sort and never n².
+//! its two twists. Also provides a presorted-x pass (`peers_presorted`) so that a
+//! permutation (which only reorders y) costs one pass over the cases: a run of equal x is
+//! sorted only for the cases the last peer lets in, and a `Screen` spares reading y where
+//! it cannot improve the ceiling — never a full re-sort and never n².
 //! Never panics: empty input gives no peers, NaN is ordered last.
 
 use std::cmp::Ordering;
