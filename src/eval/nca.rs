@@ -12,14 +12,6 @@ use crate::engine::nca::{self, bottleneck, Ceiling, NcaOptions, NcaResult};
 use crate::source::Span;
 
 impl Interpreter {
-    pub(super) fn values_of(&self, name: &str, calibrated: bool) -> Vec<f64> {
-        match self.scope.set(name) {
-            Some(s) if calibrated => s.membership.clone().unwrap_or_default(),
-            Some(s) => s.raw.clone(),
-            None => Vec::new(),
-        }
-    }
-
     /// The values of a set, where they are (empty for an unknown name).
     pub(super) fn column_of(&self, name: &str, calibrated: bool) -> &[f64] {
         match self.scope.set(name) {
@@ -27,6 +19,11 @@ impl Interpreter {
             Some(s) => &s.raw,
             None => &[],
         }
+    }
+
+    /// A copy of [`Interpreter::column_of`].
+    pub(super) fn values_of(&self, name: &str, calibrated: bool) -> Vec<f64> {
+        self.column_of(name, calibrated).to_vec()
     }
 
     pub(super) fn run_nca(&mut self, p: &NcaPlan) -> Result<NcaRun, Diag> {
