@@ -472,6 +472,12 @@ fn host_table(data: &HostData) -> Result<Table, String> {
             first + 1,
             second + 1
         ),
+        TableError::IdsTooLong { row } => {
+            format!(
+                "expected case ids of at most 4 GiB of text in all, found more by row {}",
+                row + 1
+            )
+        }
         TableError::RaggedRow { row, .. } => {
             format!(
                 "expected one value per column, found another count in row {}",

@@ -7,7 +7,7 @@
 
 use crate::engine::calibrate::Calibration;
 pub use crate::engine::calibrate::{Anchor, Shift};
-use crate::engine::data::Table;
+use crate::engine::data::{Column, Table};
 use crate::engine::fsqca::Expectation;
 use crate::engine::index::IndexFunction;
 use crate::engine::nca::bottleneck::{BottleneckUnit, Steps};
@@ -169,9 +169,10 @@ pub struct SetInfo {
     pub column_index: usize,
     pub label: Option<String>,
     pub span: Span,
-    pub raw: Vec<f64>,
+    /// The column's values, shared with the data table.
+    pub raw: Column,
     pub calibration: Option<Resolved>,
-    pub membership: Option<Vec<f64>>,
+    pub membership: Option<Column>,
 }
 
 /// Outcome levels of a bottleneck table.

@@ -8,6 +8,7 @@
 use super::names::unknown;
 use super::plan::*;
 use crate::diagnostics::{codes, suggestion, Diag};
+use crate::engine::data::Column;
 use crate::source::Span;
 use crate::syntax::ast::Vary;
 use std::collections::BTreeMap;
@@ -114,11 +115,11 @@ impl Scope {
 
     /// The values of a numeric column; a cell that is not a number (text, a date, a boolean,
     /// a spreadsheet error) is a diagnostic naming the file, sheet, row and column.
-    pub fn numeric_column(&self, j: usize, span: Span) -> Result<Vec<f64>, Diag> {
+    pub fn numeric_column(&self, j: usize, span: Span) -> Result<Column, Diag> {
         use crate::engine::data::CellKind;
         let data = self.data_or_err(span)?;
         if let Some(t) = &data.table.text[j] {
-            let case = data.table.ids.get(t.row).map(|s| s.as_str()).unwrap_or("?");
+            let case = data.table.ids.get(t.row).unwrap_or("?");
             let place = match &data.sheet {
                 // A workbook's row 1 holds the names.
                 Some(sheet) if !sheet.is_empty() => {

@@ -296,6 +296,15 @@ fn table_error(e: TableError, path: &str, at_path: Span, at_id: Span) -> Diag {
         )
         .at(at_path, "rows of unequal length")
         .help("every row needs a cell for every column"),
+        TableError::IdsTooLong { row } => Diag::error(
+            codes::READ_ERROR,
+            format!(
+                "expected case ids of at most 4 GiB of text in all, found more by row {}",
+                row + 1
+            ),
+        )
+        .at(at_id, "the case ids")
+        .help("name a shorter id column with `id = …` (or none: cases are then numbered)"),
     }
 }
 

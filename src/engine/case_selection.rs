@@ -11,6 +11,8 @@
 //! is unrounded. Guarantees: rows in the reference's order (stable sorts, names in byte
 //! order); never panics.
 
+use crate::engine::ids::{CaseIds, Column};
+
 /// R's `round(x, 3)` for the values here (at most a few decimals plus float noise).
 pub fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
@@ -722,14 +724,21 @@ fn byte_order(names: &[String]) -> Vec<usize> {
     o
 }
 
+/// [`byte_order`] of case ids.
+fn id_order(ids: &CaseIds) -> Vec<usize> {
+    let mut o: Vec<usize> = (0..ids.len()).collect();
+    o.sort_by(|a, b| ids.name(*a).as_bytes().cmp(ids.name(*b).as_bytes()));
+    o
+}
+
 /// Case selection for a model with term memberships `terms` (named `term_names`), the
 /// analysis' condition memberships `conditions`, the outcome `y` and the case names.
 pub fn case_selection(
     terms: &[Vec<f64>],
     term_names: &[String],
-    conditions: &[Vec<f64>],
+    conditions: &[Column],
     y: &[f64],
-    cases: &[String],
+    cases: &CaseIds,
     max_pairs: usize,
 ) -> CaseSelection {
     let n = y.len();
@@ -872,7 +881,7 @@ pub fn case_selection(
         tt.truncate(max_pairs);
     }
     // cases outside the solution, first in case-name order (the reference's merge)
-    let by_name = byte_order(cases);
+    let by_name = id_order(cases);
     let outside = |want_y_above: bool| -> Vec<OutsideCase> {
         by_name
             .iter()
@@ -988,7 +997,12 @@ pub fn case_selection(
         .collect();
     let order = r_merge_order(&keys);
     let mut pairs: Vec<(Vec<f64>, Pair)> = order.into_iter().map(|k| pairs[k].clone()).collect();
-    pairs.sort_by(|a, b| cases[a.1.first].as_bytes().cmp(cases[b.1.first].as_bytes()));
+    pairs.sort_by(|a, b| {
+        cases
+            .name(a.1.first)
+            .as_bytes()
+            .cmp(cases.name(b.1.first).as_bytes())
+    });
     let key =
         |r: &[f64]| -> String { r.iter().map(|v| if *v > 0.5 { '1' } else { '0' }).collect() };
     pairs.sort_by_key(|(r, _)| key(r));
@@ -1054,7 +1068,8 @@ mod tests {
         let t = vec![vec![0.9, 0.7, 0.8, 0.2]];
         let y = [1.0, 0.9, 0.3, 0.7];
         let names: Vec<String> = ["a", "b", "c", "d"].iter().map(|s| s.to_string()).collect();
-        let cs = case_selection(&t, &["A".to_string()], &t, &y, &names, 5);
+        let columns: Vec<Column> = t.iter().map(|c| c.as_slice().into()).collect();
+        let cs = case_selection(&t, &["A".to_string()], &columns, &y, &names.into(), 5);
         assert_eq!(
             cs.typical.iter().map(|r| r.case).collect::<Vec<_>>(),
             vec![0, 1]

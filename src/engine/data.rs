@@ -7,9 +7,11 @@
 //! only when an analysis uses it. Missing-value markers (`na`) apply to a cell's value whatever
 //! its storage: text equal to a marker, and a number equal to a numeric marker. Memory: 8 bytes
 //! per cell, plus the text of the columns that hold text or value labels (a number's text is
-//! its shortest form, computed when asked). Building a table never panics.
+//! its shortest form, computed when asked), stored by column ([`Column`], shared with the sets
+//! that read it) with the ids in one buffer ([`CaseIds`]). Building a table never panics.
 
-use ndarray::Array2;
+use super::ids::IdsBuilder;
+pub use super::ids::{CaseIds, Column};
 
 /// What a cell holds that is not a number where a number is needed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,9 +88,11 @@ pub struct TextCell {
 #[derive(Debug, Clone)]
 pub struct Table {
     pub columns: Vec<String>,
-    pub ids: Vec<String>,
-    /// rows × columns; NaN marks a missing value (or a text cell, see `text`).
-    pub values: Array2<f64>,
+    pub ids: CaseIds,
+    /// One column of values per column name; NaN marks a missing value (or a text cell, see
+    /// `text`).
+    values: Vec<Column>,
+    rows: usize,
     pub text: Vec<Option<TextCell>>,
     /// Each column's cells as written (trimmed), kept for the columns that hold text or value
     /// labels; `None` for a column of numbers (its cells' text is the numbers') and for the id
@@ -124,6 +128,10 @@ pub enum TableError {
         expected: usize,
         found: usize,
     },
+    /// The case ids take more than 4 GiB of text (0-based data row).
+    IdsTooLong {
+        row: usize,
+    },
 }
 
 /// How cells become values.
@@ -144,11 +152,12 @@ pub struct TableBuilder {
     na_numbers: Vec<f64>,
     rules: CellRules,
     id: Option<usize>,
-    values: Vec<f64>,
+    /// By column, so that a column grows (and is reallocated) on its own.
+    values: Vec<Vec<f64>>,
     texts: Vec<Option<Vec<String>>>,
     text: Vec<Option<TextCell>>,
     value_labelled: Vec<bool>,
-    ids: Vec<String>,
+    ids: IdsBuilder,
     rows: usize,
 }
 
@@ -186,11 +195,11 @@ impl TableBuilder {
             na_numbers,
             rules,
             id,
-            values: Vec::new(),
+            values: vec![Vec::new(); ncol],
             texts: vec![None; ncol],
             text: vec![None; ncol],
             value_labelled: vec![false; ncol],
-            ids: Vec::new(),
+            ids: IdsBuilder::default(),
             rows: 0,
         })
     }
@@ -206,8 +215,8 @@ impl TableBuilder {
     {
         let ncol = self.headers.len();
         let r = self.rows;
-        let start = self.values.len();
         let mut found = 0;
+        let mut id: Option<String> = None;
         for (j, cell) in cells.into_iter().enumerate() {
             found += 1;
             if j >= ncol {
@@ -215,7 +224,7 @@ impl TableBuilder {
             }
             self.value_labelled[j] |= matches!(cell, CellRef::Labelled(..));
             let (v, bad) = self.classify(cell);
-            self.values.push(v);
+            self.values[j].push(v);
             if let Some((kind, t)) = &bad {
                 if self.text[j].is_none() {
                     self.text[j] = Some(TextCell {
@@ -232,42 +241,48 @@ impl TableBuilder {
                 (bad.is_some() || matches!(cell, CellRef::Labelled(..))) && Some(j) != self.id;
             if keeps_text && self.texts[j].is_none() {
                 // From now on this column keeps its cells' text; the rows before were numbers.
-                let earlier: Vec<String> = (0..r)
-                    .map(|i| label_of(self.values[i * ncol + j]))
-                    .collect();
+                let earlier: Vec<String> =
+                    self.values[j][..r].iter().map(|v| label_of(*v)).collect();
                 self.texts[j] = Some(earlier);
             }
+            let text = || match cell {
+                CellRef::Empty => String::new(),
+                CellRef::Number(n) => label_of(n),
+                CellRef::Text(s) | CellRef::Labelled(_, s) | CellRef::Typed(_, s) => {
+                    s.trim().to_string()
+                }
+            };
             if let Some(t) = &mut self.texts[j] {
-                t.push(match cell {
-                    CellRef::Empty => String::new(),
-                    CellRef::Number(n) => label_of(n),
-                    CellRef::Text(s) | CellRef::Labelled(_, s) | CellRef::Typed(_, s) => {
-                        s.trim().to_string()
-                    }
-                });
+                t.push(text());
             }
             if Some(j) == self.id {
-                let label = match cell {
-                    CellRef::Empty => String::new(),
-                    CellRef::Number(n) => label_of(n),
-                    CellRef::Text(s) | CellRef::Labelled(_, s) | CellRef::Typed(_, s) => {
-                        s.trim().to_string()
-                    }
-                };
-                if label.is_empty() {
-                    self.values.truncate(start);
-                    return Err(TableError::MissingId { row: r });
-                }
-                self.ids.push(label);
+                id = Some(text());
             }
         }
-        if found != ncol {
-            self.values.truncate(start);
-            return Err(TableError::RaggedRow {
+        let failure = if found != ncol {
+            Some(TableError::RaggedRow {
                 row: r,
                 expected: ncol,
                 found,
-            });
+            })
+        } else if id.as_deref().is_some_and(str::is_empty) {
+            Some(TableError::MissingId { row: r })
+        } else if id.as_deref().is_some_and(|id| !self.ids.fits(id)) {
+            Some(TableError::IdsTooLong { row: r })
+        } else {
+            None
+        };
+        if let Some(e) = failure {
+            for c in &mut self.values {
+                c.truncate(r);
+            }
+            for t in self.texts.iter_mut().flatten() {
+                t.truncate(r);
+            }
+            return Err(e);
+        }
+        if let Some(id) = id {
+            self.ids.push(&id);
         }
         self.rows += 1;
         Ok(())
@@ -338,19 +353,19 @@ impl TableBuilder {
             return Err(TableError::NoRows);
         }
         let ncol = self.headers.len();
-        let values = Array2::from_shape_vec((self.rows, ncol), self.values)
-            .map_err(|_| TableError::NoRows)?;
         let ids = match self.id {
             Some(_) => {
-                duplicate_id(&self.ids)?;
-                self.ids
+                let ids = self.ids.finish();
+                duplicate_id(&ids)?;
+                ids
             }
-            None => (1..=self.rows).map(|i| i.to_string()).collect(),
+            None => CaseIds::numbered(self.rows),
         };
         Ok(Table {
             columns: self.headers,
             ids,
-            values,
+            values: self.values.into_iter().map(Column::from).collect(),
+            rows: self.rows,
             text: self.text,
             texts: self.texts,
             id_column: self.id,
@@ -362,15 +377,19 @@ impl TableBuilder {
 
 /// The first id that a later row repeats (the earliest second row; its first row), found by
 /// sorting the rows by id rather than by keeping every id in a map (memory: 4 bytes a case).
-fn duplicate_id(ids: &[String]) -> Result<(), TableError> {
+fn duplicate_id(ids: &CaseIds) -> Result<(), TableError> {
     let mut order: Vec<u32> = (0..ids.len() as u32).collect();
-    order.sort_by(|a, b| ids[*a as usize].cmp(&ids[*b as usize]).then(a.cmp(b)));
+    order.sort_by(|a, b| {
+        ids.name(*a as usize)
+            .cmp(ids.name(*b as usize))
+            .then(a.cmp(b))
+    });
     let mut found: Option<(usize, usize)> = None;
     let mut k = 0;
     while k < order.len() {
         let first = order[k] as usize;
         let mut m = k + 1;
-        while m < order.len() && ids[order[m] as usize] == ids[first] {
+        while m < order.len() && ids.name(order[m] as usize) == ids.name(first) {
             m += 1;
         }
         if m > k + 1 {
@@ -383,7 +402,7 @@ fn duplicate_id(ids: &[String]) -> Result<(), TableError> {
     }
     match found {
         Some((first, second)) => Err(TableError::DuplicateId {
-            id: ids[first].clone(),
+            id: ids.name(first).to_string(),
             first,
             second,
         }),
@@ -422,7 +441,7 @@ impl Table {
     }
 
     pub fn rows(&self) -> usize {
-        self.values.nrows()
+        self.rows
     }
 
     pub fn column_index(&self, name: &str) -> Option<usize> {
@@ -438,22 +457,22 @@ impl Table {
     /// number's shortest form ("" when missing).
     pub fn cell(&self, i: usize, j: usize) -> String {
         if Some(j) == self.id_column {
-            return self.ids.get(i).cloned().unwrap_or_default();
+            return self.ids.name(i).to_string();
         }
         match self.texts.get(j) {
             Some(Some(t)) => t.get(i).cloned().unwrap_or_default(),
-            _ => label_of(self.values.get([i, j]).copied().unwrap_or(f64::NAN)),
+            _ => label_of(self.value(i, j)),
         }
     }
 
     /// A column's cells as text (for grouping labels).
     pub fn labels(&self, j: usize) -> Vec<String> {
         if Some(j) == self.id_column {
-            return self.ids.clone();
+            return self.ids.to_vec();
         }
         match self.texts.get(j) {
             Some(Some(t)) => t.clone(),
-            _ => self.values.column(j).iter().map(|v| label_of(*v)).collect(),
+            _ => self.column(j).iter().map(|v| label_of(*v)).collect(),
         }
     }
 
@@ -465,13 +484,26 @@ impl Table {
         self.value_labelled.push(false);
         self.text.push(None);
         self.texts.push(None);
-        let col = ndarray::Array1::from(values.to_vec());
-        let _ = self.values.push_column(col.view());
+        let mut col = values.to_vec();
+        col.resize(self.rows, f64::NAN);
+        self.values.push(col.into());
     }
 
-    /// A column's values (NaN = missing).
-    pub fn column(&self, j: usize) -> Vec<f64> {
-        self.values.column(j).to_vec()
+    /// A column's values (NaN = missing), shared (empty for a column that is not there).
+    pub fn column(&self, j: usize) -> Column {
+        self.values
+            .get(j)
+            .cloned()
+            .unwrap_or_else(|| Column::from(Vec::new()))
+    }
+
+    /// The value of a cell (NaN = missing or not there).
+    pub fn value(&self, i: usize, j: usize) -> f64 {
+        self.values
+            .get(j)
+            .and_then(|c| c.get(i))
+            .copied()
+            .unwrap_or(f64::NAN)
     }
 }
 
@@ -505,8 +537,8 @@ mod tests {
         )
         .expect("table");
         assert_eq!(tab.ids, vec!["a", "b"]);
-        assert_eq!(tab.values[[0, 1]], 1.5);
-        assert!(tab.values[[1, 1]].is_nan());
+        assert_eq!(tab.value(0, 1), 1.5);
+        assert!(tab.value(1, 1).is_nan());
         assert!(tab.text[1].is_none());
         assert_eq!(
             tab.text[2],
@@ -580,7 +612,7 @@ mod tests {
         b.push_row([CellRef::Typed(CellKind::Boolean, "FALSE")])
             .unwrap();
         let t = b.finish().unwrap();
-        assert_eq!(t.column(0), vec![1.0, 0.0]);
+        assert_eq!(*t.column(0), [1.0, 0.0]);
         assert!(t.text[0].is_none());
     }
 

@@ -12,6 +12,7 @@ pub mod configurations;
 pub mod data;
 pub mod describe;
 pub mod fsqca;
+pub mod ids;
 pub mod index;
 pub mod nca;
 pub mod robust_fit;

@@ -51,7 +51,8 @@ pub fn level(x: &[f64], v: f64) -> Vec<f64> {
 
 /// Membership of each case in a sum of terms, each term an implicant (0 = the condition is
 /// absent from the term, level + 1 otherwise; for a binary condition 1 = ~X, 2 = X).
-pub fn solution_membership(columns: &[Vec<f64>], terms: &[Vec<u32>]) -> Vec<f64> {
+pub fn solution_membership<C: AsRef<[f64]>>(columns: &[C], terms: &[Vec<u32>]) -> Vec<f64> {
+    let columns: Vec<&[f64]> = columns.iter().map(AsRef::as_ref).collect();
     let n = columns.first().map(|c| c.len()).unwrap_or(0);
     let multi: Vec<bool> = columns.iter().map(|c| c.iter().any(|v| *v > 1.0)).collect();
     (0..n)
@@ -119,18 +120,41 @@ pub struct Necessity {
 /// inclS = Σ min(X,Y) / Σ X; PRI = (Σ min(X,Y) − Σ min(X,Y,1−Y)) / (Σ X − Σ min(X,Y,1−Y));
 /// covS = Σ min(X,Y) / Σ Y.
 pub fn sufficiency(x: &[f64], y: &[f64]) -> Sufficiency {
-    let (mut sx, mut sy, mut sxy, mut sxyny) = (0.0, 0.0, 0.0, 0.0);
-    for (&a, &b) in x.iter().zip(y) {
-        let m = a.min(b);
-        sx += a;
-        sy += b;
-        sxy += m;
-        sxyny += m.min(1.0 - b);
+    let mut s = SufficiencySums::default();
+    s.add(x, y);
+    s.fit()
+}
+
+/// The sums of [`sufficiency`], added block by block: blocks in case order give the same
+/// additions in the same order as one pass, so the same bits.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SufficiencySums {
+    sx: f64,
+    sy: f64,
+    sxy: f64,
+    sxyny: f64,
+}
+
+impl SufficiencySums {
+    pub fn add(&mut self, x: &[f64], y: &[f64]) {
+        let (mut sx, mut sy, mut sxy, mut sxyny) = (self.sx, self.sy, self.sxy, self.sxyny);
+        for (&a, &b) in x.iter().zip(y) {
+            let m = a.min(b);
+            sx += a;
+            sy += b;
+            sxy += m;
+            sxyny += m.min(1.0 - b);
+        }
+        (self.sx, self.sy, self.sxy, self.sxyny) = (sx, sy, sxy, sxyny);
     }
-    Sufficiency {
-        consistency: zero_small(ratio(sxy, sx)),
-        pri: zero_small(ratio(sxy - sxyny, sx - sxyny)),
-        coverage: zero_small(ratio(sxy, sy)),
+
+    pub fn fit(&self) -> Sufficiency {
+        let Self { sx, sy, sxy, sxyny } = *self;
+        Sufficiency {
+            consistency: zero_small(ratio(sxy, sx)),
+            pri: zero_small(ratio(sxy - sxyny, sx - sxyny)),
+            coverage: zero_small(ratio(sxy, sy)),
+        }
     }
 }
 
@@ -155,16 +179,10 @@ pub fn necessity(x: &[f64], y: &[f64]) -> Necessity {
 /// Unique coverage of each term against the other terms of the same model:
 /// covU_j = [Σ min(X_j,Y) − Σ min(X_j, Y, max_{t≠j} X_t)] / Σ Y. `None` for a one-term model.
 pub fn unique_coverage(terms: &[Vec<f64>], y: &[f64]) -> Vec<Option<f64>> {
-    unique_coverage_by(terms.len(), &|j| terms[j].clone(), y)
-}
-
-/// [`unique_coverage`] with the terms produced on demand by `term(j)`.
-pub fn unique_coverage_by(
-    n_terms: usize,
-    term: &(dyn Fn(usize) -> Vec<f64> + Sync),
-    y: &[f64],
-) -> Vec<Option<f64>> {
-    fit_of_terms(n_terms, term, y).unique
+    let term = |j: usize, cases: std::ops::Range<usize>, out: &mut [f64]| {
+        out.copy_from_slice(&terms[j][cases]);
+    };
+    fit_of_terms(terms.len(), &term, y).unique
 }
 
 /// The fit of a model's terms: each term's sufficiency, its unique coverage
@@ -177,71 +195,82 @@ pub struct TermsFit {
     pub union: Vec<f64>,
 }
 
-/// [`TermsFit`] with the terms produced on demand by `term(j)` (each is asked for
-/// twice), so that memory stays O(cases × chunk) for a model with many terms. Terms
-/// are produced in parallel chunks; every sum is one term's, in case order, and the
-/// maximum over the other terms comes from the largest and second largest membership
-/// of each case folded in term order — the result does not depend on the threads.
-pub fn fit_of_terms(
-    n_terms: usize,
-    term: &(dyn Fn(usize) -> Vec<f64> + Sync),
-    y: &[f64],
-) -> TermsFit {
+/// A term's memberships of a range of cases, written into the slice (as long as the range).
+pub type TermBlock<'a> = dyn Fn(usize, std::ops::Range<usize>, &mut [f64]) + Sync + 'a;
+
+/// [`TermsFit`] with the terms produced block by block by `term(j, cases, out)`, so that
+/// memory stays O(terms × block) besides the model's membership, whatever the number of
+/// cases (10⁶ cases: no column per term). Blocks are taken in case order and every sum is
+/// one term's, added in case order: the same bits as one pass per term, whatever the threads
+/// (the terms of a block are produced and summed in parallel). The maximum over the other
+/// terms comes from the largest and second largest membership of each case folded in term
+/// order; a term whose membership equals the largest sees the second largest (when another
+/// term holds the same largest value, the second largest is that value too).
+pub fn fit_of_terms(n_terms: usize, term: &TermBlock, y: &[f64]) -> TermsFit {
     use rayon::prelude::*;
-    const CHUNK: usize = 32;
     let sy: f64 = y.iter().sum();
     let n = y.len();
-    let mut best = vec![f64::NEG_INFINITY; n];
-    let mut best_at = vec![usize::MAX; n];
-    let mut second = vec![f64::NEG_INFINITY; n];
-    let mut terms = Vec::with_capacity(n_terms);
-    for start in (0..n_terms).step_by(CHUNK) {
-        let end = (start + CHUNK).min(n_terms);
-        let cols: Vec<(Vec<f64>, Sufficiency)> = (start..end)
-            .into_par_iter()
-            .map(|t| {
-                let col = term(t);
-                let s = sufficiency(&col, y);
-                (col, s)
-            })
-            .collect();
-        for (k, (col, s)) in cols.into_iter().enumerate() {
-            let t = start + k;
-            for i in 0..n {
+    // cases per block: 4,096, fewer for many terms (the block's memberships stay ≤ 4 MB)
+    let block = ((1usize << 19) / n_terms.max(1)).clamp(1, 4096);
+    let mut sums = vec![(SufficiencySums::default(), 0.0f64, 0.0f64); n_terms];
+    let mut union = vec![0.0; n];
+    let mut buf = vec![0.0; n_terms * block.min(n.max(1))];
+    let mut best = vec![f64::NEG_INFINITY; block];
+    let mut second = vec![f64::NEG_INFINITY; block];
+    let mut start = 0;
+    while start < n {
+        let end = (start + block).min(n);
+        let len = end - start;
+        let yb = &y[start..end];
+        let buf = &mut buf[..n_terms * len];
+        buf.par_chunks_mut(len)
+            .enumerate()
+            .for_each(|(j, out)| term(j, start..end, out));
+        let (best, second) = (&mut best[..len], &mut second[..len]);
+        best.fill(f64::NEG_INFINITY);
+        second.fill(f64::NEG_INFINITY);
+        for col in buf.chunks(len) {
+            for i in 0..len {
                 let v = col[i];
                 if v > best[i] {
                     second[i] = best[i];
                     best[i] = v;
-                    best_at[i] = t;
                 } else if v > second[i] {
                     second[i] = v;
                 }
             }
-            terms.push(s);
         }
+        let (best, second) = (&*best, &*second);
+        sums.par_iter_mut()
+            .zip(buf.par_chunks(len))
+            .for_each(|((s, own, shared), xs)| {
+                s.add(xs, yb);
+                if n_terms < 2 {
+                    return;
+                }
+                let (mut o, mut sh) = (*own, *shared);
+                for i in 0..len {
+                    let xj = xs[i];
+                    let others = if xj == best[i] { second[i] } else { best[i] };
+                    o += xj.min(yb[i]);
+                    sh += xj.min(yb[i]).min(others);
+                }
+                (*own, *shared) = (o, sh);
+            });
+        for (u, b) in union[start..end].iter_mut().zip(best) {
+            *u = b.max(0.0);
+        }
+        start = end;
     }
     let unique = if n_terms < 2 {
         vec![None; n_terms]
     } else {
-        (0..n_terms)
-            .into_par_iter()
-            .map(|j| {
-                let xs = term(j);
-                let mut own = 0.0;
-                let mut shared = 0.0;
-                for i in 0..n {
-                    let xj = xs[i];
-                    let others = if best_at[i] == j { second[i] } else { best[i] };
-                    own += xj.min(y[i]);
-                    shared += xj.min(y[i]).min(others);
-                }
-                Some(zero_small(ratio(own - shared, sy)))
-            })
+        sums.iter()
+            .map(|(_, own, shared)| Some(zero_small(ratio(own - shared, sy))))
             .collect()
     };
-    let union = best.into_iter().map(|v| v.max(0.0)).collect();
     TermsFit {
-        terms,
+        terms: sums.iter().map(|(s, _, _)| s.fit()).collect(),
         unique,
         union,
     }
@@ -309,16 +338,35 @@ mod tests {
 
     #[test]
     fn unique_coverage_equals_the_definition() {
-        // the O(terms) implementation gives exactly the sums of the O(terms²) definition
+        // the O(terms) implementation, block by block, gives exactly the sums of the
+        // O(terms²) definition in one pass: 40 cases (one block) and 10,000 (three blocks of
+        // 4,096), memberships in quarters (ties everywhere)
+        for n in [40, 10_000] {
+            fit_in_blocks_is_the_definition(n);
+        }
+    }
+
+    fn fit_in_blocks_is_the_definition(n: usize) {
         let mut state = 12345u64;
         let mut next = || {
             state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
             ((state >> 11) as f64 / (1u64 << 53) as f64 * 4.0).floor() / 4.0
         };
-        let terms: Vec<Vec<f64>> = (0..5).map(|_| (0..40).map(|_| next()).collect()).collect();
-        let y: Vec<f64> = (0..40).map(|_| next()).collect();
+        let terms: Vec<Vec<f64>> = (0..5).map(|_| (0..n).map(|_| next()).collect()).collect();
+        let y: Vec<f64> = (0..n).map(|_| next()).collect();
         let sy: f64 = y.iter().sum();
         let fast = unique_coverage(&terms, &y);
+        let block = |j: usize, cases: std::ops::Range<usize>, out: &mut [f64]| {
+            out.copy_from_slice(&terms[j][cases]);
+        };
+        let fit = fit_of_terms(terms.len(), &block, &y);
+        for (j, t) in terms.iter().enumerate() {
+            assert_eq!(fit.terms[j], sufficiency(t, &y), "term {j}, {n} cases");
+        }
+        for i in 0..n {
+            let max = terms.iter().map(|t| t[i]).fold(0.0, f64::max);
+            assert_eq!(fit.union[i].to_bits(), max.to_bits());
+        }
         for j in 0..terms.len() {
             let (mut own, mut shared) = (0.0, 0.0);
             for i in 0..y.len() {

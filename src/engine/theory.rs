@@ -23,7 +23,8 @@ pub const GROUPS: [(&str, &str); 8] = [
 
 /// Membership of a sum of products (binary literals over fuzzy columns: `X` is x, `~X` is
 /// 1 − x; a multi-value literal is 1 where the value equals the level).
-pub fn membership(dnf: &Dnf, columns: &[Vec<f64>]) -> Vec<f64> {
+pub fn membership<C: AsRef<[f64]>>(dnf: &Dnf, columns: &[C]) -> Vec<f64> {
+    let columns: Vec<&[f64]> = columns.iter().map(AsRef::as_ref).collect();
     let n = columns.first().map_or(0, |c| c.len());
     (0..n)
         .map(|i| {
@@ -102,7 +103,12 @@ pub struct TheoryEvaluation {
 
 /// Evaluates theory `t` against a model with terms `terms` (as sums of products over the
 /// same conditions), for outcome `y`.
-pub fn evaluate(t: &Dnf, terms: &[Dnf], columns: &[Vec<f64>], y: &[f64]) -> TheoryEvaluation {
+pub fn evaluate<C: AsRef<[f64]>>(
+    t: &Dnf,
+    terms: &[Dnf],
+    columns: &[C],
+    y: &[f64],
+) -> TheoryEvaluation {
     let tm = membership(t, columns);
     let s_dnf: Dnf = terms.iter().flatten().cloned().collect();
     let sm = membership(&s_dnf, columns);

@@ -12,6 +12,7 @@ use super::Interpreter;
 use crate::check::plan::FsqcaPlan;
 use crate::diagnostics::{runtime, Diag};
 use crate::engine::clusters::{cluster_fit, Relation};
+use crate::engine::data::{CaseIds, Column};
 use crate::engine::fsqca::exclusions::{self, Excluded, Rule};
 use crate::engine::fsqca::{self, Expectation, FsqcaInput, FsqcaOptions, Model};
 use crate::engine::sets::solution_membership;
@@ -19,7 +20,8 @@ use crate::engine::sets::solution_membership;
 impl Interpreter {
     /// The memberships an fsQCA plan analyses: its conditions and its outcome (negated if
     /// need be), over every case of the data.
-    pub(super) fn fsqca_columns(&self, p: &FsqcaPlan) -> (Vec<Vec<f64>>, Vec<f64>) {
+    /// The sets' own columns are shared, not copied.
+    pub(super) fn fsqca_columns(&self, p: &FsqcaPlan) -> (Vec<Column>, Column) {
         let columns = p.conditions.iter().map(|c| self.membership(c)).collect();
         let mut y = self.membership(&p.outcome);
         if p.negated {
@@ -214,13 +216,13 @@ fn cluster_figures(
 /// and the ids of the dropped ones. `y` is the outcome as analysed (negated if need be).
 pub fn complete_input(
     p: &FsqcaPlan,
-    ids: Vec<String>,
-    columns: Vec<Vec<f64>>,
-    y: Vec<f64>,
+    ids: CaseIds,
+    columns: Vec<Column>,
+    y: Column,
 ) -> (FsqcaInput, Vec<String>) {
     let complete = |i: usize| !y[i].is_nan() && columns.iter().all(|c| !c[i].is_nan());
     if (0..y.len()).all(complete) {
-        // every case complete (the usual case): the columns are moved, not copied
+        // every case complete (the usual case): the columns are shared, not copied
         let input = FsqcaInput {
             conditions: p.conditions.clone(),
             memberships: columns,
@@ -233,7 +235,7 @@ pub fn complete_input(
     let keep: Vec<usize> = (0..y.len()).filter(|&i| complete(i)).collect();
     let dropped: Vec<String> = (0..y.len())
         .filter(|i| keep.binary_search(i).is_err())
-        .map(|i| ids[i].clone())
+        .map(|i| ids.name(i).to_string())
         .collect();
     let input = FsqcaInput {
         conditions: p.conditions.clone(),
@@ -243,7 +245,7 @@ pub fn complete_input(
             .collect(),
         outcome_name: p.outcome.clone(),
         outcome: keep.iter().map(|&i| y[i]).collect(),
-        cases: keep.iter().map(|&i| ids[i].clone()).collect(),
+        cases: ids.select(keep.iter().copied()),
     };
     (input, dropped)
 }
@@ -383,7 +385,7 @@ fn case_selection(run: &FsqcaRun) -> Vec<ModelCases> {
                                     } else if *v == 1 {
                                         (format!("~{name}"), x.iter().map(|a| 1.0 - a).collect())
                                     } else {
-                                        (name.clone(), x.clone())
+                                        (name.clone(), x.to_vec())
                                     }
                                 })
                                 .collect()

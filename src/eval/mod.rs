@@ -22,6 +22,7 @@ use crate::check::{self, Checked, Context, Scope};
 use crate::diagnostics::{runtime, Diag};
 use crate::engine::calibrate::Calibration;
 use crate::engine::clusters::{cluster_fit, Relation};
+use crate::engine::data::{CaseIds, Column};
 use crate::engine::{index, sets};
 use crate::syntax::ast::Stmt;
 use results::*;
@@ -136,7 +137,7 @@ impl Interpreter {
                 self.scope.rules = rules.clone();
                 for (k, r) in resolved {
                     if let Some(s) = self.scope.sets.get_mut(*k) {
-                        s.membership = Some(r.memberships(&s.raw));
+                        s.membership = Some(r.memberships(&s.raw).into());
                         s.calibration = Some(r.clone());
                     }
                 }
@@ -260,7 +261,7 @@ impl Interpreter {
 
     fn add_set(&mut self, mut info: SetInfo) {
         if let Some(c) = &info.calibration {
-            info.membership = Some(c.memberships(&info.raw));
+            info.membership = Some(c.memberships(&info.raw).into());
         }
         if !info.raw.is_empty() && info.raw.iter().all(|v| v.is_nan()) {
             self.warn(runtime::empty_set(&info.name, &info.column, info.span));
@@ -291,7 +292,7 @@ impl Interpreter {
                     v.iter()
                         .enumerate()
                         .filter(|(_, v)| **v == 0.5)
-                        .map(|(i, _)| data.table.ids[i].clone())
+                        .map(|(i, _)| data.table.ids.name(i).to_string())
                         .collect()
                 };
                 if let Some(by) = c.nudge {
@@ -339,7 +340,7 @@ impl Interpreter {
         let cols: Vec<(Vec<f64>, bool)> = plan
             .indicators
             .iter()
-            .map(|(_, j, neg, _)| (data.table.column(*j), *neg))
+            .map(|(_, j, neg, _)| (data.table.column(*j).to_vec(), *neg))
             .collect();
         let groups = plan.by.as_ref().map(|(_, j)| data.table.labels(*j));
         let ix = index::compute(plan.function, &cols, groups.as_deref()).map_err(|c| {
@@ -370,7 +371,7 @@ impl Interpreter {
     }
 
     /// The ids of the cases, in the order of the data.
-    fn case_ids(&self) -> Vec<String> {
+    fn case_ids(&self) -> CaseIds {
         self.scope
             .data
             .as_ref()
@@ -379,17 +380,17 @@ impl Interpreter {
     }
 
     /// The memberships of a set (checked to be calibrated), empty if it has none.
-    fn membership(&self, name: &str) -> Vec<f64> {
+    fn membership(&self, name: &str) -> Column {
         self.scope
             .set(name)
             .and_then(|s| s.membership.clone())
-            .unwrap_or_default()
+            .unwrap_or_else(|| Column::from(Vec::new()))
     }
 
     /// Evaluates a set expression to memberships (NaN = missing).
     pub fn eval_expr(&self, e: &Expr) -> Vec<f64> {
         match e {
-            Expr::Set(name) => self.membership(name),
+            Expr::Set(name) => self.membership(name).to_vec(),
             Expr::Level(name, v) => sets::level(&self.membership(name), *v),
             Expr::Not(inner) => sets::not(&self.eval_expr(inner)),
             Expr::And(parts) => fold(parts, |p| self.eval_expr(p), sets::and),
@@ -492,10 +493,7 @@ impl Interpreter {
             dropped: x.len() - keep.len(),
             panel,
             typical,
-            ids: keep
-                .iter()
-                .map(|&i| all_ids.get(i).cloned().unwrap_or_default())
-                .collect(),
+            ids: keep.iter().map(|&i| all_ids.name(i)).collect(),
             plan,
         })
     }

@@ -8,16 +8,20 @@ use super::results::{CasesAtTarget, NcaRun, Task};
 use super::Interpreter;
 use crate::check::plan::{NcaPlan, NcaTarget};
 use crate::diagnostics::{runtime, Diag};
+use crate::engine::data::Column;
 use crate::engine::nca::{self, bottleneck, Ceiling, NcaOptions, NcaResult};
 use crate::source::Span;
 
 impl Interpreter {
-    /// The values of a set, where they are (empty for an unknown name).
-    pub(super) fn column_of(&self, name: &str, calibrated: bool) -> &[f64] {
+    /// The values of a set, shared (empty for an unknown name).
+    pub(super) fn column_of(&self, name: &str, calibrated: bool) -> Column {
         match self.scope.set(name) {
-            Some(s) if calibrated => s.membership.as_deref().unwrap_or_default(),
-            Some(s) => &s.raw,
-            None => &[],
+            Some(s) if calibrated => s
+                .membership
+                .clone()
+                .unwrap_or_else(|| Column::from(Vec::new())),
+            Some(s) => s.raw.clone(),
+            None => Column::from(Vec::new()),
         }
     }
 
@@ -37,7 +41,7 @@ impl Interpreter {
             seed,
             ..NcaOptions::default()
         };
-        let y = self.values_of(&p.outcome, p.calibrated);
+        let y = self.column_of(&p.outcome, p.calibrated);
         let per_condition: Vec<NcaOptions> = (0..p.conditions.len())
             .map(|k| NcaOptions {
                 corner: p.corner.of(k),
@@ -52,8 +56,8 @@ impl Interpreter {
                 p.conditions.len(),
             ));
         }
-        // the columns are read where they are (10⁶ cases: 8 MB each, not copied)
-        let columns: Vec<&[f64]> = p
+        // the columns are shared, not copied (10⁶ cases: 8 MB each)
+        let columns: Vec<Column> = p
             .conditions
             .iter()
             .map(|c| self.column_of(c, p.calibrated))
@@ -63,14 +67,14 @@ impl Interpreter {
             .map(|x| {
                 let complete = x
                     .iter()
-                    .zip(&y)
+                    .zip(y.iter())
                     .filter(|(a, b)| !a.is_nan() && !b.is_nan())
                     .count();
                 x.len() - complete
             })
             .collect();
         let progress = &self.progress;
-        let results = nca::analyse_conditions(&columns, &y, &per_condition, &|k| {
+        let results = nca::analyse_columns(&columns, &y, &per_condition, &|k| {
             for _ in 0..k {
                 progress.step();
             }

@@ -89,9 +89,17 @@ impl Interpreter {
         if let Some(mc) = &configurations {
             for cfg in &mc.configurations {
                 let term = mc.model.terms.get(cfg.term);
-                let cases: Vec<String> = term
-                    .map(|t| t.cases.iter().flat_map(|g| g.iter()).cloned().collect())
+                let rows: Vec<usize> = term
+                    .map(|t| {
+                        t.cases
+                            .iter()
+                            .flat_map(|g| g.iter())
+                            .map(|i| *i as usize)
+                            .collect()
+                    })
                     .unwrap_or_default();
+                let name = |i: &usize| f.input.cases.name(*i).to_string();
+                let cases: Vec<String> = rows.iter().map(name).collect();
                 for (j, cell) in cfg.cells.iter().enumerate() {
                     let cond = &conditions[j];
                     if !cond.in_degree {
@@ -110,16 +118,10 @@ impl Interpreter {
                     let t = cond.required_value;
                     if t.is_finite() {
                         let col = &f.input.memberships[j];
-                        let low: Vec<String> = cases
+                        let low: Vec<String> = rows
                             .iter()
-                            .filter(|c| {
-                                f.input
-                                    .cases
-                                    .iter()
-                                    .position(|x| x == *c)
-                                    .is_some_and(|i| col[i] < t)
-                            })
-                            .cloned()
+                            .filter(|i| col.get(**i).is_some_and(|v| *v < t))
+                            .map(name)
                             .collect();
                         if !low.is_empty() {
                             below.push((cfg.id.clone(), cond.condition.clone(), low.clone()));

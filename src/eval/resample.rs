@@ -53,7 +53,7 @@ fn subset(input: &FsqcaInput, keep: &[usize]) -> FsqcaInput {
             .collect(),
         outcome_name: input.outcome_name.clone(),
         outcome: keep.iter().map(|&i| input.outcome[i]).collect(),
-        cases: keep.iter().map(|&i| input.cases[i].clone()).collect(),
+        cases: input.cases.select(keep.iter().copied()),
     }
 }
 
@@ -137,7 +137,7 @@ impl Interpreter {
                 let sub = subset(&input, keep);
                 let left_out: Vec<String> = (0..n)
                     .filter(|i| keep.binary_search(i).is_err())
-                    .map(|i| input.cases[i].clone())
+                    .map(|i| input.cases.name(i).to_string())
                     .collect();
                 match analyse_excluding(&sub, &p) {
                     Ok((r, _, _)) => {

@@ -8,6 +8,7 @@
 use crate::check::plan::{ExportPlan, FsqcaPlan, NcaPlan, QueryPlan, RobustnessPlan, Show};
 use crate::engine::clusters::ClusterFit;
 use crate::engine::configurations::{configurations, Configuration};
+use crate::engine::data::CaseIds;
 use crate::engine::fsqca::{FsqcaInput, FsqcaResult, Model};
 use crate::engine::index::IndexFunction;
 use crate::engine::nca::{self, bottleneck, CeilingResult, NcaResult};
@@ -58,14 +59,12 @@ pub struct NcaRun {
     /// With `outliers = k`: per condition and ceiling (not OLS), the outlier search.
     pub outliers: Vec<(String, nca::outliers::Outliers)>,
     /// Case ids of the data's rows (labels of outliers and bottleneck cases).
-    pub ids: Vec<String>,
+    pub ids: CaseIds,
 }
 
 /// The ids of these rows (empty for a row without one).
-pub fn case_names(ids: &[String], rows: &[usize]) -> Vec<String> {
-    rows.iter()
-        .map(|i| ids.get(*i).cloned().unwrap_or_default())
-        .collect()
+pub fn case_names(ids: &CaseIds, rows: &[usize]) -> Vec<String> {
+    rows.iter().map(|i| ids.name(*i).to_string()).collect()
 }
 
 /// Bottleneck cases at an `nca` block's target outcome level.
@@ -80,7 +79,7 @@ pub struct CasesAtTarget {
 
 impl NcaRun {
     /// Case ids of the data's rows.
-    pub fn cases_ids(&self) -> &[String] {
+    pub fn cases_ids(&self) -> &CaseIds {
         &self.ids
     }
 
@@ -302,7 +301,7 @@ pub struct Solved {
     /// Membership of every model of the reported solution (for the robustness metrics).
     pub models: Vec<Vec<f64>>,
     /// The cases analysed (complete cases), in data order.
-    pub cases: Vec<String>,
+    pub cases: CaseIds,
 }
 
 /// The range of one setting that keeps model 1.
@@ -388,7 +387,7 @@ pub struct TheoryRun {
     pub plan: crate::check::plan::TheoryPlan,
     /// The analysis' conditions (the theory's literals index them).
     pub conditions: Vec<String>,
-    pub cases: Vec<String>,
+    pub cases: CaseIds,
     /// "intermediate" or "parsimonious".
     pub kind: &'static str,
     pub models: Vec<TheoryModel>,
@@ -461,7 +460,7 @@ pub struct RobustMetrics {
     /// Variants and models that entered MIN_TS / MAX_TS.
     pub tests: usize,
     pub test_models: usize,
-    pub cases: Vec<String>,
+    pub cases: CaseIds,
 }
 
 /// A robustness sweep and its summary (Oana & Schneider's sensitivity ranges).
@@ -495,7 +494,7 @@ pub struct NcaRobustnessRun {
     /// The baseline first, then the variants in order; `Err` says why a variant did not run.
     pub runs: Vec<Result<nca::robustness::VariantOutcome, String>>,
     /// Case ids of the data's rows (outliers removed are named).
-    pub ids: Vec<String>,
+    pub ids: CaseIds,
 }
 
 impl NcaRobustnessRun {
@@ -549,7 +548,7 @@ pub struct QueryResult {
     /// `cases = typical`: the typical cases of the necessity claim (indices into `ids`).
     pub typical: Vec<crate::engine::case_selection::NecessityTypical>,
     /// The ids of the complete cases.
-    pub ids: Vec<String>,
+    pub ids: CaseIds,
 }
 
 /// A necessity search (`necessary? * for Y`): the expressions that passed, in the reference's

@@ -13,6 +13,7 @@ use crate::check::calibration::{resolve, rule_for};
 use crate::check::plan::{
     same_setting as same, CalibRule, Dim, Expect, FsqcaPlan, RobustnessPlan, Shift,
 };
+use crate::engine::data::{CaseIds, Column};
 use crate::engine::fsqca;
 use crate::engine::robust_fit::robust_fit;
 use crate::engine::sets::solution_membership;
@@ -136,11 +137,11 @@ impl Interpreter {
     fn variant_input(
         &self,
         p: &FsqcaPlan,
-        ids: &[String],
+        ids: &CaseIds,
         shifts: &[(String, f64, Shift)],
         recalibrate: &[(String, CalibRule)],
     ) -> Result<fsqca::FsqcaInput, String> {
-        let member = |name: &str| -> Result<Vec<f64>, String> {
+        let member = |name: &str| -> Result<Column, String> {
             let set = self
                 .scope
                 .set(name)
@@ -152,7 +153,7 @@ impl Interpreter {
                 .collect();
             if let Some((_, rule)) = recalibrate.iter().find(|(s, _)| s == name) {
                 return resolve(name, &set.raw, rule, set.span)
-                    .map(|r| r.memberships(&set.raw))
+                    .map(|r| r.memberships(&set.raw).into())
                     .map_err(|d| d.message.clone());
             }
             if moves.is_empty() {
@@ -172,7 +173,7 @@ impl Interpreter {
                 ..rule.clone()
             };
             resolve(name, &set.raw, &shifted, set.span)
-                .map(|r| r.memberships(&set.raw))
+                .map(|r| r.memberships(&set.raw).into())
                 .map_err(|d| d.message.clone())
         };
         let columns = p
@@ -184,7 +185,7 @@ impl Interpreter {
         if p.negated {
             y = y.iter().map(|v| 1.0 - v).collect();
         }
-        Ok(complete_input(p, ids.to_vec(), columns, y).0)
+        Ok(complete_input(p, ids.clone(), columns, y).0)
     }
 }
 
@@ -217,8 +218,8 @@ fn metrics(
     run: &RobustnessRun,
     labels: Vec<String>,
     s1: Vec<Vec<f64>>,
-    y: Vec<f64>,
-    cases: Vec<String>,
+    y: Column,
+    cases: CaseIds,
 ) -> Option<RobustMetrics> {
     // the variant with the analysis' own settings is the initial solution, not a test
     let own: Vec<f64> = run

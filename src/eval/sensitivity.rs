@@ -152,12 +152,12 @@ impl Interpreter {
                             let mut cols = columns.clone();
                             let mut yy = y.clone();
                             match k {
-                                Some(k) => cols[k] = m,
+                                Some(k) => cols[k] = m.into(),
                                 None => {
                                     yy = if p.negated {
                                         m.iter().map(|v| 1.0 - v).collect()
                                     } else {
-                                        m
+                                        m.into()
                                     }
                                 }
                             }

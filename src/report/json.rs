@@ -8,6 +8,7 @@ use crate::check::Scope;
 use crate::diagnostics::Diag;
 use crate::engine::calibrate::Calibration;
 use crate::engine::configurations::{CellKind, Configuration};
+use crate::engine::data::CaseIds;
 use crate::engine::fsqca::{self, ConfigRow, Model};
 use crate::engine::nca::{self, bottleneck};
 use crate::eval::results::*;
@@ -225,7 +226,7 @@ fn config_json(c: &ConfigRow) -> JsonValue {
     json!({ "row": row_json(c.row), "config": c.config })
 }
 
-fn model_json(m: &Model) -> JsonValue {
+fn model_json(m: &Model, ids: &CaseIds) -> JsonValue {
     let terms: Vec<JsonValue> = m
         .terms
         .iter()
@@ -236,7 +237,7 @@ fn model_json(m: &Model) -> JsonValue {
                 "pri": num(t.pri),
                 "coverage": num(t.coverage),
                 "unique_coverage": opt_num(t.unique_coverage),
-                "cases": t.cases.iter().flat_map(|g| g.iter()).collect::<Vec<_>>(),
+                "cases": t.cases.iter().flat_map(|g| fsqca::names(ids, g)).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -280,7 +281,7 @@ fn configurations(run: &FsqcaRun) -> JsonValue {
                     "consistency": num(term.consistency), "pri": num(term.pri),
                     "coverage": num(term.coverage),
                     "unique_coverage": opt_num(term.unique_coverage),
-                    "cases": term.cases.iter().flat_map(|g| g.iter()).collect::<Vec<_>>(),
+                    "cases": term.cases.iter().flat_map(|g| fsqca::names(&run.result.cases, g)).collect::<Vec<_>>(),
                     "no_core": c.no_core,
                 })
             })
@@ -364,11 +365,13 @@ pub fn fsqca(run: &FsqcaRun) -> JsonValue {
         .map(|t| {
             json!({
                 "row": row_json(t.row), "config": t.config, "out": t.out.as_str(), "n": t.n,
-                "consistency": num(t.consistency), "pri": num(t.pri), "cases": &*t.cases,
+                "consistency": num(t.consistency), "pri": num(t.pri), "cases": fsqca::names(&r.cases, &t.cases),
             })
         })
         .collect();
-    let models = |s: &fsqca::Solution| JsonValue::Array(s.models.iter().map(model_json).collect());
+    let models = |s: &fsqca::Solution| {
+        JsonValue::Array(s.models.iter().map(|m| model_json(m, &r.cases)).collect())
+    };
     let sa = r
         .simplifying_assumptions
         .first()
@@ -404,7 +407,7 @@ pub fn fsqca(run: &FsqcaRun) -> JsonValue {
         "solutions": {
             "complex": models(&r.complex),
             "parsimonious": models(&r.parsimonious),
-            "intermediate": JsonValue::Array(run.intermediate_models().iter().map(model_json).collect()),
+            "intermediate": JsonValue::Array(run.intermediate_models().iter().map(|m| model_json(m, &r.cases)).collect()),
         },
         "models_count": {
             "complex": row_json(r.complex.models_total),
@@ -448,7 +451,7 @@ pub fn fsqca(run: &FsqcaRun) -> JsonValue {
 /// Case selection of one model (docs/output.md).
 fn case_selection(run: &FsqcaRun, m: &ModelCases) -> JsonValue {
     let cs = &m.cases;
-    let name = |i: usize| run.input.cases.get(i).cloned().unwrap_or_default();
+    let name = |i: usize| run.input.cases.name(i).to_string();
     let term = |k: usize| m.terms.get(k).cloned().unwrap_or_default();
     let outside = |rows: &[crate::engine::case_selection::OutsideCase],
                    coverage: bool|
@@ -967,9 +970,9 @@ pub fn document(
             if let (Some(mem), Some(d)) = (&set.membership, &s.data) {
                 let half: Vec<&str> = mem
                     .iter()
-                    .zip(&d.table.ids)
+                    .zip(d.table.ids.iter())
                     .filter(|(v, _)| **v == 0.5)
-                    .map(|(_, id)| id.as_str())
+                    .map(|(_, id)| id)
                     .collect();
                 m.insert("half_memberships".into(), json!(half));
             }

@@ -150,7 +150,7 @@ pub fn nca(outcome: &str, panels: &[Panel]) -> Figure {
             stroke: Some(Stroke::solid(figure::LIGHT, 0.8)),
             fill: None,
         });
-        for (x, y) in r.x.iter().zip(&r.y) {
+        for (x, y) in r.x.iter().zip(r.y.iter()) {
             let (px, py) = frame.at(*x, *y);
             fig.marks.push(Mark::Dot {
                 x: px,

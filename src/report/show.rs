@@ -146,7 +146,7 @@ fn data(scope: &Scope) -> Doc {
     for (i, id) in data.table.ids.iter().enumerate() {
         let mut row = vec![Cell::text(id)];
         for &j in &cols {
-            let v = data.table.values[[i, j]];
+            let v = data.table.value(i, j);
             row.push(if data.table.is_id_column(j) {
                 Cell::text(id)
             } else if data.table.text[j].is_some() && v.is_nan() {
@@ -304,7 +304,7 @@ fn skewness(scope: &Scope) -> Doc {
         for (k, i) in cells {
             h.rows.push(vec![
                 Cell::text(&sets[k].name),
-                Cell::text(data.table.ids.get(i).map(String::as_str).unwrap_or("?")),
+                Cell::text(data.table.ids.get(i).unwrap_or("?")),
             ]);
         }
         doc.table(1, h);

@@ -635,7 +635,7 @@ pub fn cases_per_configuration(run: &crate::eval::results::FsqcaRun) -> Doc {
             table.rows.push(vec![
                 Cell::text(&c.id),
                 Cell::text(&term.expr),
-                Cell::Text(term.cases_string()),
+                Cell::Text(term.cases_string(&run.result.cases)),
             ]);
         }
         if !run.dropped.is_empty() {

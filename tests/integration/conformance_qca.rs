@@ -45,11 +45,11 @@ fn setup(out: &Value) -> (FsqcaInput, FsqcaOptions) {
         None => col(outcome_name),
     };
     let input = FsqcaInput {
-        memberships: conditions.iter().map(|c| col(c)).collect(),
+        memberships: conditions.iter().map(|c| col(c).into()).collect(),
         conditions,
         outcome_name: outcome_name.to_string(),
-        outcome,
-        cases: str_list(&out["calibrated"]["cases"]),
+        outcome: outcome.into(),
+        cases: str_list(&out["calibrated"]["cases"]).into(),
     };
     let cuts: Vec<f64> = meta["incl_cut"]
         .as_array()
@@ -126,7 +126,13 @@ impl Check {
     }
 }
 
-fn check_solution(c: &mut Check, label: &str, ours: &Solution, theirs: &Value) {
+fn check_solution(
+    c: &mut Check,
+    label: &str,
+    ours: &Solution,
+    theirs: &Value,
+    ids: &toe::engine::data::CaseIds,
+) {
     let pis: Vec<String> = ours
         .prime_implicants
         .iter()
@@ -185,7 +191,7 @@ fn check_solution(c: &mut Check, label: &str, ours: &Solution, theirs: &Value) {
             c.num(&format!("{tl} covS"), t.coverage, &rt["covS"]);
             c.num_opt(&format!("{tl} covU"), t.unique_coverage, &rt["covU"]);
             if let Some(cs) = rt["cases"].as_str() {
-                c.eq(&format!("{tl} cases"), t.cases_string().as_str(), cs);
+                c.eq(&format!("{tl} cases"), t.cases_string(ids).as_str(), cs);
             }
         }
     }
@@ -299,17 +305,22 @@ fn compare(
         c.num(&format!("{l} PRI"), o.pri, &r["PRI"]);
         c.eq(
             &format!("{l} cases"),
-            o.cases.to_vec(),
-            str_list(&r["cases"]),
+            toe::engine::fsqca::names(&res.cases, &o.cases),
+            str_list(&r["cases"]).iter().map(String::as_str).collect(),
         );
-        c.eq(&format!("{l} dcc"), o.dcc.clone(), str_list(&r["dcc"]));
+        c.eq(
+            &format!("{l} dcc"),
+            toe::engine::fsqca::names(&res.cases, &o.dcc),
+            str_list(&r["dcc"]).iter().map(String::as_str).collect(),
+        );
     }
-    check_solution(&mut c, "complex", &res.complex, &out["complex"]);
+    check_solution(&mut c, "complex", &res.complex, &out["complex"], &res.cases);
     check_solution(
         &mut c,
         "parsimonious",
         &res.parsimonious,
         &out["parsimonious"],
+        &res.cases,
     );
     // simplifying assumptions
     let int = &out["intermediate"];
@@ -329,7 +340,7 @@ fn compare(
                 o.from.as_str(),
                 r["label"].as_str().unwrap(),
             );
-            check_solution(&mut c, &l, &o.solution, r);
+            check_solution(&mut c, &l, &o.solution, r, &res.cases);
             c.eq(
                 &format!("{l} EC"),
                 our_rows(&o.easy_counterfactuals),

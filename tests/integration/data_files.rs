@@ -28,7 +28,7 @@ calibrate {{ * direct(e = p25, c = p50, i = p75) }}
 
 fn memberships(s: &toe::Session, name: &str) -> Vec<f64> {
     s.set(name)
-        .and_then(|x| x.membership.clone())
+        .and_then(|x| x.membership.as_deref().map(<[f64]>::to_vec))
         .unwrap_or_else(|| panic!("no membership of {name}"))
 }
 
@@ -90,8 +90,8 @@ fn a_value_label_is_the_text_of_its_cell() {
     let t = &sav.scope().data.as_ref().unwrap().table;
     let j = t.column_index("province_code").unwrap();
     assert_eq!(t.labels(j)[0], "Beijing");
-    assert_eq!(t.values[[0, j]], 1.0);
-    assert_eq!(t.ids[0], "1");
+    assert_eq!(t.value(0, j), 1.0);
+    assert_eq!(t.ids.name(0), "1");
     // `show data` shows a labelled column by its labels (declared sets are numbers).
     let (mut bare, _) = run_ok(data_dir(), "data p = stata(\"provinces.dta\")\n");
     let out = bare

@@ -40,7 +40,7 @@ fn ok(dir: &Path, script: &str) -> Session {
 
 fn memberships(s: &Session, set: &str) -> Vec<f64> {
     s.set(set)
-        .and_then(|i| i.membership.clone())
+        .and_then(|i| i.membership.as_deref().map(<[f64]>::to_vec))
         .unwrap_or_else(|| panic!("no memberships of {set}"))
 }
 
@@ -196,7 +196,7 @@ fn a_date_or_a_boolean_is_refused_where_a_number_is_needed() {
         "data d = xlsx(\"t.xlsx\", id = case, as_numbers = [booleans])\nconditions { J = flag }\noutcome Y = y\ncalibrate { J crisp(at = 0.5)  Y direct(e = p10, c = p50, i = p90) }\n",
     );
     assert_eq!(
-        s.set("J").map(|i| i.raw.clone()),
+        s.set("J").map(|i| i.raw.to_vec()),
         Some(vec![1.0, 0.0, 1.0, 0.0, 1.0, 0.0])
     );
     // A misspelt conversion.

@@ -223,7 +223,7 @@ fn smart_government_runs_the_whole_study() {
     // Quartile anchors: e is the 25th percentile of the column (R's type 7), checked by hand
     // on the sorted column.
     let hum = s.set("HUM").expect("HUM");
-    let mut v = hum.raw.clone();
+    let mut v = hum.raw.to_vec();
     v.sort_by(f64::total_cmp);
     // n = 31: h = 30 · 0.25 = 7.5 → (v[7] + v[8]) / 2
     assert!(close(
@@ -251,7 +251,7 @@ fn digital_index_weights_by_hand() {
         ("website_reduction", true),
     ]
     .iter()
-    .map(|(c, neg)| (t.column(t.column_index(c).expect("col")), *neg))
+    .map(|(c, neg)| (t.column(t.column_index(c).expect("col")).to_vec(), *neg))
     .collect();
     let n = cols[0].0.len() as f64;
     let mut d = Vec::new();

@@ -36,9 +36,9 @@ fn input(cols: Vec<Vec<f64>>, y: Vec<f64>) -> FsqcaInput {
     let (k, n) = (cols.len(), y.len());
     FsqcaInput {
         conditions: (1..=k).map(|j| format!("C{j}")).collect(),
-        memberships: cols,
+        memberships: cols.into_iter().map(Into::into).collect(),
         outcome_name: "Y".into(),
-        outcome: y,
+        outcome: y.into(),
         cases: (1..=n).map(|i| format!("case{i}")).collect(),
     }
 }

@@ -59,9 +59,9 @@ fn csv_ids_missing_markers_and_separator() {
         vec!["1", "2", "3"],
         "without id, cases are numbered"
     );
-    assert!(d.table.values[[0, 2]].is_nan() && d.table.values[[1, 2]].is_nan());
-    assert!(d.table.values[[2, 1]].is_nan());
-    assert_eq!(d.table.values[[2, 2]], 0.5);
+    assert!(d.table.value(0, 2).is_nan() && d.table.value(1, 2).is_nan());
+    assert!(d.table.value(2, 1).is_nan());
+    assert_eq!(d.table.value(2, 2), 0.5);
 }
 
 #[test]
@@ -118,7 +118,8 @@ fn xlsx_sheet_and_id() {
     );
     // linear: 10 → 0, 20 → 0.5 (the crossover), 40 → 1
     assert_eq!(
-        s.set("SIZE").and_then(|x| x.membership.clone()),
+        s.set("SIZE")
+            .and_then(|x| x.membership.as_deref().map(<[f64]>::to_vec)),
         Some(vec![0.0, 0.5, 1.0])
     );
     // an unknown sheet is a coded error naming the sheets
@@ -144,7 +145,7 @@ fn calibration_methods_by_hand() {
     );
     let m = |n: &str| {
         s.set(n)
-            .and_then(|x| x.membership.clone())
+            .and_then(|x| x.membership.as_deref().map(<[f64]>::to_vec))
             .expect("membership")
     };
     // crisp: a value equal to a threshold goes up
@@ -294,9 +295,13 @@ fn use_file_runs_its_statements() {
         dir.path(),
         "data d = csv(\"d.csv\")\nconditions { A = a }\noutcome Y = y\nuse \"common/cal.toe\"\n",
     );
-    assert!(s.set("A").and_then(|x| x.membership.clone()).is_some());
+    assert!(s
+        .set("A")
+        .and_then(|x| x.membership.as_deref().map(<[f64]>::to_vec))
+        .is_some());
     assert_eq!(
-        s.set("Y").and_then(|x| x.membership.clone()),
+        s.set("Y")
+            .and_then(|x| x.membership.as_deref().map(<[f64]>::to_vec)),
         Some(vec![0.2, 0.8])
     );
 }
@@ -327,14 +332,20 @@ fn a_failing_statement_leaves_the_session_intact() {
     let dir = tempfile::tempdir().expect("tmp");
     write(dir.path(), "d.csv", "a,y\n1,0.2\n2,0.8\n3,0.4\n");
     let (mut s, _) = run_ok(dir.path().to_path_buf(), "data d = csv(\"d.csv\")\nconditions { A = a }\noutcome Y = y\ncalibrate { * fuzzy\n A direct(e = 1, c = 2, i = 3) }\n");
-    let before = s.set("A").and_then(|x| x.membership.clone());
+    let before = s
+        .set("A")
+        .and_then(|x| x.membership.as_deref().map(<[f64]>::to_vec));
     let e = s.run_text(
         "bad",
         None,
         "calibrate { A direct(e = 3, c = 1, i = 2) }\n".into(),
     );
     assert!(e.is_err());
-    assert_eq!(s.set("A").and_then(|x| x.membership.clone()), before);
+    assert_eq!(
+        s.set("A")
+            .and_then(|x| x.membership.as_deref().map(<[f64]>::to_vec)),
+        before
+    );
     let e = s.run_text("bad", None, "conditions { B = a\n C = nope }\n".into());
     assert!(e.is_err());
     assert!(

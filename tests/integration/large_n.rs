@@ -8,6 +8,9 @@
 //! the fixture is `label ceiling p n_ge n_sims digest`, where `p` is Rust's round-trip
 //! spelling of the f64 and `digest` an FNV-1a hash of the bits of every permuted effect in
 //! permutation order.
+//!
+//! Memory at scale: the data are stored once (a set, an NCA result and an fsQCA input share
+//! the table's columns; the case ids are the table's).
 
 use super::generate::nca_data;
 use std::fmt::Write as _;
@@ -145,7 +148,7 @@ fn truth_table_sums_in_blocks_are_those_of_one_pass_per_row() {
     use toe::engine::fsqca::FsqcaOptions;
     let input = super::generate::uniform(6, 5000, 42);
     let data = Data::new(&input).expect("valid memberships");
-    let tt = build(&data, &input.outcome, &FsqcaOptions::default());
+    let tt = build(&data, false, &FsqcaOptions::default());
     assert!(tt.rows.len() > 30, "most of the 64 rows are observed");
     for row in &tt.rows {
         let (mut sm, mut smy, mut smyny) = (0.0f64, 0.0f64, 0.0f64);
@@ -169,4 +172,56 @@ fn truth_table_sums_in_blocks_are_those_of_one_pass_per_row() {
         let pri = (smy - smyny) / (sm - smyny);
         assert_eq!(row.pri.to_bits(), pri.to_bits(), "row {}", row.row);
     }
+}
+
+/// One copy of the data (docs/methods.md §3.4): the sets read the table's columns, NCA's
+/// results and fsQCA's input hold the sets' columns, and the analysed case ids are the
+/// table's — shared, not copied — when every case is complete; with a missing value the
+/// complete cases are a copy of their own.
+#[test]
+fn the_data_are_stored_once() {
+    use std::sync::Arc;
+    let dir = std::env::temp_dir().join(format!("toe-large-n-shared-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("the temporary folder is writable");
+    let (x, y) = nca_data(200, 5);
+    let mut csv = String::from("id,x,y,z\n");
+    for i in 0..x.len() {
+        // z misses every tenth value
+        let z = if i % 10 == 0 {
+            String::new()
+        } else {
+            format!("{}", x[i] / 2.0)
+        };
+        csv.push_str(&format!("c{i},{},{},{z}\n", x[i], y[i]));
+    }
+    std::fs::write(dir.join("d.csv"), csv).expect("writable");
+    let (s, _) = super::support::run_ok(
+        dir.clone(),
+        "data d = csv(\"d.csv\", id = id)\nconditions { X = x  Z = z }\noutcome Y = y\n\
+         calibrate { * direct(e = p20, c = p50, i = p80) }\n\
+         nca n: Y needs X, Z { on = raw }\nfsqca f: Y given X { consistency >= 0.8 }\n",
+    );
+    let table = &s.scope().data.as_ref().expect("data").table;
+    let set = |n: &str| s.set(n).expect("the set");
+    let column = |name: &str| table.column(table.column_index(name).expect("a column"));
+    assert!(
+        Arc::ptr_eq(&set("X").raw, &column("x")),
+        "a set reads its column"
+    );
+    let nca = &s.results().nca["n"];
+    let result = |k: usize| nca.conditions[k].1.as_ref().expect("a result");
+    assert!(Arc::ptr_eq(&result(0).x, &set("X").raw) && Arc::ptr_eq(&result(0).y, &set("Y").raw));
+    // Z misses 20 values: its complete cases are its own copy, 180 of them
+    assert_eq!((result(1).x.len(), result(1).y.len()), (180, 180));
+    assert!(!Arc::ptr_eq(&result(1).y, &set("Y").raw));
+    let f = &s.results().fsqca["f"];
+    let membership = |n: &str| set(n).membership.clone().expect("calibrated");
+    assert!(Arc::ptr_eq(&f.input.memberships[0], &membership("X")));
+    assert!(Arc::ptr_eq(&f.input.outcome, &membership("Y")));
+    assert_eq!(
+        f.input.cases, table.ids,
+        "the analysed cases are the table's"
+    );
+    assert_eq!(f.result.cases.get(3), Some("c3"));
+    let _ = std::fs::remove_dir_all(&dir);
 }

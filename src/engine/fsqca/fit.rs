@@ -36,7 +36,7 @@ pub fn necessity_table(data: &Data) -> Vec<NecessityRow> {
         };
         if data.fuzzy[j] || !data.multi_value {
             push(format!("~{}", data.names[j]), 1, sets::not(col));
-            push(data.names[j].clone(), 2, col.clone());
+            push(data.names[j].clone(), 2, col.to_vec());
         } else {
             let mut vals: Vec<u32> = col.iter().map(|v| *v as u32).collect();
             vals.sort_unstable();
@@ -54,13 +54,14 @@ pub fn necessity_table(data: &Data) -> Vec<NecessityRow> {
 }
 
 /// Memberships of the PIs used by a solution's models: cached while they take at most
-/// [`Memberships::BUDGET`] values, recomputed on demand beyond (memory O(cases)).
+/// [`Memberships::BUDGET`] values (2 MB), recomputed on demand beyond (memory O(cases);
+/// recomputing one is a pass over k columns, as cheap as copying it from a cache).
 struct Memberships {
     cache: HashMap<usize, Vec<f64>>,
 }
 
 impl Memberships {
-    const BUDGET: usize = 1 << 24;
+    const BUDGET: usize = 1 << 18;
 
     fn new(ctx: &Context, pis: &[PrimeImplicant], used: &[usize]) -> Self {
         let mut cache = HashMap::new();
@@ -72,10 +73,18 @@ impl Memberships {
         Memberships { cache }
     }
 
-    fn get(&self, ctx: &Context, pis: &[PrimeImplicant], p: usize) -> Vec<f64> {
-        match self.cache.get(&p) {
-            Some(v) => v.clone(),
-            None => ctx.membership(&pis[p].implicant),
+    /// The memberships of PI `p` of the cases `range`, written into `out`.
+    fn block(
+        &self,
+        ctx: &Context,
+        pis: &[PrimeImplicant],
+        p: usize,
+        range: std::ops::Range<usize>,
+        out: &mut [f64],
+    ) {
+        match self.cache.get(&p).and_then(|v| v.get(range.clone())) {
+            Some(v) => out.copy_from_slice(v),
+            None => ctx.membership_into(&pis[p].implicant, range, out),
         }
     }
 }
@@ -93,12 +102,26 @@ impl<'a> Context<'a> {
 
     /// Membership of every case in an implicant (min over its literals).
     pub fn membership(&self, imp: &[u32]) -> Vec<f64> {
-        let mut acc: Vec<f64> = vec![1.0; self.data.n];
+        let mut acc = vec![1.0; self.data.n];
+        self.membership_into(imp, 0..self.data.n, &mut acc);
+        acc
+    }
+
+    /// [`Context::membership`] of the cases `range`, written into `acc` (as long).
+    pub fn membership_into(&self, imp: &[u32], range: std::ops::Range<usize>, acc: &mut [f64]) {
+        acc.fill(1.0);
         for (j, lit) in imp.iter().enumerate() {
             if *lit == 0 {
                 continue;
             }
-            let col = &self.data.memberships[j];
+            let Some(col) = self
+                .data
+                .memberships
+                .get(j)
+                .and_then(|c| c.get(range.clone()))
+            else {
+                continue;
+            };
             if self.data.fuzzy[j] {
                 if *lit == 2 {
                     for (a, x) in acc.iter_mut().zip(col) {
@@ -118,7 +141,6 @@ impl<'a> Context<'a> {
                 }
             }
         }
-        acc
     }
 
     pub fn expr(&self, imp: &[u32]) -> String {
@@ -138,8 +160,8 @@ impl<'a> Context<'a> {
         memb: &Memberships,
         pos: &[&TruthTableRow],
     ) -> (Vec<TermFit>, Vec<f64>) {
-        let get = |j: usize| memb.get(self, pis, idx[j]);
-        let fit = sets::fit_of_terms(idx.len(), &get, self.data.outcome);
+        let block = |j: usize, range, out: &mut [f64]| memb.block(self, pis, idx[j], range, out);
+        let fit = sets::fit_of_terms(idx.len(), &block, self.data.outcome);
         let terms = idx
             .iter()
             .zip(fit.terms)

@@ -381,13 +381,12 @@ pub fn contradictory_sa(
     pos_cfg: &[Vec<u32>],
     budget: &mut ListBudget,
 ) -> Option<Counted> {
-    let ny: Vec<f64> = data.outcome.iter().map(|y| 1.0 - y).collect();
     let mut nopts = opts.clone();
     if let Some(ic0) = opts.incl_cut0 {
         nopts.incl_cut = ic0;
         nopts.incl_cut0 = Some(opts.incl_cut);
     }
-    let tt = truth_table::build(data, &ny, &nopts);
+    let tt = truth_table::build(data, true, &nopts);
     let npos: Vec<Vec<u32>> = tt
         .rows
         .iter()

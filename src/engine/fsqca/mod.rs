@@ -30,6 +30,8 @@ pub use intermediate::{Minimizer, LIST_LIMIT, LIST_TOTAL_LIMIT, QMC_COST_LIMIT};
 pub use truth_table::{Out, TruthTable, TruthTableRow};
 pub use types::*;
 
+use crate::engine::ids::CaseIds;
+
 /// Result of one analysis.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FsqcaResult {
@@ -67,6 +69,9 @@ pub struct FsqcaResult {
     /// Cases with a fuzzy membership of exactly 0.5 in some condition (placed in the 0
     /// row, counted in no row).
     pub half_membership_cases: Vec<String>,
+    /// The names of the analysed cases (shared with the input): the truth table's rows and
+    /// the terms list cases by their index here.
+    pub cases: CaseIds,
 }
 
 /// Run one analysis.
@@ -87,7 +92,7 @@ pub fn analyse_with(
             return Err(FsqcaError::ExpectationLength(e.len(), data.k));
         }
     }
-    let tt = truth_table::build(&data, data.outcome, opts);
+    let tt = truth_table::build(&data, false, opts);
     let necessity = fit::necessity_table(&data);
     let ctx = fit::Context::new(&data, &tt);
 
@@ -202,8 +207,9 @@ pub fn analyse_with(
             .iter()
             .enumerate()
             .filter(|(_, h)| **h)
-            .map(|(i, _)| data.cases[i].clone())
+            .map(|(i, _)| data.cases.name(i).to_string())
             .collect(),
+        cases: data.cases.clone(),
         truth_table: tt,
         complex,
         parsimonious,

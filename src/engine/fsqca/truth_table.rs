@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use super::types::{ConfigRow, FsqcaError, FsqcaInput, FsqcaOptions, MAX_CONDITIONS, TOL};
+use crate::engine::ids::{CaseIds, Column};
 
 /// Validated input data (the input's columns and case names are read where they are).
 #[derive(Debug, Clone)]
@@ -20,15 +21,13 @@ pub struct Data<'a> {
     pub k: usize,
     pub n: usize,
     pub names: Vec<String>,
-    pub cases: &'a [String],
-    pub memberships: &'a [Vec<f64>],
+    pub cases: &'a CaseIds,
+    pub memberships: &'a [Column],
     pub outcome: &'a [f64],
     pub fuzzy: Vec<bool>,
     pub levels: Vec<u32>,
     /// Whether any crisp condition has more than two levels (term strings use `X[v]`).
     pub multi_value: bool,
-    /// Every case's configuration, k values per case (see [`Data::case_config`]).
-    case_configs: Vec<u32>,
     /// Case has some fuzzy membership equal to 0.5 (within tol).
     pub half: Vec<bool>,
     /// Π_{l>j} levels_l.
@@ -45,6 +44,9 @@ impl<'a> Data<'a> {
             return Err(FsqcaError::TooManyConditions(k));
         }
         let n = input.outcome.len();
+        if u32::try_from(n).is_err() {
+            return Err(FsqcaError::TooManyCases(n));
+        }
         let name = |j: usize| {
             input
                 .conditions
@@ -97,16 +99,6 @@ impl<'a> Data<'a> {
                 .checked_mul(levels[j] as u128)
                 .ok_or(FsqcaError::TooManyConfigurations)?;
         }
-        let mut case_configs = vec![0u32; n * k];
-        for (j, col) in input.memberships.iter().enumerate() {
-            for (i, &v) in col.iter().enumerate() {
-                case_configs[i * k + j] = if fuzzy[j] {
-                    u32::from(v > 0.5)
-                } else {
-                    v as u32
-                };
-            }
-        }
         let half = (0..n)
             .map(|i| (0..k).any(|j| fuzzy[j] && (input.memberships[j][i] - 0.5).abs() < TOL))
             .collect();
@@ -121,7 +113,6 @@ impl<'a> Data<'a> {
             fuzzy,
             levels,
             multi_value,
-            case_configs,
             half,
             weights,
         })
@@ -170,9 +161,17 @@ impl<'a> Data<'a> {
         }
     }
 
-    /// The configuration of case i (its corner of the property space).
-    pub fn case_config(&self, i: usize) -> &[u32] {
-        &self.case_configs[i * self.k..(i + 1) * self.k]
+    /// The configuration of case i (its corner of the property space), written into `out`
+    /// (k values; computed when asked, not stored: 10⁶ cases × 10 conditions would be 40 MB).
+    pub fn case_config(&self, i: usize, out: &mut [u32]) {
+        for (j, (o, col)) in out.iter_mut().zip(self.memberships).enumerate() {
+            let v = col[i];
+            *o = if self.fuzzy[j] {
+                u32::from(v > 0.5)
+            } else {
+                v as u32
+            };
+        }
     }
 }
 
@@ -209,13 +208,12 @@ pub struct TruthTableRow {
     pub n: usize,
     pub consistency: f64,
     pub pri: f64,
-    /// Rule-1 members, excluding cases with a membership of 0.5 (data order); shared with
-    /// the terms that cover the row (10⁶ cases are listed once, not once per term).
-    pub cases: std::sync::Arc<[String]>,
-    /// Indices of those cases.
-    pub case_indices: Vec<usize>,
-    /// Deviant cases consistency: row membership > 0.5 and outcome < 0.5.
-    pub dcc: Vec<String>,
+    /// Rule-1 members, excluding cases with a membership of 0.5: their indices in the
+    /// analysed cases (data order; [`FsqcaInput::cases`] names them), shared with the terms
+    /// that cover the row (10⁶ cases are listed once, as 4 bytes each, not once per term).
+    pub cases: std::sync::Arc<[u32]>,
+    /// Deviant cases consistency (indices): row membership > 0.5 and outcome < 0.5.
+    pub dcc: Vec<u32>,
 }
 
 /// The truth table: observed rows in row-number order.
@@ -255,25 +253,32 @@ struct RowSums {
     smyny: f64,
     n: usize,
     /// Deviant cases (indices).
-    dcc: Vec<usize>,
+    dcc: Vec<u32>,
 }
 
-/// Build the truth table of `outcome` (the data's outcome or its negation).
-pub fn build(data: &Data, outcome: &[f64], opts: &FsqcaOptions) -> TruthTable {
-    let mut index: HashMap<&[u32], usize> = HashMap::new();
-    let mut groups: Vec<(u128, &[u32], Vec<usize>)> = Vec::new();
+/// Build the truth table of the data's outcome, or of its negation (1 − y, computed as the
+/// cases are read rather than stored).
+pub fn build(data: &Data, negated: bool, opts: &FsqcaOptions) -> TruthTable {
+    let outcome = data.outcome;
+    let mut index: HashMap<Vec<u32>, usize> = HashMap::new();
+    let mut groups: Vec<(u128, Vec<u32>, Vec<u32>)> = Vec::new();
+    let mut cfg = vec![0u32; data.k];
     for i in 0..data.n {
-        let cfg = data.case_config(i);
-        let g = *index.entry(cfg).or_insert_with(|| {
-            groups.push((data.row_number(cfg), cfg, Vec::new()));
-            groups.len() - 1
-        });
-        groups[g].2.push(i);
+        data.case_config(i, &mut cfg);
+        let g = match index.get(cfg.as_slice()) {
+            Some(g) => *g,
+            None => {
+                groups.push((data.row_number(&cfg), cfg.clone(), Vec::new()));
+                index.insert(cfg.clone(), groups.len() - 1);
+                groups.len() - 1
+            }
+        };
+        // `Data::new` refuses more cases than u32 counts
+        groups[g].2.push(i as u32);
     }
     groups.sort_by_key(|g| g.0);
     let ic1 = opts.incl_cut;
     let ic0 = opts.incl_cut0.unwrap_or(1.0);
-    let ymin: Vec<f64> = outcome.iter().map(|y| y.min(1.0 - y)).collect();
     // Rows in parallel chunks; each chunk walks the cases block by block (a block of every
     // condition stays in cache for all its rows) and in data order, so that every sum adds
     // the same terms in the same order as one pass per row: the same bits.
@@ -286,13 +291,21 @@ pub fn build(data: &Data, outcome: &[f64], opts: &FsqcaOptions) -> TruthTable {
         .flat_map_iter(|rows| {
             let mut sums = vec![RowSums::default(); rows.len()];
             let mut acc = vec![0.0; BLOCK.min(data.n)];
+            // the block's outcome and min(y, 1 − y)
+            let mut yb = vec![0.0; BLOCK.min(data.n)];
+            let mut mb = vec![0.0; BLOCK.min(data.n)];
             let mut start = 0;
             while start < data.n {
                 let end = (start + BLOCK).min(data.n);
                 let acc = &mut acc[..end - start];
+                let (yb, mb) = (&mut yb[..end - start], &mut mb[..end - start]);
+                for ((v, m), y) in yb.iter_mut().zip(mb.iter_mut()).zip(&outcome[start..end]) {
+                    *v = if negated { 1.0 - y } else { *y };
+                    *m = v.min(1.0 - *v);
+                }
+                let (yb, mb) = (&*yb, &*mb);
                 for (s, (_, cfg, _)) in sums.iter_mut().zip(rows) {
                     data.row_membership(cfg, start..end, acc);
-                    let (yb, mb) = (&outcome[start..end], &ymin[start..end]);
                     // the sums in registers for the block (same additions, same order)
                     let (mut sm, mut smy, mut smyny) = (s.sm, s.smy, s.smyny);
                     for (t, ((&m, &y), &ym)) in acc.iter().zip(yb).zip(mb).enumerate() {
@@ -302,7 +315,7 @@ pub fn build(data: &Data, outcome: &[f64], opts: &FsqcaOptions) -> TruthTable {
                         if m > 0.5 {
                             s.n += 1;
                             if y < 0.5 {
-                                s.dcc.push(start + t);
+                                s.dcc.push((start + t) as u32);
                             }
                         }
                     }
@@ -343,8 +356,11 @@ pub fn build(data: &Data, outcome: &[f64], opts: &FsqcaOptions) -> TruthTable {
             if n < opts.n_cut {
                 out = Out::Remainder;
             }
-            let case_indices: Vec<usize> =
-                members.iter().copied().filter(|i| !data.half[*i]).collect();
+            let cases: Vec<u32> = members
+                .iter()
+                .copied()
+                .filter(|i| !data.half[*i as usize])
+                .collect();
             TruthTableRow {
                 row: *row,
                 config: cfg.to_vec(),
@@ -353,12 +369,8 @@ pub fn build(data: &Data, outcome: &[f64], opts: &FsqcaOptions) -> TruthTable {
                 n,
                 consistency: incl,
                 pri,
-                cases: case_indices
-                    .iter()
-                    .map(|i| data.cases[*i].clone())
-                    .collect(),
-                case_indices,
-                dcc: dcc.into_iter().map(|i| data.cases[i].clone()).collect(),
+                cases: cases.into(),
+                dcc,
             }
         })
         .collect();

@@ -3,6 +3,7 @@
 //!
 //! Guarantees: plain data, numbers unrounded.
 
+use crate::engine::ids::{CaseIds, Column};
 use std::fmt;
 
 /// An implicant: per condition 0 = absent, level + 1 otherwise (binary: 1 = `~X`, 2 = `X`).
@@ -22,14 +23,15 @@ pub const TOL: f64 = 1.490_116_119_384_765_6e-8;
 pub struct FsqcaInput {
     /// Condition names, in term order.
     pub conditions: Vec<String>,
-    /// One membership (or crisp / multi-value level) column per condition.
-    pub memberships: Vec<Vec<f64>>,
+    /// One membership (or crisp / multi-value level) column per condition (shared, not
+    /// copied, with the sets they come from).
+    pub memberships: Vec<Column>,
     /// Outcome name (for messages only).
     pub outcome_name: String,
     /// Outcome membership; the caller passes 1 − Y for a negated outcome.
-    pub outcome: Vec<f64>,
+    pub outcome: Column,
     /// Case names, in data order.
-    pub cases: Vec<String>,
+    pub cases: CaseIds,
 }
 
 /// Directional expectation of one condition (docs/methods.md §4.3).
@@ -100,6 +102,8 @@ pub enum FsqcaError {
     InvalidValue(String, usize),
     /// The number of configurations does not fit in 128 bits.
     TooManyConfigurations,
+    /// More cases than a truth table lists (2³² − 1).
+    TooManyCases(usize),
     /// Expectations not aligned with the conditions (given, expected).
     ExpectationLength(usize, usize),
 }
@@ -122,6 +126,9 @@ impl fmt::Display for FsqcaError {
             }
             FsqcaError::TooManyConfigurations => {
                 write!(f, "the number of configurations does not fit in 128 bits")
+            }
+            FsqcaError::TooManyCases(n) => {
+                write!(f, "{n} cases; a truth table lists at most 4,294,967,295")
             }
             FsqcaError::ExpectationLength(g, k) => {
                 write!(f, "{g} directional expectations given for {k} conditions")
@@ -221,20 +228,28 @@ pub struct TermFit {
     pub coverage: f64,
     /// Against the other terms of the same model; `None` for a one-term model.
     pub unique_coverage: Option<f64>,
-    /// Cases of the positive rows the term covers, one group per row (row order; each the
-    /// row's own list, shared).
-    pub cases: Vec<std::sync::Arc<[String]>>,
+    /// Cases of the positive rows the term covers (indices in the analysed cases), one group
+    /// per row (row order; each the row's own list, shared).
+    pub cases: Vec<std::sync::Arc<[u32]>>,
 }
 
 impl TermFit {
-    /// The reference's printout of the cases: "A,B; C".
-    pub fn cases_string(&self) -> String {
+    /// The reference's printout of the cases, named by `ids`: "A,B; C".
+    pub fn cases_string(&self, ids: &CaseIds) -> String {
         self.cases
             .iter()
-            .map(|g| g.join(","))
+            .map(|g| names(ids, g).join(","))
             .collect::<Vec<_>>()
             .join("; ")
     }
+}
+
+/// The names of cases given by their indices (an index out of range is `?`).
+pub fn names<'a>(ids: &'a CaseIds, cases: &[u32]) -> Vec<&'a str> {
+    cases
+        .iter()
+        .map(|i| ids.get(*i as usize).unwrap_or("?"))
+        .collect()
 }
 
 /// One row of the necessity table.

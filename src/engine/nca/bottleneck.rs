@@ -246,7 +246,7 @@ pub fn bottleneck_column(
     let emp = result.scope_detail.emp;
     let (flip_x, flip_y) = (result.flip_x, result.flip_y);
     let cutoff = spec.cutoff;
-    let mut xs = result.x.clone();
+    let mut xs = result.x.to_vec();
     xs.sort_by(|a, b| a.total_cmp(b));
     let mut neg_xs: Vec<f64> = result.x.iter().map(|v| -v).collect();
     neg_xs.sort_by(|a, b| a.total_cmp(b));

@@ -9,6 +9,7 @@ use super::ceilings::{self, Line};
 use super::effect::{self, Scope};
 use super::peers::Peer;
 use super::types::{Ceiling, NcaError};
+use crate::engine::ids::Column;
 
 /// Everything that stays fixed while y is permuted.
 pub(crate) struct Prepared<'a> {
@@ -118,6 +119,23 @@ pub(crate) fn complete_cases_indexed(
         kept.push(i);
     }
     Ok((xs, ys, kept))
+}
+
+/// [`complete_cases_indexed`] of shared columns: the columns themselves (no copy, no list of
+/// positions) when every case is complete.
+pub(crate) fn complete_columns(
+    x: &Column,
+    y: &Column,
+) -> Result<(Column, Column, Option<Vec<usize>>), NcaError> {
+    let complete = x.len() == y.len()
+        && x.iter()
+            .zip(y.iter())
+            .all(|(a, b)| a.is_finite() && b.is_finite());
+    if complete {
+        return Ok((x.clone(), y.clone(), None));
+    }
+    let (xs, ys, kept) = complete_cases_indexed(x, y)?;
+    Ok((xs.into(), ys.into(), Some(kept)))
 }
 
 /// Keep the complete cases; error on infinite values or different lengths. Also the number

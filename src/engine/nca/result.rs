@@ -7,6 +7,7 @@ use super::effect::Scope;
 use super::peers::Peer;
 use super::permutation::{CeilingTest, PermutationTest};
 use super::types::Ceiling;
+use crate::engine::ids::Column;
 
 /// Result of one ceiling. NaN means NA / undefined (the reference prints NA
 /// or NaN); `slope`/`intercept` are `None` where the reference has none.
@@ -67,9 +68,10 @@ pub struct NcaResult {
     pub fdh_peers: Vec<Peer>,
     /// CE-VRS peers (computed when a VRS ceiling is requested).
     pub vrs_peers: Vec<Peer>,
-    /// The complete cases used (x, y), for bottleneck tables.
-    pub x: Vec<f64>,
-    pub y: Vec<f64>,
+    /// The complete cases used (x, y), for bottleneck tables: the input's own columns when
+    /// every case is complete (shared, not copied).
+    pub x: Column,
+    pub y: Column,
     /// Permutation test details (seed used, offset, permutations if kept).
     pub test: Option<PermutationTest>,
     /// Human-readable notes (dropped cases, widened scope, undefined effect).

@@ -5,7 +5,8 @@
 //! rounds); titles and notes say what a reader needs to read the table alone.
 
 use super::super::table::{fixed3, tidy, Cell, Column, Doc, Style, Table};
-use crate::engine::fsqca::{ConfigRow, Model, Out, TermFit};
+use crate::engine::data::CaseIds;
+use crate::engine::fsqca::{names, ConfigRow, Model, Out, TermFit};
 use crate::eval::results::*;
 
 fn solution_lines(doc: &mut Doc, label: &str, models: &[Model]) {
@@ -181,7 +182,7 @@ pub fn truth_table(run: &FsqcaRun) -> Doc {
         row.push(Cell::Int(r.n));
         row.push(Cell::Stat(r.consistency));
         row.push(Cell::Stat(r.pri));
-        row.push(Cell::Text(r.cases.join(",")));
+        row.push(Cell::Text(names(&run.result.cases, &r.cases).join(",")));
         t.rows.push(row);
     }
     let mut doc = Doc::default();
@@ -229,7 +230,7 @@ fn excluded_remainders(run: &FsqcaRun) -> Table {
 }
 
 /// One model: its terms with their parameters of fit, and the solution's.
-fn model_table(m: &Model) -> Table {
+fn model_table(m: &Model, ids: &CaseIds) -> Table {
     let from = m
         .from
         .as_ref()
@@ -253,7 +254,7 @@ fn model_table(m: &Model) -> Table {
             Cell::Stat(term.pri),
             Cell::Stat(term.coverage),
             Cell::opt_stat(term.unique_coverage, "-"),
-            Cell::Text(term.cases_string()),
+            Cell::Text(term.cases_string(ids)),
         ]);
     }
     t.notes.push(format!(
@@ -301,7 +302,7 @@ pub fn solutions(run: &FsqcaRun, only: Option<crate::check::plan::SolutionKind>)
             continue;
         }
         for m in &models {
-            let mut t = model_table(m);
+            let mut t = model_table(m, &r.cases);
             let from = m
                 .from
                 .as_ref()
@@ -383,7 +384,10 @@ pub fn cases(run: &FsqcaRun) -> Doc {
             ),
         );
         for t in &m.terms {
-            doc.line(2, format!("{:<30} {}", t.expr, t.cases_string()));
+            doc.line(
+                2,
+                format!("{:<30} {}", t.expr, t.cases_string(&run.result.cases)),
+            );
         }
     }
     if !run.dropped.is_empty() {
@@ -515,7 +519,7 @@ pub fn query(q: &QueryResult) -> Doc {
         );
         for r in &q.typical {
             c.rows.push(vec![
-                Cell::text(q.ids.get(r.case).map(String::as_str).unwrap_or("?")),
+                Cell::text(q.ids.get(r.case).unwrap_or("?")),
                 Cell::Stat(r.x),
                 Cell::Stat(r.y),
                 Cell::Stat(r.best),

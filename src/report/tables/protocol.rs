@@ -18,7 +18,7 @@ pub fn case_selection(run: &FsqcaRun) -> Doc {
         return doc;
     };
     let cs = &m.cases;
-    let name = |i: usize| run.input.cases.get(i).cloned().unwrap_or_default();
+    let name = |i: usize| run.input.cases.name(i).to_string();
     let term = |k: usize| m.terms.get(k).cloned().unwrap_or_default();
     let yes = |b: bool| Cell::text(if b { "yes" } else { "" });
     let mut t = Table::new(
@@ -438,7 +438,7 @@ pub fn theory(r: &TheoryRun) -> Doc {
                 Cell::Text(
                     members
                         .iter()
-                        .filter_map(|i| r.cases.get(*i).cloned())
+                        .filter_map(|i| r.cases.get(*i).map(String::from))
                         .collect::<Vec<_>>()
                         .join(", "),
                 ),
@@ -823,7 +823,7 @@ fn robustness_metrics(r: &RobustnessRun, m: &RobustMetrics) -> Vec<Table> {
                 Cell::Text(
                     members
                         .iter()
-                        .filter_map(|i| m.cases.get(*i).cloned())
+                        .filter_map(|i| m.cases.get(*i).map(String::from))
                         .collect::<Vec<_>>()
                         .join(", "),
                 ),
