@@ -248,7 +248,13 @@ impl RRng {
     /// the order drawn (the pool is consumed). With the pool `1..=h` these are the case
     /// numbers of [`RRng::sample_into`]; with the outcome's values, the permuted outcome
     /// itself, without a list of case numbers to read it through.
+    ///
+    /// The positions are drawn a batch at a time before the pool is read: the stream and the
+    /// swaps are those of one draw after the other (a position depends on the stream and the
+    /// pool's size only), but the pool's reads, random over 8 MB for 10⁶ cases, no longer wait
+    /// behind the draws' branches and overlap in memory.
     pub fn sample_from<T: Copy>(&mut self, m: usize, pool: &mut [T], out: &mut Vec<T>) {
+        const BATCH: usize = 64;
         let h = pool.len();
         let m = m.min(h);
         if h >= 128 {
@@ -257,38 +263,52 @@ impl RRng {
         out.clear();
         out.reserve(m);
         let mut n = h;
-        for _ in 0..m {
-            let j = if n <= 1 << 15 {
-                // R_unif_index(n) with ceil(log2 n) < 16 bits: one 16-bit chunk per try,
-                // the word's top half (see `rbits`)
-                let bits = usize::BITS - (n.max(1) - 1).leading_zeros();
-                let mask = ((1u64 << bits) - 1) as u32;
-                loop {
-                    let dv = ((self.word() >> 16) & mask) as usize;
-                    if dv < n.max(1) {
-                        break dv;
-                    }
-                }
-            } else if n <= 1 << 31 {
-                // 16 to 31 bits: two 16-bit chunks per try (rbits's k = 0 and 16)
-                let bits = usize::BITS - (n - 1).leading_zeros();
-                let mask = (1u64 << bits) - 1;
-                loop {
-                    let hi = u64::from(self.word() >> 16);
-                    let lo = u64::from(self.word() >> 16);
-                    let dv = ((hi << 16) | lo) & mask;
-                    if (dv as usize) < n {
-                        break dv as usize;
-                    }
-                }
-            } else {
-                self.unif_index_int(n as u64) as usize
-            };
-            let j = j.min(n - 1);
-            out.push(pool[j]);
-            n -= 1;
-            pool[j] = pool[n];
+        let mut at = [0usize; BATCH];
+        let mut left = m;
+        while left > 0 {
+            let batch = left.min(BATCH);
+            for (k, j) in at[..batch].iter_mut().enumerate() {
+                *j = self.position(n - k);
+            }
+            for &j in &at[..batch] {
+                out.push(pool[j]);
+                n -= 1;
+                pool[j] = pool[n];
+            }
+            left -= batch;
         }
+    }
+
+    /// `R_unif_index(n)` of a partial Fisher–Yates step over a pool of `n` items (n ≥ 1).
+    #[inline(always)]
+    fn position(&mut self, n: usize) -> usize {
+        let j = if n <= 1 << 15 {
+            // R_unif_index(n) with ceil(log2 n) < 16 bits: one 16-bit chunk per try,
+            // the word's top half (see `rbits`)
+            let bits = usize::BITS - (n.max(1) - 1).leading_zeros();
+            let mask = ((1u64 << bits) - 1) as u32;
+            loop {
+                let dv = ((self.word() >> 16) & mask) as usize;
+                if dv < n.max(1) {
+                    break dv;
+                }
+            }
+        } else if n <= 1 << 31 {
+            // 16 to 31 bits: two 16-bit chunks per try (rbits's k = 0 and 16)
+            let bits = usize::BITS - (n - 1).leading_zeros();
+            let mask = (1u64 << bits) - 1;
+            loop {
+                let hi = u64::from(self.word() >> 16);
+                let lo = u64::from(self.word() >> 16);
+                let dv = ((hi << 16) | lo) & mask;
+                if (dv as usize) < n {
+                    break dv as usize;
+                }
+            }
+        } else {
+            self.unif_index_int(n as u64) as usize
+        };
+        j.min(n.max(1) - 1)
     }
 
     /// `sample.int(2^24, 1)` as drawn by the NCA test for its seed offset.
