@@ -297,6 +297,23 @@ pub fn models_not_listed(
     .help("the listed models are exact minimal covers; the JSON's `models_count` gives the number (docs/methods.md §4.5)")
 }
 
+/// Intermediate solutions of some (complex, parsimonious) model pairs not found: the pairs
+/// before held the limit of models.
+pub fn intermediate_pairs_not_solved(
+    analysis: &str,
+    solved: usize,
+    pairs: usize,
+    limit: usize,
+    span: Span,
+) -> Diag {
+    Diag::warning(
+        codes::NOT_AVAILABLE,
+        format!("expected an intermediate solution for each of the {pairs} pairs of a complex and a parsimonious model of `{analysis}`, found {solved} solved: they hold {limit} models or more"),
+    )
+    .at(span, "a bounded list of intermediate solutions")
+    .help("so many models say the solutions are ambiguous: raise `consistency`, or check the expectations (docs/methods.md §4.5)")
+}
+
 /// Contradictory simplifying assumptions not computed.
 pub fn csa_not_computed(analysis: &str, note: &str, span: Span) -> Diag {
     Diag::warning(codes::NOT_AVAILABLE, format!("expected contradictory simplifying assumptions for `{analysis}`, found them not computed: {note}"))

@@ -115,6 +115,15 @@ impl Interpreter {
                 ));
             }
         }
+        if result.intermediate.len() < result.intermediate_pairs {
+            self.warn(runtime::intermediate_pairs_not_solved(
+                &p.name,
+                result.intermediate.len(),
+                result.intermediate_pairs,
+                fsqca::INTERMEDIATE_MODELS_LIMIT,
+                p.span,
+            ));
+        }
         if let Some(note) = &result.contradictory_simplifying_assumptions_note {
             self.warn(runtime::csa_not_computed(&p.name, note, p.span));
         }
@@ -134,12 +143,17 @@ impl Interpreter {
                     .column_index(c)
                     .ok_or_else(|| runtime::no_cluster_column(c, &data.path, sp))?;
                 let all = t.labels(j);
+                // the analysed cases are the table's complete ones, in its order: one walk
+                let mut at = 0;
                 Ok(run
                     .input
                     .cases
                     .iter()
-                    .filter_map(|id| t.ids.iter().position(|x| x == id))
-                    .map(|i| all[i].clone())
+                    .filter_map(|id| {
+                        let i = (at..t.ids.len()).find(|&i| t.ids.name(i) == id)?;
+                        at = i + 1;
+                        all.get(i).cloned()
+                    })
                     .collect())
             };
             let clusters = labels_of(col, *span)?;
@@ -427,5 +441,6 @@ pub fn fsqca_options(p: &FsqcaPlan) -> FsqcaOptions {
         all_sol: false,
         csa: true,
         exclude: Vec::new(),
+        ..FsqcaOptions::default()
     }
 }

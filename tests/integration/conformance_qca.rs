@@ -68,6 +68,7 @@ fn setup(out: &Value) -> (FsqcaInput, FsqcaOptions) {
         all_sol: spec["all_sol"].as_bool().unwrap_or(false),
         csa: spec["csa"].as_bool().unwrap_or(true),
         exclude: Vec::new(),
+        ..FsqcaOptions::default()
     };
     (input, opts)
 }

@@ -204,3 +204,48 @@ fn invalid_input_is_an_error() {
         Err(FsqcaError::ExpectationLength(2, 1))
     ));
 }
+
+/// The intermediate solutions of the (complex, parsimonious) model pairs stop at a number of
+/// models in all (10,000 by default: 1,000 complex models × 2 parsimonious ones, each pair
+/// with up to 1,000 models, took gigabytes), and the result says how many pairs there were.
+/// Here the limit is 1 on problems with several pairs: the first pair alone is solved, as
+/// it is without the limit.
+#[test]
+fn intermediate_solutions_stop_at_the_limit_of_models() {
+    use super::generate::clustered;
+    let mut seen = 0;
+    for seed in 0..300 {
+        let inp = clustered(5, 60, 6, seed);
+        let opts = FsqcaOptions {
+            incl_cut: 0.8,
+            ..with_exp(5)
+        };
+        let Ok(all) = analyse(&inp, &opts) else {
+            continue;
+        };
+        if all.intermediate_pairs < 2 {
+            continue;
+        }
+        assert_eq!(
+            all.intermediate.len(),
+            all.intermediate_pairs,
+            "no limit reached"
+        );
+        let limited = analyse(
+            &inp,
+            &FsqcaOptions {
+                intermediate_models_limit: 1,
+                ..opts
+            },
+        )
+        .expect("the same problem");
+        assert_eq!(limited.intermediate_pairs, all.intermediate_pairs);
+        assert_eq!(limited.intermediate.len(), 1, "seed {seed}");
+        assert_eq!(limited.intermediate[0], all.intermediate[0]);
+        seen += 1;
+        if seen == 3 {
+            break;
+        }
+    }
+    assert_eq!(seen, 3, "three problems with several model pairs");
+}

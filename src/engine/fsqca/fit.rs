@@ -53,19 +53,19 @@ pub fn necessity_table(data: &Data) -> Vec<NecessityRow> {
     out
 }
 
-/// Memberships of the PIs used by a solution's models: cached while they take at most
-/// [`Memberships::BUDGET`] values (2 MB), recomputed on demand beyond (memory O(cases);
-/// recomputing one is a pass over k columns, as cheap as copying it from a cache).
+/// Memberships of the PIs used by a solution's models: cached when several models share
+/// them and they take at most [`Memberships::BUDGET`] values (32 MB), else computed block
+/// by block as the fit asks for them (no column per implicant at 10⁶ cases for one model).
 struct Memberships {
     cache: HashMap<usize, Vec<f64>>,
 }
 
 impl Memberships {
-    const BUDGET: usize = 1 << 18;
+    const BUDGET: usize = 1 << 22;
 
-    fn new(ctx: &Context, pis: &[PrimeImplicant], used: &[usize]) -> Self {
+    fn new(ctx: &Context, pis: &[PrimeImplicant], used: &[usize], models: usize) -> Self {
         let mut cache = HashMap::new();
-        if used.len().saturating_mul(ctx.data.n) <= Self::BUDGET {
+        if models > 1 && used.len().saturating_mul(ctx.data.n) <= Self::BUDGET {
             for p in used {
                 cache.insert(*p, ctx.membership(&pis[*p].implicant));
             }
@@ -238,7 +238,7 @@ impl<'a> Context<'a> {
         let mut used: Vec<usize> = covers_found.iter().flatten().copied().collect();
         used.sort_unstable();
         used.dedup();
-        let memb = Memberships::new(self, &prime_implicants, &used);
+        let memb = Memberships::new(self, &prime_implicants, &used, covers_found.len());
         let names = model_names(covers_found.len());
         let models: Vec<Model> = covers_found
             .iter()

@@ -254,19 +254,24 @@ pub fn intermediate(
     all_sol: bool,
     minimizer: Minimizer,
     budget: &mut ListBudget,
+    limit: usize,
 ) -> Vec<IntermediateSolution> {
     let positive: HashSet<u128> = pos.iter().map(|r| r.row).collect();
     let mut out: Vec<IntermediateSolution> = Vec::new();
     // the same implicants give the same solution: where it was first found in `out`
     let mut cache: HashMap<Vec<Cube>, usize> = HashMap::new();
     let no_sa = Counted::default();
-    for (ci, cm) in complex.models.iter().enumerate() {
+    let mut models = 0;
+    'pairs: for (ci, cm) in complex.models.iter().enumerate() {
         let cpis: Vec<&Implicant> = cm
             .pi_indices
             .iter()
             .map(|i| &complex.prime_implicants[*i].implicant)
             .collect();
         for (pi, pm) in pars.models.iter().enumerate() {
+            if models >= limit {
+                break 'pairs;
+            }
             let ppis: Vec<&Implicant> = pm
                 .pi_indices
                 .iter()
@@ -326,6 +331,7 @@ pub fn intermediate(
                     ctx.solution(pis, pos, all_sol, Some(&label))
                 }
             };
+            models += solution.models.len();
             out.push(IntermediateSolution {
                 from: label,
                 complex_model: ci,

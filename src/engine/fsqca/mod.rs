@@ -39,9 +39,14 @@ pub struct FsqcaResult {
     pub truth_table: TruthTable,
     pub complex: Solution,
     pub parsimonious: Solution,
-    /// One per (complex model, parsimonious model) pair; empty without expectations or
-    /// when the simplifying assumptions are not computed.
+    /// One per (complex model, parsimonious model) pair, in order, up to
+    /// [`INTERMEDIATE_MODELS_LIMIT`] models in all; empty without expectations or when the
+    /// simplifying assumptions are not computed.
     pub intermediate: Vec<IntermediateSolution>,
+    /// The number of (complex model, parsimonious model) pairs with an intermediate
+    /// solution to find (0 without one): more than `intermediate` holds when the limit
+    /// stopped the search.
+    pub intermediate_pairs: usize,
     /// Whether the simplifying assumptions (and so the intermediate solution and CSA)
     /// were computed. Always, for any k (a departure: QCA 3.23 only when k ≤ 19, see
     /// [`sa_allowed`]), except when the configurations cannot be packed in 128 bits (a
@@ -132,6 +137,11 @@ pub fn analyse_with(
     let mut intermediate_sols = Vec::new();
     let mut csa = None;
     let mut csa_note = None;
+    let intermediate_pairs = if space.is_some() && opts.expectations.is_some() {
+        complex.models.len() * parsimonious.models.len()
+    } else {
+        0
+    };
     if let Some(space) = &space {
         sas = parsimonious
             .models
@@ -158,6 +168,7 @@ pub fn analyse_with(
                 opts.all_sol,
                 minimizer,
                 &mut budget,
+                opts.intermediate_models_limit,
             );
         }
         if opts.csa && !sa_allowed(data.k) {
@@ -213,6 +224,7 @@ pub fn analyse_with(
         truth_table: tt,
         complex,
         parsimonious,
+        intermediate_pairs,
         intermediate: intermediate_sols,
         sa_computed,
         simplifying_assumptions,

@@ -15,6 +15,12 @@ pub const MAX_CONDITIONS: usize = 30;
 /// Models of one solution listed at most; beyond, the count is reported.
 pub const MODELS_LISTED: usize = 1_000;
 
+/// The intermediate solutions of the (complex, parsimonious) model pairs are solved in
+/// order (C1P1, C1P2, …, C2P1, …) until they hold this many models in all; the pairs after
+/// are not solved (their number is reported). 1,000 complex models × 2 parsimonious ones,
+/// each pair with 1,000 models, would be 2 million models — gigabytes.
+pub const INTERMEDIATE_MODELS_LIMIT: usize = 10_000;
+
 /// Tolerance of the reference (`sqrt(.Machine$double.eps)`).
 pub const TOL: f64 = 1.490_116_119_384_765_6e-8;
 
@@ -71,6 +77,9 @@ pub struct FsqcaOptions {
     /// Remainder configurations excluded from the simplifying assumptions (ESA): treated
     /// as negative rows when minimizing. Observed rows listed here are ignored.
     pub exclude: Vec<Vec<u32>>,
+    /// The intermediate solutions of the model pairs are found until they hold this many
+    /// models in all ([`INTERMEDIATE_MODELS_LIMIT`]).
+    pub intermediate_models_limit: usize,
 }
 
 impl Default for FsqcaOptions {
@@ -84,6 +93,7 @@ impl Default for FsqcaOptions {
             all_sol: false,
             csa: true,
             exclude: Vec::new(),
+            intermediate_models_limit: INTERMEDIATE_MODELS_LIMIT,
         }
     }
 }
