@@ -1,5 +1,5 @@
-//! Engine stage: the table of cases (an ndarray matrix, NaN = missing) and its ids, built row
-//! by row as a reader streams a file ([`TableBuilder`]).
+//! Engine stage: the table of cases (a column of numbers per variable, NaN = missing) and its
+//! ids, built row by row as a reader streams a file ([`TableBuilder`]).
 //!
 //! Guarantees: a [`Table`] has unique, non-missing case ids, unique column names, and for every
 //! column either numbers/missing values or a record of its first cell that is not a number
@@ -259,14 +259,14 @@ impl TableBuilder {
                 id = Some(text());
             }
         }
-        let failure = if found != ncol {
+        let failure = if id.as_deref().is_some_and(str::is_empty) {
+            Some(TableError::MissingId { row: r })
+        } else if found != ncol {
             Some(TableError::RaggedRow {
                 row: r,
                 expected: ncol,
                 found,
             })
-        } else if id.as_deref().is_some_and(str::is_empty) {
-            Some(TableError::MissingId { row: r })
         } else if id.as_deref().is_some_and(|id| !self.ids.fits(id)) {
             Some(TableError::IdsTooLong { row: r })
         } else {
