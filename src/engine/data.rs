@@ -491,10 +491,7 @@ impl Table {
 
     /// A column's values (NaN = missing), shared (empty for a column that is not there).
     pub fn column(&self, j: usize) -> Column {
-        self.values
-            .get(j)
-            .cloned()
-            .unwrap_or_else(|| Column::from(Vec::new()))
+        self.values.get(j).cloned().unwrap_or_default()
     }
 
     /// The value of a cell (NaN = missing or not there).

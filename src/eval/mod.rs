@@ -381,10 +381,7 @@ impl Interpreter {
 
     /// The memberships of a set (checked to be calibrated), empty if it has none.
     fn membership(&self, name: &str) -> Column {
-        self.scope
-            .set(name)
-            .and_then(|s| s.membership.clone())
-            .unwrap_or_else(|| Column::from(Vec::new()))
+        self.column_of(name, true)
     }
 
     /// Evaluates a set expression to memberships (NaN = missing).

@@ -16,12 +16,9 @@ impl Interpreter {
     /// The values of a set, shared (empty for an unknown name).
     pub(super) fn column_of(&self, name: &str, calibrated: bool) -> Column {
         match self.scope.set(name) {
-            Some(s) if calibrated => s
-                .membership
-                .clone()
-                .unwrap_or_else(|| Column::from(Vec::new())),
+            Some(s) if calibrated => s.membership.clone().unwrap_or_default(),
             Some(s) => s.raw.clone(),
-            None => Column::from(Vec::new()),
+            None => Column::default(),
         }
     }
 

@@ -28,9 +28,7 @@ pub fn is_equal(a: f64, b: f64) -> bool {
 /// Canonical sort key: −0 and 0 compare equal (as in R), NaN last.
 #[inline]
 fn key_cmp(a: f64, b: f64) -> Ordering {
-    let a = if a == 0.0 { 0.0 } else { a };
-    let b = if b == 0.0 { 0.0 } else { b };
-    a.total_cmp(&b)
+    canonical(a).total_cmp(&canonical(b))
 }
 
 #[inline]
@@ -42,7 +40,7 @@ fn sgn(flip: bool) -> f64 {
     }
 }
 
-/// [`key_cmp`]'s key as a value that `total_cmp` orders the same way (−0 is 0).
+/// A key as `total_cmp` orders it the way [`key_cmp`] does (−0 is 0).
 #[inline]
 fn canonical(v: f64) -> f64 {
     if v == 0.0 {
